@@ -1,0 +1,25 @@
+"""retrofit-opt: choose and schedule energy-saving and emission-reduction retrofit projects.
+
+The stages are kept apart: ``read → validate → build model → solve → extract results →
+write report``.  The public entry points are :func:`retrofit_opt.load_case` (read and
+validate a case workbook) and :func:`retrofit_opt.solve_case` (model, solve, extract).
+"""
+
+__version__ = "0.1.0"
+
+from retrofit_opt.errors import CaseError, Problem, RetrofitError, SolverError  # noqa: E402
+
+__all__ = ["CaseError", "Problem", "RetrofitError", "SolverError", "__version__",
+           "load_case", "solve_case"]
+
+
+def load_case(path, **kwargs):
+    """Read and validate a case workbook; see :func:`retrofit_opt.loader.load_case`."""
+    from retrofit_opt.loader import load_case as _load_case
+    return _load_case(path, **kwargs)
+
+
+def solve_case(case, **kwargs):
+    """Build, solve and extract a validated case; see :func:`retrofit_opt.pipeline.solve_case`."""
+    from retrofit_opt.pipeline import solve_case as _solve_case
+    return _solve_case(case, **kwargs)

@@ -1,0 +1,185 @@
+"""The validated case: the only thing the model, the solver and the reports ever see.
+
+All quantities are in canonical units (money 万元, energy tce/yr, electricity MWh/yr,
+mass t/yr, gas m³/yr, heat GJ/yr, water m³/yr).  Instances are built by
+:mod:`retrofit_opt.validate` and are never mutated afterwards; scenarios derive new cases
+with :func:`dataclasses.replace`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+TOTAL_POOL = "total"
+SUBSIDY_POOL = "subsidy"
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+    row: int  # Excel row of the project, for messages
+    capex: float
+    metrics: Mapping[str, float]  # annual benefits per metric, canonical units
+    enterprise: str = ""
+    sector: str = ""
+    category: str = ""
+    annual_cost_saving: float = 0.0  # 万元/yr (given, or carriers × prices)
+    opex_change: float = 0.0
+    lifetime: int = 15
+    earliest_year: int | None = None
+    latest_year: int | None = None
+    build_years: int = 1
+    capex_shares: tuple[float, ...] = (1.0,)  # fractions of capex per build year, sum 1
+    npv_given: float | None = None
+    mandatory: bool = False
+    excluded: bool = False
+    exclusive_group: str = ""
+    requires: tuple[str, ...] = ()
+    budget_pool: str = TOTAL_POOL
+    subsidy_rate: float = 0.0
+    saving_low: float | None = None
+    saving_high: float | None = None
+    computed: frozenset[str] = frozenset()  # metrics computed from carriers, not given
+
+    def metric(self, name: str) -> float:
+        return self.metrics.get(name, 0.0)
+
+    def pool_shares(self) -> dict[str, float]:
+        """Share of capex each pool pays: the subsidy pool its rate, the own pool the rest."""
+        shares: dict[str, float] = {}
+        if self.subsidy_rate > 0:
+            shares[SUBSIDY_POOL] = self.subsidy_rate
+        if self.subsidy_rate < 1:
+            shares[self.budget_pool] = shares.get(self.budget_pool, 0.0) + 1 - self.subsidy_rate
+        return shares
+
+
+@dataclass(frozen=True)
+class Budget:
+    pool: str
+    limit: float  # 万元
+    year: int | None = None  # None: whole horizon
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    metric: str
+    kind: str  # min_total | max_total | intensity_reduction
+    value: float
+    year: int | None = None  # None: end of horizon
+    base_year: int | None = None
+    row: int | None = None
+
+    @property
+    def label(self) -> str:
+        sign = {"min_total": "≥", "max_total": "≤", "intensity_reduction": "−%"}[self.kind]
+        when = f" in {self.year}" if self.year is not None else ""
+        return f"{self.metric} {sign} {self.value:g}{when}"
+
+
+@dataclass(frozen=True)
+class BaselineYear:
+    year: int
+    energy_consumption: float  # tce
+    value_added: float  # 万元
+    co2: float | None = None  # t
+    water: float | None = None  # m³
+
+
+@dataclass(frozen=True)
+class Interaction:
+    project_a: str
+    project_b: str
+    overlaps: Mapping[str, float]  # metric → amount lost when both are selected
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str = ""
+    overrides: Mapping[str, object] = field(default_factory=dict)
+    weight: float = 1.0
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class Parameters:
+    objective: str = "max_saving"
+    start_year: int | None = None
+    end_year: int | None = None
+    discount_rate: float = 0.08
+    electricity_price: float | None = None  # 元/kWh
+    coal_price: float | None = None  # 元/t
+    gas_price: float | None = None  # 元/m³
+    steam_price: float | None = None  # 元/GJ
+    carbon_price: float = 0.0  # 元/t
+    electricity_tce_method: str = "calorific"
+    electricity_tce_factor: float | None = None  # kgce/kWh; None: the method's default
+    coal_tce_factor: float = 0.7143
+    gas_tce_factor: float = 1.2143
+    steam_tce_factor: float = 0.03412
+    grid_co2_factor: float = 0.5703
+    coal_co2_factor: float = 1.9003
+    gas_co2_factor: float = 2.1622
+    steam_co2_factor: float = 0.11
+    time_limit: float = 300.0
+    mip_gap: float = 1e-4
+    weights: Mapping[str, float] = field(default_factory=dict)  # weighted objective
+
+
+@dataclass(frozen=True)
+class Case:
+    projects: tuple[Project, ...]
+    parameters: Parameters = Parameters()
+    budgets: tuple[Budget, ...] = ()
+    targets: tuple[Target, ...] = ()
+    baseline: Mapping[int, BaselineYear] = field(default_factory=dict)
+    interactions: tuple[Interaction, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    metric_units: Mapping[str, str] = field(default_factory=dict)  # metric → unit label
+    language: str = "en"  # language of the case's headers: "en" or "zh"
+    source_name: str = ""
+    source_sha256: str = ""
+    warnings: tuple = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "baseline", MappingProxyType(dict(self.baseline)))
+
+    @property
+    def multi_year(self) -> bool:
+        return self.parameters.start_year is not None
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        p = self.parameters
+        if p.start_year is None:
+            return ()
+        return tuple(range(p.start_year, p.end_year + 1))
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        return tuple(self.metric_units)
+
+    def project(self, project_id: str) -> Project:
+        return self._by_id()[project_id]
+
+    def _by_id(self) -> dict[str, Project]:
+        cached = self.__dict__.get("_by_id_cache")
+        if cached is None:
+            cached = {p.id: p for p in self.projects}
+            object.__setattr__(self, "_by_id_cache", cached)
+        return cached
+
+    def start_years(self, project: Project) -> tuple[int | None, ...]:
+        """The start years open to a project: its window within the horizon, finishing
+        by the horizon's end.  A single-period case has the one option ``None``."""
+        if not self.multi_year:
+            return (None,)
+        first = max(self.parameters.start_year, project.earliest_year or self.parameters.start_year)
+        last = min(self.parameters.end_year - project.build_years + 1,
+                   project.latest_year if project.latest_year is not None else self.parameters.end_year)
+        return tuple(range(first, last + 1))

@@ -1,0 +1,124 @@
+"""Typing of single cell values by the schema's column types.
+
+Each converter returns the typed value or raises :class:`CellError` with the message and
+the fix; the caller attaches sheet, row and column.
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, time
+
+from retrofit_opt import schema
+
+ID_SEPARATORS = re.compile(r"[,，、;；\s]+")
+YEAR_RANGE = (1900, 2200)
+
+
+class CellError(ValueError):
+    def __init__(self, message: str, fix: str):
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+def to_number(value, unit_hint: str = "") -> float:
+    if isinstance(value, bool):
+        raise CellError("is TRUE/FALSE, not a number", f"enter a number{unit_hint}")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.replace(",", "").replace("，", "").replace(" ", "")
+        try:
+            number = float(text)
+        except ValueError:
+            raise CellError("is not a number", f"enter a number{unit_hint}; put units in the header, "
+                            "e.g. 'capex (万元)'") from None
+    elif isinstance(value, (datetime, date, time)):
+        raise CellError("is a date, not a number", f"format the cell as a number{unit_hint}")
+    else:
+        raise CellError("is not a number", f"enter a number{unit_hint}")
+    if not math.isfinite(number):
+        raise CellError("is not a finite number", f"enter a finite number{unit_hint}")
+    if abs(number) > 1e15:
+        raise CellError("is implausibly large", "check the value and the unit in the header")
+    return number
+
+
+def to_integer(value) -> int:
+    number = to_number(value)
+    if number != int(number):
+        raise CellError("is not a whole number", "enter a whole number")
+    return int(number)
+
+
+def to_year(value) -> int:
+    if isinstance(value, (datetime, date)):
+        raise CellError("is a date, not a year", "enter the year as a number, e.g. 2025")
+    year = to_integer(value)
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        raise CellError("is not a plausible year", "enter a four-digit year, e.g. 2025")
+    return year
+
+
+def to_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = schema.normalise_name(str(value))
+    if isinstance(value, float) and value in (0.0, 1.0):
+        text = str(int(value))
+    if text in schema.YES:
+        return True
+    if text in schema.NO:
+        return False
+    raise CellError("is not yes or no", "enter yes/no (是/否)")
+
+
+def to_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime, date, time)):
+        raise CellError("is a date", "format the cell as text")
+    if isinstance(value, bool):
+        raise CellError("is TRUE/FALSE, not text", "enter text")
+    return str(value).strip()
+
+
+def to_id_list(value) -> tuple[str, ...]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (to_text(value),)
+    return tuple(part for part in ID_SEPARATORS.split(to_text(value)) if part)
+
+
+def to_share(value, factor: float = 1.0) -> float:
+    number = to_number(value) * factor
+    if not 0 <= number <= 1:
+        if factor == 1.0 and 1 < number <= 100:
+            raise CellError("is above 1", "write a fraction (0.3), or mark the header in percent, e.g. "
+                            "'subsidy_rate (%)'")
+        raise CellError("is not between 0 and 1 (0 % and 100 %)", "enter a share between 0 and 1")
+    return number
+
+
+def to_profile(value) -> tuple[float, ...]:
+    if isinstance(value, (datetime, date, time)):
+        raise CellError("was turned into a date by Excel", "format the cell as text and type e.g. 40/60")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (to_number(value),)
+    parts = [p for p in re.split(r"[/／]", to_text(value))]
+    try:
+        numbers = tuple(to_number(p.strip().rstrip("%")) for p in parts)
+    except CellError:
+        raise CellError("is not a list of numbers separated by /", "write e.g. 40/60") from None
+    if any(n < 0 for n in numbers):
+        raise CellError("has a negative entry", "enter shares or amounts of 0 or more")
+    return numbers
+
+
+def to_choice(value, field: str) -> str:
+    lookup = schema.choice_lookup(field)
+    key = lookup.get(schema.normalise_name(to_text(value)))
+    if key is None:
+        raise CellError(f"is not a known {field.replace('_', ' ')}",
+                        "use one of: " + ", ".join(f"{k} ({v[0]})" for k, v in schema.CHOICES[field].items()))
+    return key

@@ -1,0 +1,107 @@
+"""Problems found in user input, and the exceptions the library raises.
+
+Validation never stops at the first problem: every stage appends :class:`Problem` records
+to a list, and :func:`raise_if_errors` raises one :class:`CaseError` carrying them all
+(the pattern of Calliope's ``print_warnings_and_raise_errors``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about the input, located as precisely as the input allows."""
+
+    message: str
+    fix: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None  # "C 'capex'" style: Excel letter and header as written
+    value: object = None
+    severity: str = "error"  # "error" or "warning"
+
+    def location(self) -> str:
+        parts = []
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location()
+        text = f"{where}: {self.message}" if where else self.message
+        if self.value is not None and self.value != "":
+            text += f" (found {shown_value(self.value)})"
+        if self.fix:
+            text += f" — {self.fix}"
+        return text
+
+
+def shown_value(value: object) -> str:
+    """A short, safe rendering of a cell value for messages."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class RetrofitError(Exception):
+    """Base of every error the library raises on purpose."""
+
+    exit_code = 2
+
+
+class CaseError(RetrofitError):
+    """The input is unusable; carries every problem found, errors and warnings."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem], source: str = ""):
+        self.problems = list(problems)
+        self.source = source
+        super().__init__(self.report())
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def report(self) -> str:
+        return format_problems(self.problems, self.source)
+
+
+class SolverError(RetrofitError):
+    """The solver failed (not the user's input): a distinct exit code."""
+
+    exit_code = 3
+
+
+class OutputError(RetrofitError):
+    """The results could not be written where asked."""
+
+    exit_code = 2
+
+
+def format_problems(problems: list[Problem], source: str = "") -> str:
+    """One readable block: errors first, then warnings, each numbered."""
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    lines = []
+    head = f"{source}: " if source else ""
+    if errors:
+        lines.append(f"{head}{len(errors)} error(s) in the case; nothing was solved or written.")
+        lines += [f"  {i}. {p}" for i, p in enumerate(errors, 1)]
+    if warnings:
+        lines.append(f"{head}{len(warnings)} warning(s):")
+        lines += [f"  - {p}" for p in warnings]
+    return "\n".join(lines)
+
+
+def raise_if_errors(problems: list[Problem], source: str = "") -> None:
+    if any(p.severity == "error" for p in problems):
+        raise CaseError(problems, source)

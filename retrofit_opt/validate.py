@@ -1,0 +1,634 @@
+"""Validate raw tables into a :class:`~retrofit_opt.case.Case`.
+
+Every problem is collected (sheet, Excel row, column, value, fix) and raised once as a
+:class:`~retrofit_opt.errors.CaseError`.  The order: parameters (they hold the horizon and
+the factors), projects, the other sheets, then the rules that span sheets.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import defaultdict
+
+from retrofit_opt import accounting, cells, schema, units
+from retrofit_opt.case import (SUBSIDY_POOL, TOTAL_POOL, BaselineYear, Budget, Case, Interaction,
+                               Parameters, Project, Scenario, Target)
+from retrofit_opt.cells import CellError
+from retrofit_opt.errors import Problem, raise_if_errors
+from retrofit_opt.reader import RawCase, RawRow, RawSheet
+
+INTENSITY_METRICS = {"energy_saving": "energy_consumption", "co2_reduction": "co2",
+                     "water_saving": "water"}
+
+
+class _Sheet:
+    """Typed access to one raw sheet's cells, reporting problems with their location."""
+
+    def __init__(self, raw: RawSheet | None, name: str, problems: list[Problem]):
+        self.raw = raw
+        self.name = name
+        self.title = raw.title if raw else name
+        self.problems = problems
+        self.specs = {c.name: c for c in schema.sheet_columns(name)}
+
+    @property
+    def rows(self) -> list[RawRow]:
+        return self.raw.rows if self.raw else []
+
+    def has(self, key: str) -> bool:
+        return bool(self.raw) and key in self.raw.columns
+
+    def label(self, key: str) -> str:
+        if self.raw and key in self.raw.columns:
+            return self.raw.columns[key].label
+        spec = self.specs.get(key)
+        return f"'{key}'" + (f" ({spec.zh})" if spec else "")
+
+    def problem(self, row: RawRow | None, key: str | None, message: str, fix: str = "", value=None,
+                severity: str = "error") -> None:
+        self.problems.append(Problem(message, fix, self.title, row.row if row else None,
+                                     self.label(key) if key else None, value, severity))
+
+    def get(self, row: RawRow, key: str, default=None):
+        """The typed, unit-converted value of a cell; ``default`` when blank or wrong."""
+        value = row.cells.get(key)
+        spec = self.specs.get(key)
+        if value is None:
+            if spec is not None and spec.required:
+                self.problem(row, key, "required value is missing", f"enter the {key} ({spec.zh})")
+            return default
+        factor = self.raw.columns[key].factor if key in self.raw.columns else 1.0
+        kind = spec.unit if spec else ""
+        try:
+            return convert(value, spec.type if spec else "number", factor, kind, key)
+        except CellError as err:
+            self.problem(row, key, f"{key} {err.message}", err.fix, value)
+            return default
+
+
+def convert(value, type_: str, factor: float = 1.0, kind: str = "", field: str = ""):
+    unit_hint = f" in {units.CANONICAL[kind]}" if kind in units.CANONICAL else ""
+    if type_ == "number":
+        return cells.to_number(value, unit_hint) * factor
+    if type_ == "integer":
+        return cells.to_integer(value)
+    if type_ == "year":
+        return cells.to_year(value)
+    if type_ == "bool":
+        return cells.to_bool(value)
+    if type_ in ("text", "id", "any"):
+        return cells.to_text(value) if type_ != "any" else value
+    if type_ == "idlist":
+        return cells.to_id_list(value)
+    if type_ == "profile":
+        return cells.to_profile(value)
+    if type_ == "share":
+        return cells.to_share(value, factor)
+    if type_ == "choice":
+        return cells.to_choice(value, field)
+    raise AssertionError(f"unknown column type {type_}")
+
+
+def validate(raw: RawCase, problems: list[Problem] | None = None) -> Case:
+    """Turn raw tables into a case, or raise :class:`CaseError` listing every problem."""
+    problems = problems if problems is not None else []
+
+    def sheet(name):
+        return _Sheet(raw.sheets.get(name), name, problems)
+
+    _required_columns(raw, problems)
+    params = _parameters(sheet("parameters"))
+    projects_sheet = sheet("projects")
+    projects, metric_units = _projects(projects_sheet, params)
+    ids = {p.id for p in projects}
+    params = _canonical_weights(params, metric_units, sheet("parameters"))
+    budgets = _budgets(sheet("budgets"))
+    targets = _targets(sheet("targets"), metric_units)
+    baseline = _baseline(sheet("baseline"))
+    interactions = _interactions(sheet("interactions"), ids, metric_units)
+    scenarios = _scenarios(sheet("scenarios"), metric_units)
+
+    case = Case(projects=tuple(projects), parameters=params, budgets=tuple(budgets),
+                targets=tuple(targets), baseline=baseline, interactions=tuple(interactions),
+                scenarios=tuple(scenarios), metric_units=metric_units, language=raw.language,
+                source_name=raw.source_name, source_sha256=raw.sha256)
+    check_case(case, problems, {s: sheet(s) for s in raw.sheets} | {"projects": projects_sheet})
+    raise_if_errors(problems, raw.source_name)
+    return dataclasses.replace(case, warnings=tuple(p for p in problems if p.severity == "warning"))
+
+
+def _required_columns(raw: RawCase, problems: list[Problem]) -> None:
+    for name, sheet in raw.sheets.items():
+        for spec in schema.sheet_columns(name):
+            if spec.required and spec.name not in sheet.columns and sheet.rows:
+                problems.append(Problem(f"required column '{spec.name}' ({spec.zh}) is missing",
+                                        f"add a column headed '{spec.name}' or '{spec.zh}'", sheet.title))
+    projects = raw.sheets.get("projects")
+    if projects is not None and not projects.rows:
+        problems.append(Problem("the projects sheet has no projects", "add one row per candidate project",
+                                projects.title))
+
+
+# ---------------------------------------------------------------------------- parameters
+def _parameters(sheet: _Sheet) -> Parameters:
+    values: dict[str, object] = {}
+    weights: dict[str, float] = {}
+    seen: dict[str, int] = {}
+    for row in sheet.rows:
+        written = row.cells.get("parameter")
+        if written is None:
+            if row.cells.get("value") is not None:
+                sheet.problem(row, "parameter", "value without a parameter name", "enter the parameter's name")
+            continue
+        name, unit = schema.split_header(str(written))
+        norm = schema.normalise_name(name)
+        value = row.cells.get("value")
+        if norm.startswith("weight:"):
+            try:
+                weights[name.split(":", 1)[1].strip()] = cells.to_number(value)
+            except CellError as err:
+                sheet.problem(row, "value", f"weight {err.message}", err.fix, value)
+            continue
+        key = schema.parameter_lookup().get(norm)
+        if key is None:
+            sheet.problem(row, "parameter", f"unknown parameter '{written}' is ignored",
+                          "see the parameter list in `retrofit-opt template`", severity="warning")
+            continue
+        if key in seen:
+            sheet.problem(row, "parameter", f"parameter '{key}' is given twice (also row {seen[key]})",
+                          "keep one of them")
+            continue
+        seen[key] = row.row
+        spec = schema.parameter(key)
+        if unit is not None and schema.normalise_name(unit) != schema.normalise_name(spec.unit):
+            sheet.problem(row, "parameter", f"parameter '{key}' is given in '{unit}'",
+                          f"give it in {spec.unit or 'no unit'}", written)
+            continue
+        if value is None:
+            continue
+        try:
+            values[key] = parameter_value(key, value)
+        except CellError as err:
+            sheet.problem(row, "value", f"{key} {err.message}", err.fix, value)
+    params = Parameters(**values, weights=weights)
+    _check_parameters(params, sheet)
+    return params
+
+
+def parameter_value(key: str, value):
+    spec = schema.parameter(key)
+    if spec.type == "choice":
+        return cells.to_choice(value, key)
+    return convert(value, spec.type)
+
+
+def _check_parameters(params: Parameters, sheet: _Sheet) -> None:
+    if (params.start_year is None) != (params.end_year is None):
+        sheet.problem(None, None, "start_year and end_year must be given together",
+                      "give both (multi-year case) or neither (single-period case)")
+    elif params.start_year is not None and params.start_year > params.end_year:
+        sheet.problem(None, None, f"start_year {params.start_year} is after end_year {params.end_year}",
+                      "swap them")
+    for name in ("time_limit",):
+        if getattr(params, name) <= 0:
+            sheet.problem(None, None, f"{name} must be positive", "enter a positive number of seconds")
+    for name, value in vars(params).items():
+        if name.endswith("_factor") and value is not None and value < 0 or \
+                name.endswith("_price") and value is not None and value < 0:
+            sheet.problem(None, None, f"{name} is negative", "enter a value of 0 or more", value)
+
+
+# ------------------------------------------------------------------------------ projects
+PROJECT_SCALARS = ("id", "name", "enterprise", "sector", "category", "capex", "annual_cost_saving",
+                   "opex_change", "lifetime", "earliest_year", "latest_year", "build_years",
+                   "capex_profile", "npv", "mandatory", "excluded", "exclusive_group", "requires",
+                   "budget_pool", "subsidy_rate", "saving_low", "saving_high")
+
+
+def _projects(sheet: _Sheet, params: Parameters) -> tuple[list[Project], dict[str, str]]:
+    metric_units = {m: units.CANONICAL[schema.column("projects", m).unit] for m in schema.METRICS}
+    if sheet.raw:
+        for key, column in sheet.raw.columns.items():
+            if key.startswith(schema.BENEFIT_PREFIX):
+                metric_units[key] = column.unit or ""
+    tce, co2, prices = (accounting.tce_factors(params), accounting.co2_factors(params),
+                        accounting.price_factors(params))
+    projects = []
+    for row in sheet.rows:
+        values = {k: sheet.get(row, k) for k in PROJECT_SCALARS}
+        metrics = {m: sheet.get(row, m) for m in metric_units}
+        if values["id"] is None or values["capex"] is None:
+            continue
+        carriers = {c: metrics[c] for c in schema.CARRIERS if metrics.get(c)}
+        computed = set()
+        if metrics["energy_saving"] is None:
+            metrics["energy_saving"] = accounting.carriers_to(tce, carriers)
+            computed.add("energy_saving") if carriers else None
+        if metrics["co2_reduction"] is None:
+            metrics["co2_reduction"] = accounting.carriers_to(co2, carriers)
+            computed.add("co2_reduction") if carriers else None
+        cost = values["annual_cost_saving"]
+        if cost is None:
+            missing = [c for c in carriers if prices[c] is None]
+            if missing:
+                sheet.problem(row, "annual_cost_saving", "annual_cost_saving is blank and cannot be computed: "
+                              f"no price for {', '.join(missing)}", "enter annual_cost_saving, or the price "
+                              "in parameters (electricity_price, coal_price, gas_price, steam_price)",
+                              severity="error" if params.objective in ("max_npv", "weighted") else "warning")
+                cost = 0.0
+            else:
+                cost = accounting.carriers_to(prices, carriers)
+                computed.add("annual_cost_saving") if carriers else None
+        metrics = {m: (v if v is not None else 0.0) for m, v in metrics.items()}
+        build_years = values["build_years"] if values["build_years"] is not None else 1
+        project = Project(
+            id=values["id"], name=values["name"] or values["id"], row=row.row, capex=values["capex"],
+            metrics=metrics, enterprise=values["enterprise"] or "", sector=values["sector"] or "",
+            category=values["category"] or "", annual_cost_saving=cost,
+            opex_change=values["opex_change"] or 0.0,
+            lifetime=values["lifetime"] if values["lifetime"] is not None else 15,
+            earliest_year=values["earliest_year"], latest_year=values["latest_year"],
+            build_years=build_years,
+            capex_shares=_capex_shares(sheet, row, values["capex_profile"], values["capex"], build_years),
+            npv_given=values["npv"], mandatory=bool(values["mandatory"]), excluded=bool(values["excluded"]),
+            exclusive_group=values["exclusive_group"] or "", requires=values["requires"] or (),
+            budget_pool=_pool_name(values["budget_pool"] or TOTAL_POOL),
+            subsidy_rate=values["subsidy_rate"] or 0.0, saving_low=values["saving_low"],
+            saving_high=values["saving_high"], computed=frozenset(computed))
+        _check_project(sheet, row, project)
+        projects.append(project)
+    return projects, metric_units
+
+
+def _pool_name(text: str) -> str:
+    norm = schema.normalise_name(text)
+    if norm in ("total", "总预算", "总投资"):
+        return TOTAL_POOL
+    if norm in ("subsidy", "补贴资金", "补贴"):
+        return SUBSIDY_POOL
+    return text
+
+
+def _capex_shares(sheet: _Sheet, row: RawRow, profile, capex, build_years: int) -> tuple[float, ...]:
+    if profile is None or capex is None:
+        return tuple(1.0 / build_years for _ in range(build_years))
+    if len(profile) != build_years:
+        sheet.problem(row, "capex_profile", f"capex_profile has {len(profile)} entries but build_years is "
+                      f"{build_years}", "give one entry per build year, separated by /", "/".join(
+                          f"{p:g}" for p in profile))
+        return tuple(1.0 / build_years for _ in range(build_years))
+    total = sum(profile)
+    column = sheet.raw.columns.get("capex")
+    capex_written = capex / (column.factor if column else 1.0)
+    for whole in (capex_written, 100.0, 1.0):
+        if whole > 0 and math.isclose(total, whole, rel_tol=1e-6, abs_tol=1e-9):
+            return tuple(p / total for p in profile)
+    sheet.problem(row, "capex_profile", f"capex_profile adds up to {total:g}, which is neither the capex "
+                  f"({capex_written:g}), 100 (percent) nor 1 (fractions)",
+                  "make the entries add up to the capex, to 100 or to 1", "/".join(f"{p:g}" for p in profile))
+    return tuple(1.0 / build_years for _ in range(build_years))
+
+
+def _check_project(sheet: _Sheet, row: RawRow, p: Project) -> None:
+    if p.capex <= 0:
+        sheet.problem(row, "capex", "capex must be greater than 0", "enter the capital cost", p.capex)
+    if p.lifetime < 1:
+        sheet.problem(row, "lifetime", "lifetime must be at least 1 year", "enter the years of benefit", p.lifetime)
+    if p.build_years < 1:
+        sheet.problem(row, "build_years", "build_years must be at least 1", "enter 1 or more", p.build_years)
+    if p.earliest_year is not None and p.latest_year is not None and p.earliest_year > p.latest_year:
+        sheet.problem(row, "latest_year", f"latest_year {p.latest_year} is before earliest_year "
+                      f"{p.earliest_year}", "widen the start window", p.latest_year)
+    if p.mandatory and p.excluded:
+        sheet.problem(row, "excluded", "project is both mandatory and excluded", "clear one of the two")
+    if p.id in p.requires:
+        sheet.problem(row, "requires", "project requires itself", "remove its own id from requires", p.id)
+    energy = p.metric("energy_saving")
+    if p.saving_low is not None and p.saving_high is not None and p.saving_low > p.saving_high:
+        sheet.problem(row, "saving_high", "saving_high is below saving_low", "swap them", p.saving_high)
+    elif p.saving_low is not None and energy < p.saving_low - 1e-9 or \
+            p.saving_high is not None and energy > p.saving_high + 1e-9:
+        sheet.problem(row, "energy_saving", f"energy_saving {energy:g} lies outside saving_low–saving_high",
+                      "check the range", severity="warning")
+
+
+# ------------------------------------------------------------------- budgets and targets
+def _budgets(sheet: _Sheet) -> list[Budget]:
+    budgets = []
+    seen: dict[tuple, int] = {}
+    for row in sheet.rows:
+        pool = _pool_name(sheet.get(row, "pool") or TOTAL_POOL)
+        year = sheet.get(row, "year")
+        limit = sheet.get(row, "limit")
+        if limit is None:
+            continue
+        if limit < 0:
+            sheet.problem(row, "limit", "budget limit is negative", "enter 0 or more", limit)
+        if (pool, year) in seen:
+            sheet.problem(row, "pool", f"pool '{pool}' has a second limit for "
+                          f"{year if year else 'the whole horizon'} (also row {seen[pool, year]})",
+                          "keep one row per pool and year")
+        seen[pool, year] = row.row
+        budgets.append(Budget(pool, limit, year, row.row))
+    return budgets
+
+
+def _metric_name(text: str, metric_units) -> str | None:
+    norm = schema.normalise_name(text)
+    if norm.startswith(schema.BENEFIT_PREFIX):
+        name = text.split(":", 1)[1].strip()
+        name = schema.split_header(name)[0]
+        key = f"{schema.BENEFIT_PREFIX}{name}"
+        return key if key in metric_units else None
+    return schema.metric_lookup().get(schema.split_header(text)[0] and schema.normalise_name(
+        schema.split_header(text)[0]))
+
+
+def _targets(sheet: _Sheet, metric_units) -> list[Target]:
+    targets = []
+    for row in sheet.rows:
+        written = sheet.get(row, "metric")
+        kind = sheet.get(row, "kind", "min_total") if row.cells.get("kind") is not None else "min_total"
+        value = sheet.get(row, "value")
+        year, base_year = sheet.get(row, "year"), sheet.get(row, "base_year")
+        if written is None or value is None:
+            continue
+        metric = _metric_name(written, metric_units)
+        if metric is None:
+            sheet.problem(row, "metric", f"unknown metric '{written}'", "use one of: " + ", ".join(
+                metric_units) + " (or add a benefit:<name> column to projects)", written)
+            continue
+        if kind == "intensity_reduction":
+            if metric not in INTENSITY_METRICS:
+                sheet.problem(row, "metric", f"an intensity target needs energy_saving, co2_reduction or "
+                              f"water_saving, not {metric}", "change the metric or the kind", written)
+            if not 0 < value < 100:
+                sheet.problem(row, "value", "an intensity reduction is a percentage between 0 and 100",
+                              "enter e.g. 12.5 for −12.5 %", value)
+            if base_year is None:
+                sheet.problem(row, "base_year", "an intensity target needs a base year",
+                              "enter the base year, e.g. 2020")
+        elif base_year is not None:
+            sheet.problem(row, "base_year", "base_year applies only to intensity_reduction targets",
+                          "clear it", base_year, severity="warning")
+        targets.append(Target(metric, kind, value, year, base_year, row.row))
+    return targets
+
+
+def _baseline(sheet: _Sheet) -> dict[int, BaselineYear]:
+    baseline = {}
+    for row in sheet.rows:
+        values = {k: sheet.get(row, k) for k in ("year", "energy_consumption", "value_added", "co2", "water")}
+        if values["year"] is None or values["energy_consumption"] is None or values["value_added"] is None:
+            continue
+        if values["year"] in baseline:
+            sheet.problem(row, "year", f"year {values['year']} appears twice", "keep one row per year",
+                          values["year"])
+        if values["value_added"] <= 0:
+            sheet.problem(row, "value_added", "value added must be positive", "enter the forecast value added",
+                          values["value_added"])
+        baseline[values["year"]] = BaselineYear(**values)
+    return baseline
+
+
+def _interactions(sheet: _Sheet, ids: set[str], metric_units) -> list[Interaction]:
+    interactions = []
+    seen: dict[frozenset, int] = {}
+    for row in sheet.rows:
+        a, b = sheet.get(row, "project_a"), sheet.get(row, "project_b")
+        overlaps = {"energy_saving": sheet.get(row, "energy_overlap", 0.0) or 0.0,
+                    "co2_reduction": sheet.get(row, "co2_overlap", 0.0) or 0.0}
+        if a is None or b is None:
+            continue
+        bad = False
+        for key, pid in (("project_a", a), ("project_b", b)):
+            if pid not in ids:
+                sheet.problem(row, key, f"unknown project id '{pid}'", "use an id from the projects sheet", pid)
+                bad = True
+        if a == b:
+            sheet.problem(row, "project_b", "a project cannot overlap itself", "name two different projects", b)
+            bad = True
+        if frozenset((a, b)) in seen:
+            sheet.problem(row, "project_b", f"pair {a}–{b} is listed twice (also row {seen[frozenset((a, b))]})",
+                          "keep one row per pair")
+            bad = True
+        for metric, amount in overlaps.items():
+            if amount < 0:
+                sheet.problem(row, "energy_overlap" if metric == "energy_saving" else "co2_overlap",
+                              "an overlap is the amount lost and cannot be negative", "enter 0 or more", amount)
+                bad = True
+        seen[frozenset((a, b))] = row.row
+        if not bad:
+            interactions.append(Interaction(a, b, {m: v for m, v in overlaps.items() if v}, row.row))
+    return interactions
+
+
+def _scenarios(sheet: _Sheet, metric_units) -> list[Scenario]:
+    scenarios = []
+    names: dict[str, int] = {}
+    if not sheet.raw:
+        return scenarios
+    for row in sheet.rows:
+        name = sheet.get(row, "name")
+        if name is None:
+            continue
+        if name in names:
+            sheet.problem(row, "name", f"scenario '{name}' appears twice (also row {names[name]})",
+                          "give every scenario its own name", name)
+        names[name] = row.row
+        overrides: dict[str, object] = {}
+        for key, value in row.cells.items():
+            if value is None or key in ("name", "description", "weight"):
+                continue
+            column = sheet.raw.columns[key]
+            try:
+                if key in ("budget_scale", "target_scale"):
+                    number = cells.to_number(value)
+                    if number < 0:
+                        raise CellError("is negative", "enter a factor of 0 or more")
+                    overrides[key] = number
+                elif key.startswith("budget:"):
+                    overrides[f"budget:{_pool_name(key.split(':', 1)[1])}"] = cells.to_number(value) * column.factor
+                elif key.startswith("target:"):
+                    metric = _metric_name(key.split(":", 1)[1], metric_units)
+                    if metric is None:
+                        raise CellError(f"names unknown metric '{key}'", "use a metric of the projects sheet")
+                    overrides[f"target:{metric}"] = cells.to_number(value)
+                elif key == "objective":
+                    overrides[key] = cells.to_choice(value, "objective")
+                else:
+                    overrides[key] = parameter_value(key, value)
+            except CellError as err:
+                sheet.problem(row, key, f"{key} {err.message}", err.fix, value)
+        weight = sheet.get(row, "weight", 1.0)
+        scenarios.append(Scenario(name, sheet.get(row, "description") or "", overrides,
+                                  1.0 if weight is None else weight, row.row))
+    return scenarios
+
+
+# -------------------------------------------------------------------- rules across sheets
+def check_case(case: Case, problems: list[Problem], sheets: dict[str, _Sheet]) -> None:
+    projects = sheets["projects"]
+
+    def sheet(name):
+        return sheets.get(name) or _Sheet(None, name, problems)
+
+    def at(sheet_: _Sheet, row_number: int | None) -> RawRow | None:
+        return RawRow(row_number, {}) if row_number is not None else None
+
+    by_id: dict[str, Project] = {}
+    for p in case.projects:
+        if p.id in by_id:
+            projects.problem(at(projects, p.row), "id", f"duplicate id '{p.id}' (also row {by_id[p.id].row})",
+                             "give every project its own id", p.id)
+        else:
+            by_id[p.id] = p
+    for p in case.projects:
+        for q in p.requires:
+            if q not in by_id:
+                projects.problem(at(projects, p.row), "requires", f"requires unknown project '{q}'",
+                                 "use an id from the projects sheet", q)
+            elif by_id[q].excluded and p.mandatory:
+                projects.problem(at(projects, p.row), "requires", f"mandatory project requires '{q}', "
+                                 "which is excluded", "clear mandatory here or excluded there", q)
+    for cycle in _prerequisite_cycles(case.projects, by_id):
+        first = by_id[cycle[0]]
+        projects.problem(at(projects, first.row), "requires", "circular prerequisites: " +
+                         " → ".join(cycle + [cycle[0]]), "remove one of these requirements")
+    groups: dict[str, list[Project]] = defaultdict(list)
+    for p in case.projects:
+        if p.exclusive_group and p.mandatory:
+            groups[p.exclusive_group].append(p)
+    for group, members in groups.items():
+        if len(members) > 1:
+            projects.problem(at(projects, members[1].row), "mandatory",
+                             f"mandatory projects {', '.join(m.id for m in members)} are in the same exclusive "
+                             f"group '{group}'", "make at most one of them mandatory")
+    _check_years(case, projects, sheet("budgets"), sheet("targets"), at)
+    _check_pools(case, sheet("budgets"), at)
+    _check_targets(case, sheet("targets"), sheet("baseline"), at)
+    _check_objective(case, sheet("parameters"))
+    if not case.multi_year and any(p.build_years > 1 for p in case.projects):
+        first = next(p for p in case.projects if p.build_years > 1)
+        projects.problem(at(projects, first.row), "build_years", "build_years > 1 has no effect in a "
+                         "single-period case", "set start_year and end_year in parameters for a multi-year plan",
+                         severity="warning")
+
+
+def _prerequisite_cycles(projects, by_id) -> list[list[str]]:
+    state: dict[str, int] = {}
+    cycles = []
+    for root in (p.id for p in projects):
+        if state.get(root):
+            continue
+        stack = [(root, iter(by_id[root].requires))]
+        path = [root]
+        state[root] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+            elif child in by_id:
+                if state.get(child) == 1:
+                    cycles.append(path[path.index(child):])
+                elif not state.get(child):
+                    state[child] = 1
+                    stack.append((child, iter(by_id[child].requires)))
+                    path.append(child)
+    return cycles
+
+
+def _check_years(case: Case, projects: _Sheet, budgets: _Sheet, targets: _Sheet, at) -> None:
+    params = case.parameters
+    windows = [p for p in case.projects if p.earliest_year is not None or p.latest_year is not None]
+    if not case.multi_year:
+        if windows:
+            projects.problem(at(projects, windows[0].row), "earliest_year", "start windows need a horizon",
+                             "set start_year and end_year in parameters")
+        for b in case.budgets:
+            if b.year is not None:
+                budgets.problem(at(budgets, b.row), "year", "a yearly budget needs a multi-year case",
+                                "leave year blank, or set start_year and end_year in parameters", b.year)
+        for t in case.targets:
+            if t.year is not None and t.kind != "intensity_reduction":
+                targets.problem(at(targets, t.row), "year", "a milestone year needs a multi-year case",
+                                "leave year blank, or set start_year and end_year in parameters", t.year)
+        return
+    horizon = f"{params.start_year}–{params.end_year}"
+    for p in windows:
+        for key in ("earliest_year", "latest_year"):
+            year = getattr(p, key)
+            if year is not None and not params.start_year <= year <= params.end_year:
+                projects.problem(at(projects, p.row), key, f"{key} {year} is outside the horizon {horizon}",
+                                 "move it into the horizon or change start_year/end_year", year)
+    for p in case.projects:
+        if not case.start_years(p):
+            severity = "error" if p.mandatory else "warning"
+            projects.problem(at(projects, p.row), "build_years", f"project {p.id} cannot be completed within "
+                             f"{horizon} and can never be selected", "widen its start window or the horizon",
+                             severity=severity)
+    for b in case.budgets:
+        if b.year is not None and not params.start_year <= b.year <= params.end_year:
+            budgets.problem(at(budgets, b.row), "year", f"year {b.year} is outside the horizon {horizon}",
+                            "use a year within the horizon", b.year)
+    for t in case.targets:
+        if t.year is not None and not params.start_year <= t.year <= params.end_year:
+            targets.problem(at(targets, t.row), "year", f"year {t.year} is outside the horizon {horizon}",
+                            "use a year within the horizon", t.year)
+
+
+def _check_pools(case: Case, budgets: _Sheet, at) -> None:
+    drawn = {TOTAL_POOL}
+    for p in case.projects:
+        drawn |= set(p.pool_shares())
+    for b in case.budgets:
+        if b.pool not in drawn:
+            budgets.problem(at(budgets, b.row), "pool", f"no project draws from pool '{b.pool}'",
+                            "set budget_pool (or subsidy_rate for 'subsidy') on the projects it pays for",
+                            b.pool, severity="warning")
+
+
+def _check_targets(case: Case, targets: _Sheet, baseline: _Sheet, at) -> None:
+    for t in case.targets:
+        if t.kind != "intensity_reduction":
+            continue
+        if not case.baseline:
+            targets.problem(at(targets, t.row), "kind", "an intensity target needs the baseline sheet",
+                            "add a baseline sheet with energy consumption and value added by year")
+            continue
+        year = t.year if t.year is not None else (case.parameters.end_year if case.multi_year else None)
+        if year is None:
+            targets.problem(at(targets, t.row), "year", "a single-period intensity target needs its year",
+                            "enter the year the target applies to")
+        column = INTENSITY_METRICS.get(t.metric)
+        for y in (t.base_year, year):
+            if y is None or column is None:
+                continue
+            row = case.baseline.get(y)
+            if row is None:
+                targets.problem(at(targets, t.row), "year" if y == year else "base_year",
+                                f"the baseline has no row for {y}", f"add {y} to the baseline sheet", y)
+            elif getattr(row, column) is None:
+                targets.problem(at(targets, t.row), "metric", f"the baseline has no {column} for {y}",
+                                f"fill the {column} column of the baseline sheet", y)
+
+
+def _canonical_weights(params: Parameters, metric_units, sheet: _Sheet) -> Parameters:
+    weights = {}
+    for name, weight in params.weights.items():
+        key = name.lower() if name.lower() in ("npv", "capex") else _metric_name(name, metric_units)
+        if key is None:
+            sheet.problem(None, "parameter", f"weight:{name} names an unknown metric",
+                          "use a project metric (e.g. weight:energy_saving), weight:npv or weight:capex", name)
+        else:
+            weights[key] = weight
+    return dataclasses.replace(params, weights=weights)
+
+
+def _check_objective(case: Case, parameters: _Sheet) -> None:
+    if case.parameters.objective == "weighted" and not case.parameters.weights:
+        parameters.problem(None, None, "objective 'weighted' needs weights",
+                           "add rows weight:<metric> (e.g. weight:energy_saving) with their weights")
