@@ -88,5 +88,60 @@ def template(out: Path, lang: str, force: bool) -> None:
     click.echo(f"wrote {out}")
 
 
+def default_output(case: Path) -> Path:
+    return case.with_name(f"{case.stem}_result.xlsx")
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="Results workbook to write (default: <case>_result.xlsx next to the case).")
+@click.option("--json", "as_json", is_flag=True, help="Also print one JSON object with the result to stdout.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+              help="Solver time limit in seconds (default: the case's time_limit, else 300).")
+@click.option("--mip-gap", type=click.FloatRange(min=0, max=1),
+              help="Relative optimality gap at which to stop; 0 proves optimality (default 1e-4).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the results workbook "
+              "(default: the case's).")
+@click.option("--no-explain", is_flag=True, help="Skip the force-in re-solves that explain left-out projects.")
+def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool) -> None:
+    """Choose the projects of CASE and write the results workbook.
+
+    Exit code 0 when solved with every target met, 1 when targets cannot be met or the
+    solver stopped without a plan (the workbook explains why), 2 for bad input, 3 when
+    the solver failed.
+
+    \b
+    Example:
+      retrofit-opt solve cases/ganhe_2024.xlsx -o ganhe_result.xlsx --json
+    """
+    from retrofit_opt.loader import load_case
+    from retrofit_opt.pipeline import solve_case
+    from retrofit_opt.report import check_output_path, write_results
+    out = out or default_output(case)
+    try:
+        check_output_path(out, case)
+        loaded = load_case(case)
+        _warn(loaded.warnings)
+        result = solve_case(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=not no_explain)
+        write_results(result, out, lang or loaded.language)
+    except RetrofitError as err:
+        _fail(err)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    click.echo(_summary_line(result, out), err=as_json)
+    sys.exit(result.exit_code)
+
+
+def _summary_line(result, out: Path) -> str:
+    gap = f", gap {result.gap:.4%}" if result.gap is not None else ""
+    objective = f", objective {result.objective:,.6g}" if result.objective is not None else ""
+    unmet = [t.label for t in result.targets if not t.met]
+    met = "all targets met" if result.targets_met else (
+        "targets not met: " + "; ".join(unmet) if unmet else "no plan found")
+    return (f"{result.status}{objective}{gap}; {len(result.plan)} of {len(result.case.projects)} projects "
+            f"chosen; {met}. Results: {out}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,135 @@
+"""Evaluate a plan (the chosen projects and their start years) against the case, in plain
+Python: metric totals per year, spend per budget row, each target required vs achieved.
+
+Every number in a report comes from here, so that it can be recomputed from the input and
+the chosen set alone.  The model's objective is checked against it after each solve.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retrofit_opt import economics
+from retrofit_opt.case import TOTAL_POOL, Budget, Case
+from retrofit_opt.model.data import counts_in_year, target_row
+
+Plan = dict  # project id → start year (None in single-period cases)
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class BudgetUse:
+    budget: Budget
+    used: float
+    extra_needed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.used <= self.budget.limit * (1 + TOLERANCE) + TOLERANCE
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    label: str
+    metric: str
+    kind: str
+    year: int | None
+    required: float  # in metric units (intensity targets: the saving required)
+    achieved: float
+    target_value: float  # as written (percent for intensity targets)
+    achieved_intensity_change: float | None = None  # % change against the base year
+    best_reachable: float | None = None  # filled when the case is infeasible
+
+    @property
+    def margin(self) -> float:
+        return self.achieved - self.required if self.kind != "max_total" else self.required - self.achieved
+
+    @property
+    def met(self) -> bool:
+        return self.margin >= -TOLERANCE * max(1.0, abs(self.required))
+
+
+def metric_total(case: Case, plan: Plan, metric: str, year: int | None) -> float:
+    """Σ v_{p,m} over counted projects, less the overlaps of counted pairs."""
+    counted = {pid for pid, start in plan.items() if counts_in_year(case.project(pid), start, year)}
+    total = sum(case.project(pid).metric(metric) for pid in counted)
+    for inter in case.interactions:
+        if inter.project_a in counted and inter.project_b in counted:
+            total -= inter.overlaps.get(metric, 0.0)
+    return total
+
+
+def spend(case: Case, plan: Plan, budget: Budget) -> float:
+    total = 0.0
+    for pid, start in plan.items():
+        project = case.project(pid)
+        share = 1.0 if budget.pool == TOTAL_POOL else project.pool_shares().get(budget.pool, 0.0)
+        if budget.year is None:
+            total += project.capex * share
+        elif 0 <= budget.year - start < project.build_years:
+            total += project.capex * share * project.capex_shares[budget.year - start]
+    return total
+
+
+def budget_uses(case: Case, plan: Plan) -> list[BudgetUse]:
+    return [BudgetUse(b, spend(case, plan, b)) for b in case.budgets]
+
+
+def target_checks(case: Case, plan: Plan) -> list[TargetCheck]:
+    checks = []
+    for target in case.targets:
+        row = target_row(case, target)
+        achieved = metric_total(case, plan, row.metric, row.year)
+        change = None
+        if target.kind == "intensity_reduction":
+            change = intensity_change(case, target, achieved)
+        checks.append(TargetCheck(target.label, row.metric, target.kind, row.year, row.rhs, achieved,
+                                  target.value, change))
+    return checks
+
+
+def intensity_change(case: Case, target, saving: float) -> float:
+    """% change of the intensity at the target year against the base year (negative = fall)."""
+    from retrofit_opt.model.data import BASELINE_COLUMN
+    column = BASELINE_COLUMN[target.metric]
+    year = target.year if target.year is not None else case.parameters.end_year
+    base, then = case.baseline[target.base_year], case.baseline[year]
+    base_intensity = getattr(base, column) / base.value_added
+    intensity = (getattr(then, column) - saving) / then.value_added
+    return 100.0 * (intensity / base_intensity - 1.0)
+
+
+def objective_value(case: Case, plan: Plan, objective: str | None = None, weights=None) -> float:
+    params = case.parameters
+    objective = objective or params.objective
+    year = params.end_year if case.multi_year else None
+    capex = sum(case.project(pid).capex for pid in plan)
+    npv = sum(economics.npv(case.project(pid), params, start) for pid, start in plan.items())
+    if objective == "max_saving":
+        return metric_total(case, plan, "energy_saving", year)
+    if objective == "max_co2":
+        return metric_total(case, plan, "co2_reduction", year)
+    if objective == "min_cost":
+        return capex
+    if objective == "max_npv":
+        return npv
+    weights = params.weights if weights is None else weights
+    total = 0.0
+    for name, weight in weights.items():
+        total += weight * (npv if name == "npv" else capex if name == "capex"
+                           else metric_total(case, plan, name, year))
+    return total
+
+
+def metric_totals(case: Case, plan: Plan) -> dict:
+    """Each metric's total at the evaluation year (multi-year: also at every milestone)."""
+    years = [case.parameters.end_year] if case.multi_year else [None]
+    years += sorted({t.year for t in case.targets if t.year is not None and t.year not in years})
+    totals = {}
+    for metric in case.metrics:
+        if len(years) == 1:
+            totals[metric] = metric_total(case, plan, metric, years[0])
+        else:
+            totals[metric] = {str(y): metric_total(case, plan, metric, y) for y in years}
+    totals["capex"] = sum(case.project(pid).capex for pid in plan)
+    totals["npv"] = sum(economics.npv(case.project(pid), case.parameters, s) for pid, s in plan.items())
+    return totals

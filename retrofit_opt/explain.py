@@ -1,0 +1,68 @@
+"""Why each left-out project is left out: excluded, impossible in the horizon, or forced in
+by a re-solve of the same persistent model to see how much the objective falls."""
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from retrofit_opt.model.families import chosen
+from retrofit_opt.results import Exclusion
+from retrofit_opt.solve import Solver
+
+EXPLAIN_LIMIT = 200  # force-in re-solves beyond this many left-out projects are skipped
+
+
+def explain_exclusions(model, solver: Solver, plan: dict, objective: float, minimise: bool,
+                       limit: int = EXPLAIN_LIMIT, time_limit: float = 30.0) -> dict[str, Exclusion]:
+    data = model.data
+    case = data.case
+    reasons: dict[str, Exclusion] = {}
+    chosen_ids = set(plan)
+    pending = []
+    for p_index, project in enumerate(case.projects):
+        if project.id in chosen_ids:
+            continue
+        if project.excluded:
+            reasons[project.id] = Exclusion(project.id, "excluded", "marked excluded in the input")
+        elif not data.project_options[p_index]:
+            reasons[project.id] = Exclusion(project.id, "cannot_complete",
+                                            "cannot be completed within the planning horizon")
+        else:
+            pending.append(p_index)
+    for count, p_index in enumerate(pending):
+        project = case.projects[p_index]
+        if count >= limit:
+            reasons[project.id] = Exclusion(project.id, "not_computed",
+                                            f"not analysed (more than {limit} projects left out)")
+            continue
+        model.force_in = pyo.Constraint(expr=chosen(model, data, p_index) == 1)
+        outcome = solver.solve(time_limit=time_limit)
+        model.del_component(model.force_in)
+        related = _related(case, project, chosen_ids)
+        if not outcome.has_solution:
+            detail = "forcing it in breaks a budget, target or rule"
+            if related:
+                detail += " (" + "; ".join(related.values()) + ")"
+            reasons[project.id] = Exclusion(project.id, "infeasible_if_forced", detail,
+                                            related=tuple(related))
+            continue
+        loss = (outcome.objective - objective) if minimise else (objective - outcome.objective)
+        loss = max(loss, 0.0)
+        approx = "" if outcome.status == "optimal" else " (at least, not proven)"
+        detail = f"forcing it in worsens the objective by {loss:,.4g}{approx}"
+        if related:
+            detail += " (" + "; ".join(related.values()) + ")"
+        reasons[project.id] = Exclusion(project.id, "lowers_objective", detail, loss, tuple(related))
+    return reasons
+
+
+def _related(case, project, chosen_ids) -> dict[str, str]:
+    """Chosen projects it conflicts with, and prerequisites it would pull in."""
+    notes = {}
+    if project.exclusive_group:
+        for other in case.projects:
+            if other.id in chosen_ids and other.exclusive_group == project.exclusive_group:
+                notes[other.id] = f"alternative to {other.id} in exclusive group '{project.exclusive_group}'"
+    for needed in project.requires:
+        if needed not in chosen_ids:
+            notes[needed] = f"needs {needed}"
+    return notes

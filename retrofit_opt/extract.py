@@ -1,0 +1,15 @@
+"""Read the chosen plan out of a solved Pyomo model."""
+from __future__ import annotations
+
+from retrofit_opt.evaluate import Plan
+
+
+def extract_plan(model) -> Plan:
+    """Project id → start year of every option with x_i = 1."""
+    data = model.data
+    plan: Plan = {}
+    for i, (p_index, start) in enumerate(data.options):
+        value = model.x[i].value
+        if value is not None and value > 0.5:
+            plan[data.projects[p_index].id] = start
+    return plan

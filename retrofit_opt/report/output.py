@@ -1,0 +1,42 @@
+"""Safe output: never over the input, written to a temporary file and renamed into place."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from retrofit_opt.errors import OutputError
+
+
+def check_output_path(out: Path, case: Path | None = None) -> None:
+    """Refuse an output that is the input, a folder, or in a folder that cannot be written."""
+    out = Path(out)
+    if case is not None and Path(case).exists() and out.exists() and os.path.samefile(out, case) or \
+            case is not None and Path(out).resolve() == Path(case).resolve():
+        raise OutputError(f"the output {out} is the case file itself; the input is never overwritten — "
+                          "choose another name with -o")
+    if out.is_dir():
+        raise OutputError(f"the output {out} is a folder — give a file name, e.g. -o {out / 'result.xlsx'}")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.exists():
+        raise OutputError(f"the folder {parent} does not exist — create it or choose another output path")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"the folder {parent} is not writable — choose another output path")
+    if out.suffix.lower() != ".xlsx":
+        raise OutputError(f"the output {out.name} must end in .xlsx")
+
+
+def write_atomically(out: Path, save) -> None:
+    """Call ``save(temp_path)`` then rename the temporary file over ``out``: a reader sees
+    either the old file or the complete new one, never a partial workbook."""
+    out = Path(out)
+    fd, temp = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".xlsx.tmp", dir=out.parent or ".")
+    os.close(fd)
+    try:
+        save(Path(temp))
+        os.replace(temp, out)
+    except OSError as exc:
+        raise OutputError(f"could not write {out}: {exc.strerror or exc}") from exc
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)

@@ -1,0 +1,92 @@
+"""The only module that talks to HiGHS (through Pyomo's ``pyomo.contrib.solver`` 'highs'
+interface, a persistent wrapper around ``highspy``).
+
+A solve never passes a non-optimal result off as optimal: the outcome carries HiGHS's
+termination, the incumbent, the bound and the relative gap.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+from pyomo.contrib.solver.common.factory import SolverFactory
+from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+
+from retrofit_opt.errors import SolverError
+
+OPTIMAL, FEASIBLE, INFEASIBLE, TIMEOUT = "optimal", "feasible", "infeasible", "timeout"
+
+
+@dataclass(frozen=True)
+class SolveOutcome:
+    status: str  # optimal | feasible | infeasible | timeout
+    termination: str  # HiGHS's termination, as Pyomo names it
+    objective: float | None
+    bound: float | None
+    gap: float | None  # relative gap |objective − bound| / max(|objective|, 1); None without a solution
+    seconds: float
+
+    @property
+    def has_solution(self) -> bool:
+        return self.status in (OPTIMAL, FEASIBLE)
+
+
+def highs_version() -> str:
+    import highspy
+    h = highspy.Highs()
+    return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+
+
+class Solver:
+    """A persistent HiGHS instance for one model: re-solves after bound, right-hand-side,
+    objective or constraint changes reuse what was loaded."""
+
+    def __init__(self, model: pyo.ConcreteModel, time_limit: float = 300.0, mip_gap: float = 1e-4,
+                 threads: int = 1):
+        self.model = model
+        self.opt = SolverFactory("highs")
+        if not self.opt.available():
+            raise SolverError("HiGHS (highspy) is not available; reinstall retrofit-opt's dependencies")
+        self.time_limit = time_limit
+        self.mip_gap = mip_gap
+        # threads = 1: HiGHS #1670 (hangs) and reproducible runs; its MIP search is serial anyway.
+        self.threads = threads
+
+    def solve(self, time_limit: float | None = None) -> SolveOutcome:
+        started = time.perf_counter()
+        try:
+            results = self.opt.solve(
+                self.model, rel_gap=self.mip_gap,
+                time_limit=time_limit or self.time_limit, threads=self.threads, tee=False,
+                raise_exception_on_nonoptimal_result=False, load_solutions=False)
+        except Exception as exc:  # HiGHS and the interface raise several types
+            raise SolverError(f"the solver failed: {type(exc).__name__}: {exc}") from exc
+        seconds = time.perf_counter() - started
+        termination = results.termination_condition
+        has_solution = results.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+        if has_solution:
+            results.solution_loader.load_vars()
+        if termination == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
+            status = OPTIMAL
+        elif termination in (TerminationCondition.provenInfeasible,
+                             TerminationCondition.locallyInfeasible,
+                             TerminationCondition.infeasibleOrUnbounded):
+            status = INFEASIBLE
+        elif has_solution:
+            status = FEASIBLE
+        elif termination in (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit,
+                             TerminationCondition.interrupted):
+            status = TIMEOUT
+        else:
+            raise SolverError(f"the solver stopped with {termination.name} and no solution")
+        objective = results.incumbent_objective if has_solution else None
+        bound = results.objective_bound
+        if bound is not None and not math.isfinite(bound):
+            bound = None
+        gap = None
+        if objective is not None:
+            gap = 0.0 if bound is None and status == OPTIMAL else (
+                abs(objective - bound) / max(abs(objective), 1.0) if bound is not None else None)
+        return SolveOutcome(status, termination.name, objective, bound, gap, seconds)
