@@ -9,9 +9,11 @@ import pyomo.environ as pyo
 
 from retrofit_opt.case import Case
 from retrofit_opt.model.data import ModelData
-from retrofit_opt.model.families import (define_budget, define_exclusive_group, define_mandatory,
-                                         define_one_start, define_overlap, define_prerequisite,
-                                         define_start_choices, define_targets)
+from retrofit_opt.model.families import (define_budget, define_exclusive_group,
+                                         define_intensity_reduction, define_mandatory,
+                                         define_max_total, define_min_total, define_one_start,
+                                         define_overlap, define_prerequisite, define_start_choices,
+                                         define_target_values)
 from retrofit_opt.model.objective import define_objective
 
 __all__ = ["ModelData", "build_model"]
@@ -30,6 +32,9 @@ def build_model(case: Case, *, elastic: bool = False) -> pyo.ConcreteModel:
     define_prerequisite(m, data)
     define_overlap(m, data)
     define_budget(m, data, elastic)
-    define_targets(m, data, elastic)
+    define_target_values(m, data, elastic)
+    define_min_total(m, data)
+    define_max_total(m, data)
+    define_intensity_reduction(m, data)
     define_objective(m, data)
     return m

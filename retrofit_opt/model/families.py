@@ -108,6 +108,11 @@ def define_overlap(m, data: ModelData) -> None:
     m.overlap_b = pyo.Constraint(keys, rule=lambda m, k, y: m.z[k, y] <= capacity(m, data, pair(k)[1], y))
 
 
+def budget_spend(m, data: ModelData, budget):
+    """Σ_i s_{i,j}·x_i: what the chosen options draw on one budget row."""
+    return _sum(s * m.x[i] for i in range(len(data.options)) for s in (data.spend(i, budget),) if s)
+
+
 def define_budget(m, data: ModelData, elastic: bool = False) -> None:
     """budget: Σ_i s_{i,j}·x_i ≤ L_j (+ e_j when elastic) for every budget row j, where
     s_{i,j} is what option i draws on row j's pool (``total``: all capex; ``subsidy``:
@@ -119,27 +124,46 @@ def define_budget(m, data: ModelData, elastic: bool = False) -> None:
     m.budget_extra = pyo.Var(m.BUDGETS, domain=pyo.NonNegativeReals, bounds=(0, None if elastic else 0))
 
     def rule(m, j):
-        spend = _sum(s * m.x[i] for i in range(len(data.options))
-                     for s in (data.spend(i, budgets[j]),) if s)
+        spend = budget_spend(m, data, budgets[j])
         if isinstance(spend, int):
             return pyo.Constraint.Feasible if budgets[j].limit >= 0 else pyo.Constraint.Infeasible
         return spend <= m.budget_limit[j] + m.budget_extra[j]
     m.budget = pyo.Constraint(m.BUDGETS, rule=rule)
 
 
-def define_targets(m, data: ModelData, elastic: bool = False) -> None:
-    """min_total:  M_m(y) + s_k ≥ V_k;   max_total:  M_m(y) − s_k ≤ V_k;
-    intensity_reduction:  M_m(y) + s_k ≥ E_bau(y) − (1 − r)·(E₀/VA₀)·VA(y).
-    The shortfall s_k ≥ 0 is fixed to 0 unless the solve is elastic."""
+def define_target_values(m, data: ModelData, elastic: bool = False) -> None:
+    """Target right-hand sides V_k (mutable, so sweeps change them in place) and shortfalls
+    s_k ≥ 0, fixed at 0 unless the solve is elastic."""
     rows = data.target_rows
     m.TARGETS = pyo.RangeSet(0, len(rows) - 1) if rows else pyo.Set(initialize=[])
     m.target_value = pyo.Param(m.TARGETS, initialize={k: r.rhs for k, r in enumerate(rows)}, mutable=True)
     m.shortfall = pyo.Var(m.TARGETS, domain=pyo.NonNegativeReals, bounds=(0, None if elastic else 0))
 
+
+def _target_rows(m, data: ModelData, family: str):
+    keys = [k for k, row in enumerate(data.target_rows) if row.family == family]
+
     def rule(m, k):
-        row = rows[k]
+        row = data.target_rows[k]
         total = metric_total(m, data, row.metric, row.year)
         if row.sense == ">=":
             return total + m.shortfall[k] >= m.target_value[k]
         return total - m.shortfall[k] <= m.target_value[k]
-    m.target = pyo.Constraint(m.TARGETS, rule=rule)
+    return pyo.Constraint(keys, rule=rule)
+
+
+def define_min_total(m, data: ModelData) -> None:
+    """min_total: M_m(y) + s_k ≥ V_k for every target 'metric m at least V_k in year y'."""
+    m.min_total = _target_rows(m, data, "min_total")
+
+
+def define_max_total(m, data: ModelData) -> None:
+    """max_total: M_m(y) − s_k ≤ V_k for every cap 'metric m at most V_k in year y'."""
+    m.max_total = _target_rows(m, data, "max_total")
+
+
+def define_intensity_reduction(m, data: ModelData) -> None:
+    """intensity_reduction: the intensity at year y falls by r % against base year 0,
+    (E_bau(y) − M_m(y)) / VA(y) ≤ (1 − r)·E₀/VA₀, written as a required saving
+    M_m(y) + s_k ≥ V_k with V_k = E_bau(y) − (1 − r)·(E₀/VA₀)·VA(y)."""
+    m.intensity_reduction = _target_rows(m, data, "intensity_reduction")

@@ -1,0 +1,44 @@
+"""Scenario overrides (PRODUCT.md §2 ``scenarios``) applied to a validated case.
+
+A scenario never changes the case it comes from: :func:`apply_scenario` returns a new
+case with scaled or replaced budgets and targets, another objective, or other parameters.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from retrofit_opt.case import Budget, Case, Scenario, Target
+
+
+def apply_scenario(case: Case, scenario: Scenario) -> Case:
+    overrides = dict(scenario.overrides)
+    budgets = list(case.budgets)
+    targets = list(case.targets)
+    scale = overrides.pop("budget_scale", 1.0)
+    budgets = [dataclasses.replace(b, limit=b.limit * scale) for b in budgets]
+    scale = overrides.pop("target_scale", 1.0)
+    targets = [dataclasses.replace(t, value=t.value * scale) for t in targets]
+    params = case.parameters
+    for key, value in overrides.items():
+        if key.startswith("budget:"):
+            budgets = set_budget(budgets, key.split(":", 1)[1], value)
+        elif key.startswith("target:"):
+            targets = set_target(targets, key.split(":", 1)[1], value)
+        else:
+            params = dataclasses.replace(params, **{key: value})
+    return dataclasses.replace(case, budgets=tuple(budgets), targets=tuple(targets), parameters=params)
+
+
+def set_budget(budgets: list[Budget], pool: str, limit: float) -> list[Budget]:
+    """Set the whole-horizon limit of ``pool`` (added when the case has none)."""
+    if any(b.pool == pool and b.year is None for b in budgets):
+        return [dataclasses.replace(b, limit=limit) if b.pool == pool and b.year is None else b
+                for b in budgets]
+    return budgets + [Budget(pool, limit)]
+
+
+def set_target(targets: list[Target], metric: str, value: float) -> list[Target]:
+    """Set the value of every target on ``metric`` (a min_total target is added when none)."""
+    if any(t.metric == metric for t in targets):
+        return [dataclasses.replace(t, value=value) if t.metric == metric else t for t in targets]
+    return targets + [Target(metric, "min_total", value)]
