@@ -57,4 +57,4 @@ def price_factors(params: Parameters) -> dict[str, float | None]:
 
 
 def carriers_to(factors: dict[str, float | None], carriers: dict[str, float]) -> float:
-    return sum(amount * factors[name] for name, amount in carriers.items() if amount)
+    return sum((amount * factors[name] for name, amount in carriers.items() if amount), 0.0)

@@ -48,7 +48,10 @@ def explain_exclusions(model, solver: Solver, plan: dict, objective: float, mini
         loss = (outcome.objective - objective) if minimise else (objective - outcome.objective)
         loss = max(loss, 0.0)
         approx = "" if outcome.status == "optimal" else " (at least, not proven)"
-        detail = f"forcing it in worsens the objective by {loss:,.4g}{approx}"
+        if loss <= 1e-6 * max(1.0, abs(objective)):
+            detail = "a tie: a portfolio with it is just as good (an alternative optimum)"
+        else:
+            detail = f"forcing it in worsens the objective by {loss:,.4g}{approx}"
         if related:
             detail += " (" + "; ".join(related.values()) + ")"
         reasons[project.id] = Exclusion(project.id, "lowers_objective", detail, loss, tuple(related))

@@ -13,6 +13,6 @@ def load_case(path: str | Path) -> Case:
     """The validated case in ``path``; raises :class:`CaseError` listing every problem."""
     problems: list[Problem] = []
     raw = read_case(path, problems)
-    if raw is None or any(p.severity == "error" for p in problems) and raw is None:
+    if raw is None:
         raise CaseError(problems, Path(path).name)
     return validate(raw, problems)

@@ -71,7 +71,7 @@ TEXT = {
                         "例如 {example1} 或 {example2}；括号中的单位不认识时报错，从不猜测。"
                         "年度量的单位可带“/年”或“/yr”。"),
         "units_cols": ["量", "标准单位", "表头中可用的单位"],
-        "yesno": "是/否列可填：{yes}（是）或 {no}（否）。",
+        "yesno": "是/否列可填：{yes} 或 {no}（也接受 yes/no、1/0 等，见下方“选项”）。",
         "sheets_head": "工作表",
         "sheets_cols": ["工作表", "英文名", "其他名称", "是否必需", "说明"],
         "columns_head": "各表的列",
@@ -87,12 +87,13 @@ TEXT = {
             "目标函数为“加权”时，在{parameters}表增加行 weight:指标（如 weight:energy_saving），值为权重。",
         ],
         "yes": "是", "no": "否", "required": "必填", "optional": "选填", "sheet_required": "必需",
-        "sheet_optional": "可选", "unit": "单位", "default": "默认值", "values": "可填值",
-        "source": "依据", "other_units": "可在表头括号中改用其他单位，如 {examples}",
+        "sheet_optional": "可选", "unit": "单位", "default": "默认值", "values": "可填值", "type": "类型",
+        "source": "依据", "sep": "：", "semi": "；", "other_units": "可在表头括号中改用其他单位，如 {examples}",
+        "share_note": "填 0–1 的小数；表头写 (%) 时按百分数填写，如 30",
         "types": {"id": "编号", "text": "文本", "number": "数值", "integer": "整数", "year": "年份",
                   "bool": "是/否", "idlist": "项目编号列表", "profile": "分年度比例", "share": "比例（0–1）",
                   "choice": "选项", "any": "任意"},
-        "dv_title": "请选择", "dv_error": "请从下拉列表中选择：{values}", "dv_suggest": "可选：{values}",
+        "dv_title": "请选择", "dv_error": "请从下拉列表中选择：{values}",
     },
     "en": {
         "instructions": "instructions",
@@ -117,7 +118,7 @@ TEXT = {
                         "the values are converted to the canonical unit, e.g. {example1} or {example2}; an "
                         "unknown unit is an error, never a guess. Annual quantities may add '/yr' or '/年'."),
         "units_cols": ["quantity", "canonical unit", "units accepted in a header"],
-        "yesno": "Yes/no columns take {yes} or {no}.",
+        "yesno": "Yes/no columns take {yes} or {no} (also 是/否, 1/0 and more, see Choices below).",
         "sheets_head": "Sheets",
         "sheets_cols": ["sheet", "Chinese name", "other names", "required", "description"],
         "columns_head": "Columns of each sheet",
@@ -137,12 +138,13 @@ TEXT = {
             "{parameters} sheet with the weight as value.",
         ],
         "yes": "yes", "no": "no", "required": "required", "optional": "optional", "sheet_required": "yes",
-        "sheet_optional": "no", "unit": "Unit", "default": "Default", "values": "Values",
-        "source": "Source", "other_units": "another unit in the header brackets is converted, e.g. {examples}",
+        "sheet_optional": "no", "unit": "Unit", "default": "Default", "values": "Values", "type": "Type",
+        "source": "Source", "sep": ": ", "semi": "; ",
+        "other_units": "another unit in the header brackets is converted, e.g. {examples}", "share_note": "a fraction 0–1; with (%) in the header enter percent, e.g. 30",
         "types": {"id": "id", "text": "text", "number": "number", "integer": "whole number", "year": "year",
                   "bool": "yes/no", "idlist": "project ids", "profile": "shares per year, e.g. 40/60",
                   "share": "share (0–1)", "choice": "choice", "any": "any"},
-        "dv_title": "Choose", "dv_error": "Choose from the list: {values}", "dv_suggest": "For example: {values}",
+        "dv_title": "Choose", "dv_error": "Choose from the list: {values}",
     },
 }
 
@@ -156,12 +158,12 @@ def write_template(path: str | Path, lang: str = "zh") -> Path:
         raise OutputError(f"unknown template language '{lang}'; use one of: {', '.join(LANGUAGES)}")
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise OutputError(f"{path.name}: a case workbook is an .xlsx file; name it e.g. {path.stem or 'case'}.xlsx")
+        raise OutputError(f"{path.name}: a case workbook is an .xlsx file; "
+                          f"name it e.g. {path.stem or 'case'}.xlsx")
     if path.is_dir():
         raise OutputError(f"{path} is a folder; pass the name of the .xlsx file to write")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"folder {folder} does not exist; create it or write the template elsewhere")
+    if not path.parent.is_dir():
+        raise OutputError(f"folder {path.parent} does not exist; create it or write the template elsewhere")
     workbook = build_template(lang)
     _save_atomically(workbook, path)
     return path
@@ -243,9 +245,8 @@ def typed_default(spec: schema.ParameterSpec, lang: str):
     if spec.default == "":
         return None
     if spec.type == "choice":
-        keys = list(schema.CHOICES.get(spec.key, {spec.default: ()}))
-        values = choice_values(spec.key, lang)
-        return values[keys.index(spec.default)] if spec.default in keys else spec.default
+        aliases = schema.CHOICES.get(spec.key, {}).get(spec.default)
+        return aliases[0] if lang == "zh" and aliases else spec.default
     if spec.type in ("year", "integer"):
         return int(spec.default)
     if spec.type in ("number", "share"):
@@ -275,33 +276,44 @@ def _other_units(kind: str, lang: str) -> list[str]:
 # ------------------------------------------------------------------------------ comments
 def column_note(spec: schema.ColumnSpec, lang: str) -> str:
     text = TEXT[lang]
-    lines = [spec.description_zh if lang == "zh" else spec.description]
-    lines.append(text["required"] if spec.required else text["optional"])
+
+    def line(label, value):
+        return f"{text[label]}{text['sep']}{value}"
+
+    lines = [spec.description_zh if lang == "zh" else spec.description,
+             text["required"] if spec.required else text["optional"],
+             line("type", text["types"].get(spec.type, spec.type))]
     unit = unit_label(spec.unit)
     if unit is not None:
         others = _other_units(spec.unit, lang)
-        line = f"{text['unit']}: {unit}"
+        unit_line = line("unit", unit)
         if others:
-            examples = ", ".join(f"({u})" for u in others)
-            line += "; " + text["other_units"].format(examples=examples)
-        lines.append(line)
+            unit_line += text["semi"] + text["other_units"].format(examples=", ".join(f"({u})" for u in others))
+        lines.append(unit_line)
+    elif spec.type == "share":
+        lines.append(text["share_note"])
     if spec.default != "":
-        lines.append(f"{text['default']}: {display_value(spec.default, spec.type, spec.name, lang)}")
+        lines.append(line("default", display_value(spec.default, spec.type, spec.name, lang)))
     values = _list_values(spec, lang)
     if values:
-        lines.append(f"{text['values']}: {' / '.join(values)}")
+        lines.append(line("values", " / ".join(values)))
     return "\n".join(lines)
 
 
 def parameter_note(spec: schema.ParameterSpec, lang: str) -> str:
     text = TEXT[lang]
-    lines = [spec.description_zh if lang == "zh" else spec.description, f"{text['unit']}: {spec.unit or '—'}"]
+
+    def line(label, value):
+        return f"{text[label]}{text['sep']}{value}"
+
+    lines = [spec.description_zh if lang == "zh" else spec.description,
+             line("unit", spec.unit) if spec.unit else line("type", text["types"].get(spec.type, spec.type))]
     if spec.default != "":
-        lines.append(f"{text['default']}: {spec.default}")
+        lines.append(line("default", display_value(spec.default, spec.type, spec.key, lang)))
     if spec.source:
-        lines.append(f"{text['source']}: {spec.source}")
+        lines.append(line("source", spec.source))
     if spec.type == "choice":
-        lines.append(f"{text['values']}: {' / '.join(choice_values(spec.key, lang))}")
+        lines.append(line("values", " / ".join(choice_values(spec.key, lang))))
     return "\n".join(lines)
 
 
@@ -322,29 +334,22 @@ def _display_width(text: str) -> int:
 def _list_values(spec: schema.ColumnSpec, lang: str) -> list[str]:
     if spec.type == "bool":
         return list(yes_no(lang))
-    if spec.type == "choice" and (spec.name in schema.CHOICES or spec.name in {p.key for p in schema.parameters()}):
+    if spec.type == "choice" and (spec.name in schema.CHOICES
+                                  or spec.name in {p.key for p in schema.parameters()}):
         return choice_values(spec.name, lang)
     return []
 
 
-def _validation(values: list[str], lang: str, strict: bool = True) -> DataValidation | None:
+def _validation(values: list[str], lang: str) -> DataValidation | None:
+    """An in-cell drop-down that only accepts ``values``; None if Excel cannot hold the list."""
     formula = '"' + ",".join(values) + '"'
     if not values or len(formula) > MAX_LIST_FORMULA or any("," in v or '"' in v for v in values):
         return None
     text = TEXT[lang]
-    shown = " / ".join(values)
-    validation = DataValidation(type="list", formula1=formula, allow_blank=True,
-                                showErrorMessage=strict, showInputMessage=not strict)
-    if strict:
-        validation.errorTitle, validation.error = text["dv_title"], text["dv_error"].format(values=shown)
-    else:
-        validation.promptTitle, validation.prompt = text["dv_title"], text["dv_suggest"].format(values=shown)[:255]
+    validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
+    validation.errorTitle = text["dv_title"]
+    validation.error = text["dv_error"].format(values=" / ".join(values))
     return validation
-
-
-def _metric_suggestions(lang: str) -> list[str]:
-    """Target metrics as drop-down suggestions (other values, e.g. benefit: metrics, stay allowed)."""
-    return [column_name(schema.column("projects", m), lang) for m in schema.METRICS]
 
 
 def _data_sheet(ws, spec: schema.SheetSpec, lang: str) -> None:
@@ -358,8 +363,6 @@ def _data_sheet(ws, spec: schema.SheetSpec, lang: str) -> None:
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = _column_width(column, lang)
         validation = _validation(_list_values(column, lang), lang)
-        if validation is None and spec.name == "targets" and column.name == "metric":
-            validation = _validation(_metric_suggestions(lang), lang, strict=False)
         if validation is not None:
             ws.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{LAST_ROW}")
@@ -370,9 +373,9 @@ def _data_sheet(ws, spec: schema.SheetSpec, lang: str) -> None:
 
 def _column_width(spec: schema.ColumnSpec, lang: str) -> float:
     width = _display_width(header_text(spec, lang)) + 4
-    if spec.type == "text" and spec.name in ("name", "description"):
-        width = max(width, 28)
-    elif spec.type in ("text", "id", "idlist", "choice", "any"):
+    if spec.type == "text":
+        width = max(width, 20)
+    elif spec.type in ("id", "idlist", "choice", "any", "profile"):
         width = max(width, 14)
     return float(min(max(width, 10), 40))
 
@@ -436,7 +439,8 @@ def _instructions(ws, lang: str) -> None:
     section(text["columns_head"], text["columns_cols"])
     for spec in schema.columns():
         other = spec.name if lang == "zh" else " | ".join(spec.aliases)
-        rows.append(("row", [names[spec.sheet], header_text(spec, lang), other, text["types"].get(spec.type, spec.type),
+        rows.append(("row", [names[spec.sheet], header_text(spec, lang), other,
+                             text["types"].get(spec.type, spec.type),
                              unit_label(spec.unit) or "",
                              display_value(spec.default, spec.type, spec.name, lang),
                              text["required"] if spec.required else text["optional"],
@@ -445,12 +449,14 @@ def _instructions(ws, lang: str) -> None:
     section(text["parameters_head"], text["parameters_cols"])
     for spec in schema.parameters():
         other = spec.key if lang == "zh" else " | ".join(spec.aliases)
-        rows.append(("row", [parameter_name(spec, lang), other, spec.unit, spec.default,
+        rows.append(("row", [parameter_name(spec, lang), other, spec.unit,
+                             display_value(spec.default, spec.type, spec.key, lang),
                              spec.description_zh if lang == "zh" else spec.description, spec.source]))
 
     section(text["choices_head"], text["choices_cols"])
     for field, choices in schema.CHOICES.items():
-        rows.append(("row", [field, "; ".join(f"{key} ({' / '.join(aliases)})" for key, aliases in choices.items())]))
+        listed = "; ".join(f"{key} ({' / '.join(aliases)})" for key, aliases in choices.items())
+        rows.append(("row", [field, listed]))
     rows.append(("row", ["yes / no", f"{', '.join(schema.YES)}  |  {', '.join(schema.NO)}"]))
 
     section(text["dynamic_head"])
@@ -482,7 +488,7 @@ def _bracketed(name: str, unit: str, lang: str) -> str:
 
 # ---------------------------------------------------------------------------------- saving
 def _save_atomically(workbook: Workbook, path: Path) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=folder)
     except OSError as exc:

@@ -221,6 +221,13 @@ def _projects(sheet: _Sheet, params: Parameters) -> tuple[list[Project], dict[st
             continue
         carriers = {c: metrics[c] for c in schema.CARRIERS if metrics.get(c)}
         computed = set()
+        if carriers and metrics["energy_saving"] is not None:
+            from_carriers = accounting.carriers_to(tce, carriers)
+            if not math.isclose(from_carriers, metrics["energy_saving"], rel_tol=0.05):
+                sheet.problem(row, "energy_saving", f"energy_saving {metrics['energy_saving']:,.6g} tce/yr differs "
+                              f"by more than 5 % from the carriers' {from_carriers:,.6g} tce/yr at this case's "
+                              "factors; the given value is used", "check the value or the conversion factors "
+                              "(electricity_tce_method)", severity="warning")
         if metrics["energy_saving"] is None:
             metrics["energy_saving"] = accounting.carriers_to(tce, carriers)
             computed.add("energy_saving") if carriers else None
@@ -261,12 +268,13 @@ def _projects(sheet: _Sheet, params: Parameters) -> tuple[list[Project], dict[st
 
 
 def _pool_name(text: str) -> str:
+    """Pools match like headers do (case, spaces, underscores, full-width forms ignored)."""
     norm = schema.normalise_name(text)
     if norm in ("total", "总预算", "总投资"):
         return TOTAL_POOL
     if norm in ("subsidy", "补贴资金", "补贴"):
         return SUBSIDY_POOL
-    return text
+    return norm
 
 
 def _capex_shares(sheet: _Sheet, row: RawRow, profile, capex, build_years: int) -> tuple[float, ...]:
@@ -344,6 +352,12 @@ def _metric_name(text: str, metric_units) -> str | None:
         schema.split_header(text)[0]))
 
 
+def _target_unit_factor(metric: str, unit: str) -> float | None:
+    if metric not in schema.METRICS:
+        return None
+    return units.conversion_factor(schema.column("projects", metric).unit, unit)
+
+
 def _targets(sheet: _Sheet, metric_units) -> list[Target]:
     targets = []
     for row in sheet.rows:
@@ -358,6 +372,16 @@ def _targets(sheet: _Sheet, metric_units) -> list[Target]:
             sheet.problem(row, "metric", f"unknown metric '{written}'", "use one of: " + ", ".join(
                 metric_units) + " (or add a benefit:<name> column to projects)", written)
             continue
+        unit = sheet.get(row, "unit")
+        if unit is not None and kind != "intensity_reduction":
+            factor = _target_unit_factor(metric, unit)
+            if factor is None:
+                kind_name = schema.column("projects", metric).unit if metric in schema.METRICS else ""
+                sheet.problem(row, "unit", f"unknown unit '{unit}' for {metric}",
+                              "use one of: " + ", ".join(units.known_units(kind_name)) if kind_name
+                              else "leave the unit blank: a benefit: metric keeps its own unit", unit)
+                continue
+            value *= factor
         if kind == "intensity_reduction":
             if metric not in INTENSITY_METRICS:
                 sheet.problem(row, "metric", f"an intensity target needs energy_saving, co2_reduction or "
