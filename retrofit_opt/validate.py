@@ -103,6 +103,7 @@ def validate(raw: RawCase, problems: list[Problem] | None = None) -> Case:
     ids = {p.id for p in projects}
     params = _canonical_weights(params, metric_units, sheet("parameters"))
     budgets = _budgets(sheet("budgets"))
+    projects, budgets = _unify_pools(projects, budgets)
     targets = _targets(sheet("targets"), metric_units)
     baseline = _baseline(sheet("baseline"))
     interactions = _interactions(sheet("interactions"), ids, metric_units)
@@ -274,7 +275,20 @@ def _pool_name(text: str) -> str:
         return TOTAL_POOL
     if norm in ("subsidy", "补贴资金", "补贴"):
         return SUBSIDY_POOL
-    return norm
+    return " ".join(str(text).split())
+
+
+def _unify_pools(projects: list[Project], budgets: list[Budget]) -> tuple[list[Project], list[Budget]]:
+    """Pools that differ only in case, spaces or width are one pool, spelled as the budgets
+    sheet (else the first project) spells it."""
+    spelling: dict[str, str] = {}
+    for name in [b.pool for b in budgets] + [p.budget_pool for p in projects]:
+        spelling.setdefault(schema.normalise_name(name), name)
+
+    def canonical(name):
+        return spelling[schema.normalise_name(name)]
+    return ([dataclasses.replace(p, budget_pool=canonical(p.budget_pool)) for p in projects],
+            [dataclasses.replace(b, pool=canonical(b.pool)) for b in budgets])
 
 
 def _capex_shares(sheet: _Sheet, row: RawRow, profile, capex, build_years: int) -> tuple[float, ...]:
@@ -332,11 +346,12 @@ def _budgets(sheet: _Sheet) -> list[Budget]:
             continue
         if limit < 0:
             sheet.problem(row, "limit", "budget limit is negative", "enter 0 or more", limit)
-        if (pool, year) in seen:
+        key = (schema.normalise_name(pool), year)
+        if key in seen:
             sheet.problem(row, "pool", f"pool '{pool}' has a second limit for "
-                          f"{year if year else 'the whole horizon'} (also row {seen[pool, year]})",
+                          f"{year if year else 'the whole horizon'} (also row {seen[key]})",
                           "keep one row per pool and year")
-        seen[pool, year] = row.row
+        seen[key] = row.row
         budgets.append(Budget(pool, limit, year, row.row))
     return budgets
 
