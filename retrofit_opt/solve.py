@@ -39,6 +39,24 @@ def highs_version() -> str:
     return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
 
 
+def _has_no_decisions(model) -> bool:
+    """True when no variable appears in the active objective or any active constraint."""
+    from pyomo.core.expr.visitor import identify_variables
+    for obj in model.component_data_objects(pyo.Objective, active=True, descend_into=True):
+        if next(identify_variables(obj.expr), None) is not None:
+            return False
+    for con in model.component_data_objects(pyo.Constraint, active=True, descend_into=True):
+        if next(identify_variables(con.body), None) is not None:
+            return False
+    return True
+
+
+def _constant_objective(model) -> float:
+    for obj in model.component_data_objects(pyo.Objective, active=True, descend_into=True):
+        return float(pyo.value(obj.expr))
+    return 0.0
+
+
 class Solver:
     """A persistent HiGHS instance for one model: re-solves after bound, right-hand-side,
     objective or constraint changes reuse what was loaded."""
@@ -79,6 +97,12 @@ class Solver:
         elif termination in (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit,
                              TerminationCondition.interrupted):
             status = TIMEOUT
+        elif _has_no_decisions(self.model):
+            # HiGHS calls a model without variables empty; its optimum is "choose nothing".
+            for var in self.model.component_data_objects(pyo.Var, descend_into=True):
+                var.set_value(0 if var.lb is None or var.lb <= 0 <= (var.ub if var.ub is not None else 0) else var.lb)
+            value = _constant_objective(self.model)
+            return SolveOutcome(OPTIMAL, termination.name, value, value, 0.0, time.perf_counter() - started)
         else:
             raise SolverError(f"the solver stopped with {termination.name} and no solution")
         objective = results.incumbent_objective if has_solution else None

@@ -357,12 +357,15 @@ def _budgets(sheet: _Sheet) -> list[Budget]:
 
 
 def _metric_name(text: str, metric_units) -> str | None:
+    """The metric a target, weight or scenario names: a standard metric by English or
+    Chinese name, or a ``benefit:`` column, matched like headers (case, spaces, width)."""
     norm = schema.normalise_name(text)
     if norm.startswith(schema.BENEFIT_PREFIX):
-        name = text.split(":", 1)[1].strip()
-        name = schema.split_header(name)[0]
-        key = f"{schema.BENEFIT_PREFIX}{name}"
-        return key if key in metric_units else None
+        wanted = schema.normalise_name(schema.split_header(str(text).split(":", 1)[1])[0])
+        for key in metric_units:
+            if key.startswith(schema.BENEFIT_PREFIX) and schema.normalise_name(key.split(":", 1)[1]) == wanted:
+                return key
+        return None
     return schema.metric_lookup().get(schema.split_header(text)[0] and schema.normalise_name(
         schema.split_header(text)[0]))
 
@@ -549,9 +552,10 @@ def check_case(case: Case, problems: list[Problem], sheets: dict[str, _Sheet]) -
     _check_objective(case, sheet("parameters"))
     if not case.multi_year and any(p.build_years > 1 for p in case.projects):
         first = next(p for p in case.projects if p.build_years > 1)
-        projects.problem(at(projects, first.row), "build_years", "build_years > 1 has no effect in a "
-                         "single-period case", "set start_year and end_year in parameters for a multi-year plan",
-                         severity="warning")
+        projects.problem(at(projects, first.row), "build_years", "in a single-period case build_years only "
+                         "times the NPV (capex over the build years, benefits after them); budgets and "
+                         "targets do not see years", "set start_year and end_year in parameters for a "
+                         "multi-year plan", severity="warning")
 
 
 def _prerequisite_cycles(projects, by_id) -> list[list[str]]:

@@ -34,9 +34,21 @@ def write_atomically(out: Path, save) -> None:
     os.close(fd)
     try:
         save(Path(temp))
+        os.chmod(temp, _file_mode(out))  # mkstemp makes the file private (0600)
         os.replace(temp, out)
     except OSError as exc:
         raise OutputError(f"could not write {out}: {exc.strerror or exc}") from exc
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
+
+
+def _file_mode(out: Path) -> int:
+    """The mode the output should have: an existing file's own, else what the umask gives
+    a newly created file."""
+    try:
+        return out.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

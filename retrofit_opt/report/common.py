@@ -1,0 +1,107 @@
+"""Small helpers the sheets share: status text, target text, the years totals are
+reported at, the objective's unit, and each project's contribution to the objective.
+
+Nothing here imports Pyomo (PRODUCT.md: reports see only the case and the result).
+"""
+from __future__ import annotations
+
+from retrofit_opt import economics
+from retrofit_opt.report import labels as L
+
+_SIGN = {"min_total": "≥", "max_total": "≤", "intensity_reduction": "−%"}
+
+
+def yes_no(flag: bool, lang: str) -> str:
+    return L.label("yes" if flag else "no", lang)
+
+
+def format_gap(gap: float) -> str:
+    return f"{gap:.4%}"
+
+
+def status_text(result, lang: str) -> str:
+    """Readable status; a result is called optimal only when the solver proved it."""
+    status, gap = result.status, result.gap
+    if status == "optimal":
+        if gap is None or gap <= 1e-9:
+            return L.label("status.optimal", lang)
+        return L.label("status.optimal_tol", lang, gap=format_gap(gap))
+    if status == "feasible":
+        if gap is None:
+            return L.label("status.feasible_nogap", lang)
+        return L.label("status.feasible", lang, gap=format_gap(gap))
+    if status in ("infeasible", "timeout"):
+        return L.label(f"status.{status}", lang)
+    return status
+
+
+def target_text(check, lang: str) -> str:
+    """A target as the user reads it: ``energy_saving ≥ 500`` / ``节能量 ≥ 500``."""
+    if check is None:
+        return ""
+    if lang == "en":
+        return check.label
+    value = check.target_value
+    when = f"（{check.year}年）" if check.year is not None else ""
+    return f"{L.metric_name(check.metric, lang)} {_SIGN.get(check.kind, check.kind)} {value:g}{when}"
+
+
+def evaluation_years(case) -> list:
+    """Years of ``result.totals`` (evaluate.metric_totals): the horizon's end (``None`` in a
+    single-period case), then each further milestone year of a target."""
+    years = [case.parameters.end_year] if case.multi_year else [None]
+    years += sorted({t.year for t in case.targets if t.year is not None and t.year not in years})
+    return years
+
+
+def total_at(result, metric: str, year) -> float:
+    """``result.totals[metric]`` at ``year`` (the evaluation total of the chosen plan)."""
+    value = result.totals.get(metric, 0.0)
+    if isinstance(value, dict):
+        return value[str(year)]
+    return value
+
+
+def objective_unit(case, objective: str, lang: str) -> str:
+    if objective == "max_saving":
+        return case.metric_units.get("energy_saving", "tce/yr")
+    if objective == "max_co2":
+        return case.metric_units.get("co2_reduction", "t/yr")
+    if objective in ("min_cost", "max_npv"):
+        return "万元"
+    return L.label("objective.weighted_unit", lang)
+
+
+def counts_at_end(case, project, start) -> bool:
+    """Whether a project's capacity counts at the horizon's end: formed by the end of year
+    t + b − 1 and still within its lifetime (PRODUCT.md §2).  Single-period: always.
+    (The model's rule, restated here so that the report needs no model import.)"""
+    year = case.parameters.end_year if case.multi_year else None
+    if start is None or year is None:
+        return True
+    formed = start + project.build_years - 1
+    return formed <= year <= formed + project.lifetime
+
+
+def contribution(case, project, start, objective: str, weights) -> float:
+    """The project's own contribution to the objective (for min_cost: its energy saving),
+    the numerator of the priority rank."""
+    counted = counts_at_end(case, project, start)
+    metric = (lambda name: project.metric(name) if counted else 0.0)  # noqa: E731
+    if objective in ("max_saving", "min_cost"):
+        return metric("energy_saving")
+    if objective == "max_co2":
+        return metric("co2_reduction")
+    npv = economics.npv(project, case.parameters, start)
+    if objective == "max_npv":
+        return npv
+    total = 0.0
+    for name, weight in weights.items():
+        total += weight * (npv if name == "npv" else project.capex if name == "capex" else metric(name))
+    return total
+
+
+def contribution_unit(case, objective: str, lang: str) -> str:
+    if objective == "min_cost":
+        return case.metric_units.get("energy_saving", "tce/yr")
+    return objective_unit(case, objective, lang)

@@ -1,0 +1,91 @@
+"""The Not selected sheet: every project outside the portfolio with the reason, a detail
+sentence, and — for a project left out on merit — how much the objective falls if it is
+forced in (found by re-solving, see :mod:`retrofit_opt.explain`)."""
+from __future__ import annotations
+
+from retrofit_opt.report import labels as L
+from retrofit_opt.report.common import objective_unit
+from retrofit_opt.report.writer import MONEY, SheetWriter, number_format
+
+REASONS = ("excluded", "cannot_complete", "infeasible_if_forced", "lowers_objective", "not_computed")
+
+
+def reason_of(result, project) -> tuple[str, str, float | None, tuple[str, ...]]:
+    """(reason code, detail in the language's key form, objective loss, related ids)."""
+    exclusion = result.exclusions.get(project.id)
+    if exclusion is not None:
+        return exclusion.reason, exclusion.detail, exclusion.objective_loss, tuple(exclusion.related)
+    if project.excluded:
+        return "excluded", "", None, ()
+    if not result.plan and result.status not in ("optimal", "feasible"):
+        return "no_plan", "", None, ()
+    return "not_explained", "", None, ()
+
+
+def reason_text(code: str, lang: str) -> str:
+    key = f"reason.{code}"
+    return L.label(key, lang) if key in L.LABELS else code
+
+
+def detail_text(result, project, code: str, detail: str, loss, related, lang: str) -> str:
+    """The detail sentence: the explanation's own text in English, rebuilt from its
+    structured fields in Chinese (and wherever the explanation gave none)."""
+    if lang == "en" and detail:
+        return detail
+    objective = result.options.get("objective", result.case.parameters.objective)
+    if code == "lowers_objective" and loss is not None:
+        text = L.label("detail.lowers", lang, loss=f"{loss:,.4g}",
+                       unit=objective_unit(result.case, objective, lang))
+        if "not proven" in detail:
+            text += L.label("detail.not_proven", lang)
+    elif code == "no_plan":
+        text = L.label("detail.no_plan", lang)
+    elif code == "not_explained":
+        return ""
+    elif f"detail.{code}" in L.LABELS:
+        text = L.label(f"detail.{code}", lang)
+    else:
+        text = detail
+    notes = []
+    for other in related:
+        if other in project.requires:
+            notes.append(L.label("detail.needs", lang, other=other))
+        elif project.exclusive_group:
+            notes.append(L.label("detail.alternative", lang, other=other, group=project.exclusive_group))
+        else:
+            notes.append(other)
+    if notes:
+        text += ("（" + "；".join(notes) + "）") if lang == "zh" else (" (" + "; ".join(notes) + ")")
+    return text
+
+
+def write_not_selected(w: SheetWriter, result, lang: str) -> None:
+    case = result.case
+    t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
+    head = lambda name: L.column_header("projects", name, lang)  # noqa: E731
+    objective = result.options.get("objective", case.parameters.objective)
+    unit = objective_unit(case, objective, lang)
+    energy_unit = case.metric_units.get("energy_saving", "tce/yr")
+    co2_unit = case.metric_units.get("co2_reduction", "t/yr")
+    headers = [head("id"), head("name"), head("enterprise"), head("sector"), head("capex"),
+               L.metric_header("energy_saving", energy_unit, lang),
+               L.metric_header("co2_reduction", co2_unit, lang),
+               t("not_selected.reason"), t("not_selected.detail"), t("not_selected.loss", unit=unit),
+               t("not_selected.related")]
+    w.header(1, 1, headers)
+    row = 2
+    loss_format = number_format(unit) if unit in ("万元", "tce/yr", "t/yr") else "#,##0.00"
+    for project in case.projects:
+        if project.id in result.plan:
+            continue
+        code, detail, loss, related = reason_of(result, project)
+        w.row(row, 1, [project.id, project.name, project.enterprise, project.sector, project.capex,
+                       project.metric("energy_saving"), project.metric("co2_reduction"),
+                       reason_text(code, lang), detail_text(result, project, code, detail, loss, related, lang),
+                       loss, ", ".join(related)],
+              [None, None, None, None, MONEY, number_format(energy_unit), number_format(co2_unit),
+               None, None, loss_format, None])
+        row += 1
+    if row == 2:
+        w.put(row, 1, t("not_selected.none"), measure=False)
+    w.finish("C2")

@@ -1,0 +1,198 @@
+"""The Portfolio sheet: the chosen projects in priority order, their economics, and a
+totals row of live ``=SUM()`` formulas equal to the evaluation totals of the plan."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+from openpyxl.utils import get_column_letter
+
+from retrofit_opt import economics
+from retrofit_opt.case import TOTAL_POOL
+from retrofit_opt.report import labels as L
+from retrofit_opt.report.common import contribution, contribution_unit, evaluation_years, total_at
+from retrofit_opt.report.writer import (INTEGER, MONEY, RATIO, TOTAL_FONT, YEAR, Formula, SheetWriter,
+                                        number_format)
+
+FIRST_ROW = 2  # data start under the header row
+
+
+@dataclass
+class Column:
+    key: str
+    header: str
+    value: Callable  # (project, start) → cell value
+    fmt: str | None = None
+    total: str = ""  # "sum" | "ratio" | ""
+    metric: str | None = None  # the metric a sum column totals
+
+
+@dataclass(frozen=True)
+class Line:
+    """One chosen project with the numbers the sheet shows for it."""
+
+    project: object
+    start: int | None
+    contribution: float  # to the objective (min_cost: energy saving)
+    per_wan: float | None  # contribution per 万元 of capex; None when capex is 0
+
+
+def ranked(result) -> list[Line]:
+    """The chosen projects, best contribution per 万元 first; ties keep the input order;
+    a project without capex comes first."""
+    case = result.case
+    objective = result.options.get("objective", case.parameters.objective)
+    lines = []
+    for project in case.projects:
+        if project.id not in result.plan:
+            continue
+        start = result.plan[project.id]
+        value = contribution(case, project, start, objective, case.parameters.weights)
+        lines.append(Line(project, start, value, value / project.capex if project.capex > 0 else None))
+    order = {p.id: i for i, p in enumerate(case.projects)}
+    return sorted(lines, key=lambda ln: (0 if ln.per_wan is None else 1,
+                                         -(ln.per_wan or 0.0), order[ln.project.id]))
+
+
+def shown_metrics(result) -> list[str]:
+    """energy_saving and co2_reduction always, any other metric a chosen project has."""
+    case = result.case
+    chosen = [case.project(pid) for pid in result.plan]
+    return [m for m in case.metrics
+            if m in ("energy_saving", "co2_reduction") or any(p.metric(m) for p in chosen)]
+
+
+def columns(result, lang: str) -> list[Column]:
+    case = result.case
+    params = case.parameters
+    chosen = [case.project(pid) for pid in result.plan]
+    t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
+    head = lambda name: L.column_header("projects", name, lang)  # noqa: E731
+    objective = result.options.get("objective", params.objective)
+    cols = [Column("rank", t("portfolio.rank"), None, INTEGER),
+            Column("id", head("id"), lambda p, s: p.id),
+            Column("name", head("name"), lambda p, s: p.name)]
+    if case.multi_year:
+        cols.append(Column("start_year", t("portfolio.start_year"), lambda p, s: s, YEAR))
+    for name in ("enterprise", "sector", "category"):
+        if name != "category" or any(p.category for p in chosen):
+            cols.append(Column(name, head(name), lambda p, s, n=name: getattr(p, n)))
+    if any(p.budget_pool != TOTAL_POOL or p.subsidy_rate > 0 for p in case.projects):
+        cols.append(Column("budget_pool", head("budget_pool"), lambda p, s: p.budget_pool))
+        cols.append(Column("subsidy_rate", head("subsidy_rate"), lambda p, s: p.subsidy_rate, "0.0%"))
+    cols.append(Column("capex", head("capex"), lambda p, s: p.capex, MONEY, "sum"))
+    for metric in shown_metrics(result):
+        unit = case.metric_units.get(metric, "")
+        cols.append(Column(metric, L.metric_header(metric, unit, lang), lambda p, s, m=metric: p.metric(m),
+                           number_format(unit), "sum", metric))
+    cols.append(Column("annual_cost_saving", head("annual_cost_saving"),
+                       lambda p, s: p.annual_cost_saving, MONEY, "sum"))
+    if any(p.opex_change for p in chosen):
+        cols.append(Column("opex_change", head("opex_change"), lambda p, s: p.opex_change, MONEY, "sum"))
+    cols += [
+        Column("net_benefit", t("portfolio.net_benefit"),
+               lambda p, s: economics.annual_net_benefit(p, params), MONEY, "sum"),
+        Column("payback", t("portfolio.payback"), lambda p, s: _or_text(economics.simple_payback(p, params),
+                                                                         t("portfolio.never")), "0.0", "ratio"),
+        Column("npv", t("portfolio.npv"), lambda p, s: economics.npv(p, params, s), MONEY, "sum"),
+        Column("cost_per_tce", t("portfolio.cost_per_tce"),
+               lambda p, s: _ratio(p.capex, p.metric("energy_saving"), lang), RATIO, "ratio"),
+        Column("cost_per_co2", t("portfolio.cost_per_co2"),
+               lambda p, s: _ratio(p.capex, p.metric("co2_reduction"), lang), RATIO, "ratio"),
+        Column("contribution", t("portfolio.contribution", unit=contribution_unit(case, objective, lang)),
+               None, RATIO),
+    ]
+    return cols
+
+
+def _or_text(value, text):
+    return text if value is None else value
+
+
+def _ratio(numerator: float, denominator: float, lang: str):
+    return numerator / denominator if denominator > 0 else L.label("portfolio.na", lang)
+
+
+def write_portfolio(w: SheetWriter, result, lang: str) -> None:
+    case = result.case
+    t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
+    cols = columns(result, lang)
+    index = {c.key: i + 1 for i, c in enumerate(cols)}
+    letter = {c.key: get_column_letter(i + 1) for i, c in enumerate(cols)}
+    w.header(1, 1, [c.header for c in cols])
+    lines = ranked(result)
+    row = FIRST_ROW
+    for rank, line in enumerate(lines, start=1):
+        for c in cols:
+            if c.key == "rank":
+                value = rank
+            elif c.key == "contribution":
+                value = line.per_wan if line.per_wan is not None else t("portfolio.na")
+            else:
+                value = c.value(line.project, line.start)
+            w.put(row, index[c.key], value, c.fmt)
+        row += 1
+    objective = result.options.get("objective", case.parameters.objective)
+    rule = t(f"portfolio.rule.{objective}")
+    if not lines:
+        w.put(row + 1, 1, t("portfolio.empty"), measure=False)
+        w.finish("D2")
+        return
+
+    # Overlaps (and, in multi-year cases, capacity not counted at the horizon's end): the
+    # difference between the evaluation total and the plain column sum, so that the SUM
+    # below equals the net total the targets count.
+    year = evaluation_years(case)[0]
+    adjust = {}
+    for c in cols:
+        if c.total == "sum" and c.metric is not None:
+            gross = sum(line.project.metric(c.metric) for line in lines)
+            diff = total_at(result, c.metric, year) - gross
+            if abs(diff) > 1e-9 * max(1.0, abs(gross)):
+                adjust[c.key] = diff
+    if adjust:
+        w.put(row, index["name"], t("portfolio.adjust") if year is None else t("portfolio.adjust_year", year=year),
+              measure=False, wrap=True)
+        for key, diff in adjust.items():
+            w.put(row, index[key], diff, next(c.fmt for c in cols if c.key == key))
+        row += 1
+    last = row - 1
+    total_row = row
+    expected = _expected_totals(result, cols, lines, year)
+    w.put(total_row, index["name"], t("portfolio.total"), font=TOTAL_FONT)
+    for c in cols:
+        if c.total == "sum":
+            w.put(total_row, index[c.key], Formula(f"=SUM({letter[c.key]}{FIRST_ROW}:{letter[c.key]}{last})",
+                                                   expected[c.key]), c.fmt, font=TOTAL_FONT)
+    ratios = {"payback": ("capex", "net_benefit"), "cost_per_tce": ("capex", "energy_saving"),
+              "cost_per_co2": ("capex", "co2_reduction")}
+    for key, (num, den) in ratios.items():
+        if key in index and num in index and den in index:
+            if expected[den] > 0:
+                w.put(total_row, index[key], Formula(f"={letter[num]}{total_row}/{letter[den]}{total_row}",
+                                                     expected[num] / expected[den]), RATIO if key != "payback"
+                      else "0.0", font=TOTAL_FONT)
+            else:
+                w.put(total_row, index[key], t("portfolio.na" if key != "payback" else "portfolio.never"))
+    row = total_row + 2
+    rate = f"{case.parameters.discount_rate:.2%}"
+    for note in (t("portfolio.note_rank", rule=rule), t("portfolio.note_totals"),
+                 t("portfolio.note_npv", rate=rate), t("portfolio.note_payback")):
+        w.note(row, note)
+        row += 1
+    w.finish("D2")
+
+
+def _expected_totals(result, cols: list[Column], lines: list[Line], year) -> dict[str, float]:
+    """The tool's own number for each totals cell: evaluation totals where evaluate has them
+    (capex, npv, each metric net of overlaps), plain sums of case data otherwise."""
+    params = result.case.parameters
+    out = {"capex": result.totals["capex"], "npv": result.totals["npv"],
+           "annual_cost_saving": math.fsum(ln.project.annual_cost_saving for ln in lines),
+           "opex_change": math.fsum(ln.project.opex_change for ln in lines),
+           "net_benefit": math.fsum(economics.annual_net_benefit(ln.project, params) for ln in lines)}
+    for c in cols:
+        if c.metric is not None:
+            out[c.key] = total_at(result, c.metric, year)
+    return out

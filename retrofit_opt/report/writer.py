@@ -1,0 +1,157 @@
+"""Writing cells safely and legibly: text stays text, formulas are declared with the number
+they must evaluate to, numbers carry their unit's format, widths follow the content.
+
+Every string that reaches a cell goes through :meth:`SheetWriter.put` and is stored as a
+string cell, even when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return — text from the input never becomes a formula.  The only formulas in the workbook
+are :class:`Formula` values, each carrying the tool's own number for it (``expected``), so
+that a test can recalculate the workbook and compare.
+"""
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+# Number formats by canonical unit (PRODUCT.md §2); money in 万元 with thousands separators.
+MONEY = "#,##0.00"
+FORMATS = {
+    "万元": MONEY, "万元/yr": MONEY,
+    "tce/yr": "#,##0.0", "tce": "#,##0.0",
+    "t/yr": "#,##0.0", "t": "#,##0.0",
+    "MWh/yr": "#,##0.0", "GJ/yr": "#,##0.0",
+    "m³/yr": "#,##0", "m³": "#,##0",
+    "yr": "0.0",
+}
+DEFAULT_NUMBER = "#,##0.00"
+RATIO = "#,##0.000"  # 万元 per tce/yr, 万元 per t/yr, per-万元 contributions
+PERCENT = "0.0%"
+GAP = "0.00%"
+SECONDS = "0.000"
+YEAR = "0"
+INTEGER = "0"
+SIGNED_PERCENT_NUMBER = '+0.0" %";"−"0.0" %";0.0" %"'  # a number already in percent
+RISKY_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+SECTION_FONT = Font(bold=True, size=12)
+TITLE_FONT = Font(bold=True, size=14)
+NOTE_FONT = Font(italic=True, color="555555")
+TOTAL_FONT = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 6, 60, 22
+
+
+def number_format(unit: str) -> str:
+    return FORMATS.get(unit, DEFAULT_NUMBER)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A live formula, e.g. ``=SUM(H2:H9)``, and the tool's own number it must equal."""
+
+    text: str
+    expected: float
+
+
+def safe_text(value: str) -> str:
+    """The text as a cell can hold it: XML-illegal control characters removed and line
+    ends normalised (a bare CR would not survive the file format unchanged)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs: East Asian wide characters count twice."""
+    longest = max((len(line) + sum(1 for ch in line if unicodedata.east_asian_width(ch) in "WF"))
+                  for line in text.split("\n")) if text else 0
+    return longest
+
+
+class SheetWriter:
+    """Cells of one worksheet.  ``formulas`` collects (cell reference, expected number)."""
+
+    def __init__(self, ws, registry: dict):
+        self.ws = ws
+        self.registry = registry  # (sheet title, "H12") → expected value, for every formula
+        self.widths: dict[int, int] = {}
+        self.header_widths: dict[int, int] = {}
+
+    # ------------------------------------------------------------------ cells
+    def put(self, row: int, col: int, value, fmt: str | None = None, *, font=None, measure: bool = True,
+            wrap: bool = False):
+        cell = self.ws.cell(row=row, column=col)
+        if value is None or value == "":
+            return cell
+        if isinstance(value, Formula):
+            cell.value = value.text
+            if cell.data_type != "f":  # pragma: no cover - a Formula always starts with '='
+                raise ValueError(f"not a formula: {value.text!r}")
+            self.registry[(self.ws.title, cell.coordinate)] = value.expected
+            if fmt:
+                cell.number_format = fmt
+            shown = self._number_text(value.expected, fmt)
+        elif isinstance(value, str):
+            text = safe_text(value)
+            cell.value = text
+            cell.data_type = "s"  # never a formula, whatever the first character
+            if text.startswith(RISKY_START):
+                cell.quotePrefix = True  # Excel's leading apostrophe: stays text when edited
+            shown = text
+        elif isinstance(value, bool):
+            raise TypeError("write yes/no as a label, not a bool")
+        elif isinstance(value, (int, float)):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"cannot write {value} to {cell.coordinate}")
+            cell.value = value
+            if fmt:
+                cell.number_format = fmt
+            shown = self._number_text(value, fmt)
+        else:
+            raise TypeError(f"unexpected cell value {value!r}")
+        if font is not None:
+            cell.font = font
+        if wrap:
+            cell.alignment = WRAP
+        if measure:
+            self.widths[col] = max(self.widths.get(col, 0), display_width(shown))
+        return cell
+
+    @staticmethod
+    def _number_text(value: float, fmt: str | None) -> str:
+        if fmt in (PERCENT, GAP):
+            return f"{value:.2%}"
+        if fmt == SIGNED_PERCENT_NUMBER:
+            return f"{value:+.1f} %"
+        if fmt in (YEAR, INTEGER):
+            return f"{value:.0f}"
+        return f"{value:,.2f}"
+
+    def header(self, row: int, col: int, values: list[str]) -> None:
+        for offset, text in enumerate(values):
+            cell = self.put(row, col + offset, text, font=HEADER_FONT, measure=False)
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            self.header_widths[col + offset] = max(self.header_widths.get(col + offset, 0),
+                                                   min(display_width(text), HEADER_WIDTH))
+
+    def row(self, row: int, col: int, values: list, formats: list | None = None, **kw) -> None:
+        for offset, value in enumerate(values):
+            fmt = formats[offset] if formats else None
+            self.put(row, col + offset, value, fmt, **kw)
+
+    def note(self, row: int, text: str, col: int = 1) -> None:
+        self.put(row, col, text, font=NOTE_FONT, measure=False)
+
+    # ------------------------------------------------------------------ layout
+    def finish(self, freeze: str | None) -> None:
+        if freeze:
+            self.ws.freeze_panes = freeze
+        for col in set(self.widths) | set(self.header_widths):
+            width = max(self.widths.get(col, 0), self.header_widths.get(col, 0)) + 2
+            self.ws.column_dimensions[get_column_letter(col)].width = max(MIN_WIDTH, min(MAX_WIDTH, width))
