@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from retrofit_opt import economics
-from retrofit_opt.case import TOTAL_POOL, Budget, Case
-from retrofit_opt.model.data import counts_in_year, target_row
+from retrofit_opt.case import Budget, Case
+from retrofit_opt.rules import BASELINE_COLUMN, counts_in_year, option_spend, target_row
 
 Plan = dict  # project id → start year (None in single-period cases)
 TOLERANCE = 1e-6
@@ -59,15 +59,7 @@ def metric_total(case: Case, plan: Plan, metric: str, year: int | None) -> float
 
 
 def spend(case: Case, plan: Plan, budget: Budget) -> float:
-    total = 0.0
-    for pid, start in plan.items():
-        project = case.project(pid)
-        share = 1.0 if budget.pool == TOTAL_POOL else project.pool_shares().get(budget.pool, 0.0)
-        if budget.year is None:
-            total += project.capex * share
-        elif 0 <= budget.year - start < project.build_years:
-            total += project.capex * share * project.capex_shares[budget.year - start]
-    return total
+    return sum(option_spend(case.project(pid), start, budget) for pid, start in plan.items())
 
 
 def budget_uses(case: Case, plan: Plan) -> list[BudgetUse]:
@@ -89,7 +81,6 @@ def target_checks(case: Case, plan: Plan) -> list[TargetCheck]:
 
 def intensity_change(case: Case, target, saving: float) -> float:
     """% change of the intensity at the target year against the base year (negative = fall)."""
-    from retrofit_opt.model.data import BASELINE_COLUMN
     column = BASELINE_COLUMN[target.metric]
     year = target.year if target.year is not None else case.parameters.end_year
     base, then = case.baseline[target.base_year], case.baseline[year]

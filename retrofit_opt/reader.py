@@ -51,6 +51,8 @@ class RawSheet:
     columns: dict[str, RawColumn] = field(default_factory=dict)
     rows: list[RawRow] = field(default_factory=list)
     language: str = "en"
+    header_row: int | None = None
+    unusable: set = field(default_factory=set)  # columns present but dropped (e.g. unknown unit)
 
 
 @dataclass
@@ -163,6 +165,7 @@ def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]
         if header_row is None:
             if any(v is not None and str(v).strip() for v in values):
                 header_row = number
+                sheet.header_row = number
                 headers = _resolve_headers(sheet, values, problems, number)
             continue
         cells: dict[str, object] = {}
@@ -209,11 +212,11 @@ def _resolve_headers(sheet: RawSheet, values, problems: list[Problem], header_ro
         if key is None:
             problems.append(Problem(f"unknown column '{written}' is ignored",
                                     "check the spelling against `retrofit-opt template`", sheet=sheet.title,
-                                    column=label, severity="warning"))
+                                    row=header_row, column=label, severity="warning"))
             continue
         if key in {c.key for c in resolved.values()}:
             problems.append(Problem(f"column '{key}' appears twice", "delete or rename one of them",
-                                    sheet=sheet.title, column=label))
+                                    sheet=sheet.title, row=header_row, column=label))
             continue
         if norm == schema.normalise_name(key.split(":")[0]) or norm.isascii():
             en_headers += 1
@@ -221,6 +224,7 @@ def _resolve_headers(sheet: RawSheet, values, problems: list[Problem], header_ro
             zh_headers += 1
         factor = _header_factor(sheet, key, specs.get(key), unit, label, header_row, problems)
         if factor is None:
+            sheet.unusable.add(key)
             continue
         resolved[index] = RawColumn(key, letter, written, unit, factor)
     if zh_headers > en_headers:

@@ -54,7 +54,7 @@ class _Sheet:
         value = row.cells.get(key)
         spec = self.specs.get(key)
         if value is None:
-            if spec is not None and spec.required:
+            if spec is not None and spec.required and self.has(key):
                 self.problem(row, key, "required value is missing", f"enter the {key} ({spec.zh})")
             return default
         factor = self.raw.columns[key].factor if key in self.raw.columns else 1.0
@@ -121,9 +121,10 @@ def validate(raw: RawCase, problems: list[Problem] | None = None) -> Case:
 def _required_columns(raw: RawCase, problems: list[Problem]) -> None:
     for name, sheet in raw.sheets.items():
         for spec in schema.sheet_columns(name):
-            if spec.required and spec.name not in sheet.columns and sheet.rows:
+            if spec.required and spec.name not in sheet.columns and spec.name not in sheet.unusable and sheet.rows:
                 problems.append(Problem(f"required column '{spec.name}' ({spec.zh}) is missing",
-                                        f"add a column headed '{spec.name}' or '{spec.zh}'", sheet.title))
+                                        f"add a column headed '{spec.name}' or '{spec.zh}'", sheet.title,
+                                        sheet.header_row))
     projects = raw.sheets.get("projects")
     if projects is not None and not projects.rows:
         problems.append(Problem("the projects sheet has no projects", "add one row per candidate project",
@@ -172,7 +173,8 @@ def _parameters(sheet: _Sheet) -> Parameters:
         except CellError as err:
             sheet.problem(row, "value", f"{key} {err.message}", err.fix, value)
     params = Parameters(**values, weights=weights)
-    _check_parameters(params, sheet)
+    if not _check_parameters(params, sheet, seen):
+        params = dataclasses.replace(params, start_year=None, end_year=None)
     return params
 
 
@@ -183,20 +185,26 @@ def parameter_value(key: str, value):
     return convert(value, spec.type)
 
 
-def _check_parameters(params: Parameters, sheet: _Sheet) -> None:
+def _check_parameters(params: Parameters, sheet: _Sheet, seen) -> bool:
+    horizon_ok = True
+    def at(key):
+        return RawRow(seen[key], {}) if key in seen else None
     if (params.start_year is None) != (params.end_year is None):
-        sheet.problem(None, None, "start_year and end_year must be given together",
-                      "give both (multi-year case) or neither (single-period case)")
+        given, missing = ("start_year", "end_year") if params.start_year is not None else ("end_year", "start_year")
+        sheet.problem(at(given), "parameter", f"{given} is given without {missing}; they go together",
+                      f"add {missing}, or remove {given} for a single-period case", getattr(params, given))
+        horizon_ok = False
     elif params.start_year is not None and params.start_year > params.end_year:
-        sheet.problem(None, None, f"start_year {params.start_year} is after end_year {params.end_year}",
+        sheet.problem(at("start_year"), "parameter", f"start_year {params.start_year} is after end_year {params.end_year}",
                       "swap them")
-    for name in ("time_limit",):
-        if getattr(params, name) <= 0:
-            sheet.problem(None, None, f"{name} must be positive", "enter a positive number of seconds")
+        horizon_ok = False
+    if params.time_limit <= 0:
+        sheet.problem(at("time_limit"), "value", "time_limit must be positive", "enter a positive number of "
+                      "seconds", params.time_limit)
     for name, value in vars(params).items():
-        if name.endswith("_factor") and value is not None and value < 0 or \
-                name.endswith("_price") and value is not None and value < 0:
-            sheet.problem(None, None, f"{name} is negative", "enter a value of 0 or more", value)
+        if (name.endswith("_factor") or name.endswith("_price")) and value is not None and value < 0:
+            sheet.problem(at(name), "value", f"{name} is negative", "enter a value of 0 or more", value)
+    return horizon_ok
 
 
 # ------------------------------------------------------------------------------ projects

@@ -6,6 +6,7 @@ Nothing here imports Pyomo (PRODUCT.md: reports see only the case and the result
 from __future__ import annotations
 
 from retrofit_opt import economics
+from retrofit_opt.rules import counts_in_year
 from retrofit_opt.report import labels as L
 
 _SIGN = {"min_total": "≥", "max_total": "≤", "intensity_reduction": "−%"}
@@ -73,14 +74,8 @@ def objective_unit(case, objective: str, lang: str) -> str:
 
 
 def counts_at_end(case, project, start) -> bool:
-    """Whether a project's capacity counts at the horizon's end: formed by the end of year
-    t + b − 1 and still within its lifetime (PRODUCT.md §2).  Single-period: always.
-    (The model's rule, restated here so that the report needs no model import.)"""
-    year = case.parameters.end_year if case.multi_year else None
-    if start is None or year is None:
-        return True
-    formed = start + project.build_years - 1
-    return formed <= year <= formed + project.lifetime
+    """Whether a project's capacity counts at the horizon's end (:func:`rules.counts_in_year`)."""
+    return counts_in_year(project, start, case.parameters.end_year if case.multi_year else None)
 
 
 def contribution(case, project, start, objective: str, weights) -> float:

@@ -1,0 +1,72 @@
+"""The planning rules shared by the model, the plan evaluation and the reports (no Pyomo):
+when a start option's capacity counts, what it draws on a budget row, and targets as rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retrofit_opt.case import TOTAL_POOL, Budget, Case, Project, Target
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target row: Σ coef·x − overlaps  (≥ | ≤)  rhs, at ``year``."""
+
+    target: Target
+    metric: str
+    sense: str  # ">=" or "<="
+    rhs: float
+    year: int | None
+    family: str  # min_total | max_total | intensity_reduction
+
+
+def option_spend(project: Project, start: int | None, budget: Budget) -> float:
+    """万元 that project started in ``start`` draws on a budget row: its pool share
+    (``total``: all; ``subsidy``: subsidy_rate; own pool: the rest) of capex, over the
+    horizon or, for a yearly row, the capex profile's share of that year."""
+    share = 1.0 if budget.pool == TOTAL_POOL else project.pool_shares().get(budget.pool, 0.0)
+    if share == 0.0:
+        return 0.0
+    if budget.year is None:
+        return project.capex * share
+    offset = budget.year - start
+    if 0 <= offset < project.build_years:
+        return project.capex * share * project.capex_shares[offset]
+    return 0.0
+
+
+def counts_in_year(project: Project, start: int | None, year: int | None) -> bool:
+    """Capacity formed by the end of year t+b−1 counts up to the last year of benefit,
+    t+b+lifetime−1 (PRODUCT.md §2).  Single-period: always."""
+    if start is None or year is None:
+        return True
+    formed = start + project.build_years - 1
+    return formed <= year <= formed + project.lifetime
+
+
+def target_row(case: Case, target: Target) -> TargetRow:
+    """A target as a row on the metric total: intensity targets become required savings,
+    E_bau(y) − S(y) ≤ (1 − r)·(E₀/VA₀)·VA(y)  ⇔  S(y) ≥ E_bau(y) − (1 − r)·(E₀/VA₀)·VA(y)."""
+    year = target.year
+    if year is None and case.multi_year:
+        year = case.parameters.end_year
+    if target.kind == "min_total":
+        return TargetRow(target, target.metric, ">=", target.value, year, "min_total")
+    if target.kind == "max_total":
+        return TargetRow(target, target.metric, "<=", target.value, year, "max_total")
+    required = required_saving(case, target)
+    return TargetRow(target, target.metric, ">=", required,
+                     year if case.multi_year else None, "intensity_reduction")
+
+
+BASELINE_COLUMN = {"energy_saving": "energy_consumption", "co2_reduction": "co2", "water_saving": "water"}
+
+
+def required_saving(case: Case, target: Target) -> float:
+    """Saving needed at the target year so that the intensity falls by ``value`` % against
+    the base year."""
+    year = target.year if target.year is not None else case.parameters.end_year
+    column = BASELINE_COLUMN[target.metric]
+    base, then = case.baseline[target.base_year], case.baseline[year]
+    allowed = (1 - target.value / 100.0) * getattr(base, column) / base.value_added * then.value_added
+    return getattr(then, column) - allowed
