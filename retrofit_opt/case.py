@@ -118,6 +118,7 @@ class Parameters:
     steam_price: float | None = None  # 元/GJ
     carbon_price: float = 0.0  # 元/t
     electricity_tce_method: str = "calorific"
+    green_power_tce_method: str = "electricity"
     electricity_tce_factor: float | None = None  # kgce/kWh; None: the method's default
     coal_tce_factor: float = 0.7143
     gas_tce_factor: float = 1.2143

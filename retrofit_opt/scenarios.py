@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from retrofit_opt.accounting import recompute_project
 from retrofit_opt.case import Budget, Case, Scenario, Target
 
 
@@ -26,7 +27,12 @@ def apply_scenario(case: Case, scenario: Scenario) -> Case:
             targets = set_target(targets, key.split(":", 1)[1], value)
         else:
             params = dataclasses.replace(params, **{key: value})
-    return dataclasses.replace(case, budgets=tuple(budgets), targets=tuple(targets), parameters=params)
+    projects = case.projects
+    if params != case.parameters:
+        # A changed factor, 当量值/等价值 choice or price changes what was computed from carriers.
+        projects = tuple(recompute_project(p, params) for p in projects)
+    return dataclasses.replace(case, projects=projects, budgets=tuple(budgets), targets=tuple(targets),
+                               parameters=params)
 
 
 def set_budget(budgets: list[Budget], pool: str, limit: float) -> list[Budget]:

@@ -246,15 +246,14 @@ def _projects(sheet: _Sheet, params: Parameters) -> tuple[list[Project], dict[st
         cost = values["annual_cost_saving"]
         if cost is None:
             missing = [c for c in carriers if prices[c] is None]
+            cost = accounting.carriers_to(prices, {c: v for c, v in carriers.items() if prices[c] is not None})
             if missing:
-                sheet.problem(row, "annual_cost_saving", "annual_cost_saving is blank and cannot be computed: "
-                              f"no price for {', '.join(missing)}", "enter annual_cost_saving, or the price "
-                              "in parameters (electricity_price, coal_price, gas_price, steam_price)",
+                sheet.problem(row, "annual_cost_saving", "annual_cost_saving is blank and only partly computable: "
+                              f"no price for {', '.join(missing)}, which count as 0", "enter annual_cost_saving, "
+                              "or the price in parameters (electricity_price, coal_price, gas_price, steam_price)",
                               severity="error" if params.objective in ("max_npv", "weighted") else "warning")
-                cost = 0.0
-            else:
-                cost = accounting.carriers_to(prices, carriers)
-                computed.add("annual_cost_saving") if carriers else None
+            elif carriers:
+                computed.add("annual_cost_saving")
         metrics = {m: (v if v is not None else 0.0) for m, v in metrics.items()}
         build_years = values["build_years"] if values["build_years"] is not None else 1
         project = Project(

@@ -116,6 +116,7 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "kind": {"min_total": ("不低于", "下限"), "max_total": ("不高于", "上限"),
              "intensity_reduction": ("强度下降", "强度目标")},
     "electricity_tce_method": {"calorific": ("当量值",), "equivalent": ("等价值",)},
+    "green_power_tce_method": {"electricity": ("按电力折标",), "none": ("不计入",)},
 }
 YES = ("yes", "y", "是", "1", "true", "t", "√", "✓")
 NO = ("no", "n", "否", "0", "false", "f", "×", "✗")
