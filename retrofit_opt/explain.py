@@ -2,6 +2,8 @@
 by a re-solve of the same persistent model to see how much the objective falls."""
 from __future__ import annotations
 
+import time
+
 import pyomo.environ as pyo
 
 from retrofit_opt.model.families import chosen
@@ -9,10 +11,15 @@ from retrofit_opt.results import Exclusion
 from retrofit_opt.solve import Solver
 
 EXPLAIN_LIMIT = 200  # force-in re-solves beyond this many left-out projects are skipped
+EXPLAIN_SECONDS = 120.0  # all force-in re-solves together stop after this long
+FORCE_IN_SECONDS = 10.0  # one force-in re-solve; past it the loss is "at least, not proven"
 
 
 def explain_exclusions(model, solver: Solver, plan: dict, objective: float, minimise: bool,
-                       limit: int = EXPLAIN_LIMIT, time_limit: float = 30.0) -> dict[str, Exclusion]:
+                       limit: int = EXPLAIN_LIMIT, time_limit: float = FORCE_IN_SECONDS,
+                       time_budget: float = EXPLAIN_SECONDS) -> dict[str, Exclusion]:
+    """Reasons for every left-out project; force-in re-solves stop at ``limit`` projects or
+    after ``time_budget`` seconds, and the rest are marked not analysed."""
     data = model.data
     case = data.case
     reasons: dict[str, Exclusion] = {}
@@ -28,11 +35,16 @@ def explain_exclusions(model, solver: Solver, plan: dict, objective: float, mini
                                             "cannot be completed within the planning horizon")
         else:
             pending.append(p_index)
+    started = time.perf_counter()
     for count, p_index in enumerate(pending):
         project = case.projects[p_index]
         if count >= limit:
             reasons[project.id] = Exclusion(project.id, "not_computed",
                                             f"not analysed (more than {limit} projects left out)")
+            continue
+        if time.perf_counter() - started > time_budget:
+            reasons[project.id] = Exclusion(project.id, "not_computed",
+                                            f"not analysed (explanations stopped after {time_budget:.0f} s)")
             continue
         model.force_in = pyo.Constraint(expr=chosen(model, data, p_index) == 1)
         outcome = solver.solve(time_limit=time_limit)

@@ -7,7 +7,7 @@ import time
 from retrofit_opt import evaluate
 from retrofit_opt.case import Case
 from retrofit_opt.errors import SolverError
-from retrofit_opt.explain import EXPLAIN_LIMIT, explain_exclusions
+from retrofit_opt.explain import EXPLAIN_LIMIT, FORCE_IN_SECONDS, explain_exclusions
 from retrofit_opt.extract import extract_plan
 from retrofit_opt.model import build_model
 from retrofit_opt.results import Result
@@ -37,7 +37,7 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     if outcome.has_solution and explain:
         exclusions = explain_exclusions(model, solver, plan, outcome.objective,
                                         params.objective == "min_cost", explain_limit,
-                                        min(time_limit, 30.0))
+                                        min(time_limit, FORCE_IN_SECONDS))
     explained = time.perf_counter()
     if outcome.status == "infeasible" and diagnose and case.targets:
         from retrofit_opt.diagnose import diagnose as run_diagnosis

@@ -60,6 +60,7 @@ class Result:
 
     def to_json(self) -> dict:
         """The ``--json`` object (PRODUCT.md §5); numbers in canonical units."""
+        has_plan = self.status in ("optimal", "feasible")
         selected = ([{"id": pid, "start_year": self.plan[pid]} for pid in self.selected()]
                     if self.case.multi_year else self.selected())
         out = {
@@ -72,7 +73,8 @@ class Result:
             "selected": selected,
             "totals": self.totals,
             "targets": [{"target": t.label, "metric": t.metric, "kind": t.kind, "year": t.year,
-                         "required": t.required, "achieved": t.achieved, "met": t.met,
+                         "required": t.required, "achieved": t.achieved if has_plan else None,
+                         "met": t.met and has_plan,
                          **({"intensity_change_percent": t.achieved_intensity_change}
                             if t.achieved_intensity_change is not None else {})} for t in self.targets],
             "budgets": [{"pool": u.budget.pool, "year": u.budget.year, "limit": u.budget.limit,

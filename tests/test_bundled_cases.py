@@ -30,9 +30,10 @@ def test_bundled_case_matches_expected_results(name, tmp_path):
     assert got["targets_met"] is expected["targets_met"] is True
     for want, have in zip(expected["targets"], got["targets"], strict=True):
         assert have["target"] == want["target"] and have["met"] is want["met"]
-    if not any(e.reason == "lowers_objective" and (e.objective_loss or 0) <= 1e-6
-               for e in result.exclusions.values()):
-        # No left-out project ties with the optimum, so the optimal set is unique here.
+    if not case.multi_year and not any(e.reason == "lowers_objective" and (e.objective_loss or 0) <= 1e-6
+                                       for e in result.exclusions.values()):
+        # No left-out project ties with the optimum, so the optimal set is unique here (in a
+        # multi-year case start years may still move at equal cost, so sets are not compared).
         assert got["selected"] == expected["selected"]
         for want, have in zip(expected["targets"], got["targets"], strict=True):
             assert close(have["achieved"], want["achieved"])
