@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from retrofit_opt import economics
 from retrofit_opt.case import Budget, Case
-from retrofit_opt.rules import BASELINE_COLUMN, counts_in_year, option_spend, target_row
+from retrofit_opt.rules import BASELINE_COLUMN, metric_total, option_spend, target_row  # noqa: F401 (re-exported)
 
 Plan = dict  # project id → start year (None in single-period cases)
 TOLERANCE = 1e-6
@@ -46,16 +46,6 @@ class TargetCheck:
     @property
     def met(self) -> bool:
         return self.margin >= -TOLERANCE * max(1.0, abs(self.required))
-
-
-def metric_total(case: Case, plan: Plan, metric: str, year: int | None) -> float:
-    """Σ v_{p,m} over counted projects, less the overlaps of counted pairs."""
-    counted = {pid for pid, start in plan.items() if counts_in_year(case.project(pid), start, year)}
-    total = sum(case.project(pid).metric(metric) for pid in counted)
-    for inter in case.interactions:
-        if inter.project_a in counted and inter.project_b in counted:
-            total -= inter.overlaps.get(metric, 0.0)
-    return total
 
 
 def spend(case: Case, plan: Plan, budget: Budget) -> float:

@@ -70,3 +70,14 @@ def required_saving(case: Case, target: Target) -> float:
     base, then = case.baseline[target.base_year], case.baseline[year]
     allowed = (1 - target.value / 100.0) * getattr(base, column) / base.value_added * then.value_added
     return getattr(then, column) - allowed
+
+
+def metric_total(case: Case, plan: dict, metric: str, year: int | None) -> float:
+    """M_m(y) of a plan (project id → start year): Σ v_{p,m} over the projects that count at
+    the end of ``year``, less the overlaps of counted pairs."""
+    counted = {pid for pid, start in plan.items() if counts_in_year(case.project(pid), start, year)}
+    total = sum(case.project(pid).metric(metric) for pid in counted)
+    for inter in case.interactions:
+        if inter.project_a in counted and inter.project_b in counted:
+            total -= inter.overlaps.get(metric, 0.0)
+    return total

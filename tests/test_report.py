@@ -226,6 +226,14 @@ def table_after(rows: list[list], title: str) -> list[dict]:
     return table
 
 
+def listed(ws) -> list[list]:
+    """The header and data rows of a table starting at row 1, up to the first blank row
+    (the notes under the Not selected table are not rows of it)."""
+    rows = rows_of(ws)
+    end = next((i for i, r in enumerate(rows) if all(v is None for v in r)), len(rows))
+    return rows[:end]
+
+
 def key_values(rows: list[list], title="Solution") -> dict:
     return {r["Item"]: r["Value"] for r in table_after(rows, title)}
 
@@ -280,7 +288,7 @@ def write(result, path, lang="en"):
 def test_minimal_case_numbers_recomputed(make_case, tmp_path):
     result = solve(make_case())
     wb = write(result, tmp_path / "out.xlsx")
-    assert wb.sheetnames == ["Summary", "Portfolio", "Not selected", "Run info"]
+    assert wb.sheetnames == ["Summary", "Portfolio", "Not selected", "MACC", "Run info"]
     data = {r[0]: dict(zip(("capex", "energy", "co2"), r[2:5])) for r in minimal_case()["projects"][1:]}
     header, projects, overlap, total_row = portfolio_parts(wb["Portfolio"])
     chosen = {p["id"] for p in projects}
@@ -311,7 +319,7 @@ def test_minimal_case_numbers_recomputed(make_case, tmp_path):
     (budget,) = table_after(summary, "Budgets")
     assert budget["Used (万元)"] == approx(1400) and budget["Remaining (万元)"] == approx(100)
     assert budget["Share used"] == approx(1400 / 1500)
-    (p3,) = [dict(zip(rows_of(wb["Not selected"])[0], r)) for r in rows_of(wb["Not selected"])[1:]]
+    (p3,) = [dict(zip(listed(wb["Not selected"])[0], r)) for r in listed(wb["Not selected"])[1:]]
     assert p3["id"] == "P3" and p3["Reason"].startswith("left out on merit")
     # P3 needs P2, and P1 + P2 + P3 = 1700 > 1500: with P3 the best is {P2, P3}, 500 tce → loss 600
     assert p3["Objective loss if forced in (tce/yr)"] == approx(600)
@@ -438,7 +446,7 @@ def test_rich_case_every_number_recomputed(tmp_path, objective):
             assert totals[metric]["In 2025"] == approx(value)  # single period: the same capacity
 
     # --- Not selected: every other project once, with its reason; losses by enumeration
-    ns_rows = rows_of(wb["Not selected"])
+    ns_rows = listed(wb["Not selected"])
     left_out = [dict(zip(ns_rows[0], r)) for r in ns_rows[1:]]
     assert [r["id"] for r in left_out] == [p["id"] for p in projects if p["id"] not in chosen]
     loss_title = next(h for h in ns_rows[0] if h.startswith("Objective loss if forced in"))
@@ -502,7 +510,7 @@ def test_infeasible_variant_explains_and_never_says_optimal(tmp_path):
     ws = wb["Portfolio"]
     assert ws["A2"].value is None and "no plan" in (ws["A3"].value or "")
     assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
-    ns = rows_of(wb["Not selected"])
+    ns = listed(wb["Not selected"])
     reasons = {r[0]: r[ns[0].index("Reason")] for r in ns[1:]}
     assert set(reasons) == {p["id"] for p in projects}
     assert reasons["C1"] == "excluded in the input"
@@ -709,7 +717,7 @@ def test_chinese_case_gets_chinese_labels(tmp_path):
     out = tmp_path / "结果.xlsx"
     write_results(result, out, None)
     wb = load_workbook(out)
-    assert wb.sheetnames == ["概要", "项目组合", "未入选", "运行信息"]
+    assert wb.sheetnames == ["概要", "项目组合", "未入选", "边际减排成本曲线", "运行信息"]
     header = [c.value for c in wb["项目组合"][1]]
     for title in ("优先序", "项目编号", "项目名称", "投资（万元）", "节能量（tce/yr）", "二氧化碳减排量（t/yr）",
                   "净现值（万元）", "静态回收期（年）"):
@@ -727,7 +735,7 @@ def test_chinese_case_gets_chinese_labels(tmp_path):
     # --lang en overrides the case's language
     en = tmp_path / "en.xlsx"
     write_results(result, en, "en")
-    assert load_workbook(en).sheetnames == ["Summary", "Portfolio", "Not selected", "Run info"]
+    assert load_workbook(en).sheetnames == ["Summary", "Portfolio", "Not selected", "MACC", "Run info"]
 
 
 def test_english_labels_and_formats(make_case, tmp_path):

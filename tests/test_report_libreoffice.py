@@ -171,6 +171,15 @@ def tool_number(result, header: str, lang: str):
     money = {"capex (万元)": "capex", "投资（万元）": "capex", "NPV (万元)": "npv", "净现值（万元）": "npv"}
     if header in money:
         return totals[money[header]]
+    if header in ("Enterprise NPV (万元)", "企业净现值（万元）"):  # NPV + the subsidy's share of the capex's PV
+        params = case.parameters
+        r = params.discount_rate
+        extra = 0.0
+        for pid, start in result.plan.items():
+            p = case.project(pid)
+            pv = sum(p.capex * share / (1 + r) ** k for k, share in enumerate(p.capex_shares))
+            extra += p.subsidy_rate * pv / (1 + r) ** ((start - params.start_year) if start is not None else 0)
+        return totals["npv"] + extra
     if header.startswith("benefit:"):
         return total(header.split(" (")[0])
     for metric in ("energy_saving", "co2_reduction", "so2_reduction"):

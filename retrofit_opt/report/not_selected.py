@@ -3,9 +3,14 @@ sentence, and — for a project left out on merit — how much the objective fal
 forced in (found by re-solving, see :mod:`retrofit_opt.explain`)."""
 from __future__ import annotations
 
+from retrofit_opt import economics
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import objective_unit
+from retrofit_opt.report.portfolio import PAYBACK, indicator_columns, indicator_notes
 from retrofit_opt.report.writer import MONEY, SheetWriter, number_format
+
+# The economic indicators shown for each project left out (as on the Portfolio sheet).
+INDICATORS = ("discounted_payback", "npv", "npv_enterprise", "irr", "lcse", "abatement_cost")
 
 REASONS = ("excluded", "cannot_complete", "infeasible_if_forced", "lowers_objective", "not_computed")
 
@@ -59,19 +64,28 @@ def detail_text(result, project, code: str, detail: str, loss, related, lang: st
     return text
 
 
+def first_start(case, project):
+    """The start year a left-out project's NPV is valued for: the earliest open to it
+    (``None`` in a single-period case or when no start year is open)."""
+    years = case.start_years(project)
+    return years[0] if years else None
+
+
 def write_not_selected(w: SheetWriter, result, lang: str) -> None:
     case = result.case
+    params = case.parameters
     t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
     head = lambda name: L.column_header("projects", name, lang)  # noqa: E731
-    objective = result.options.get("objective", case.parameters.objective)
+    objective = result.options.get("objective", params.objective)
     unit = objective_unit(case, objective, lang)
     energy_unit = case.metric_units.get("energy_saving", "tce/yr")
     co2_unit = case.metric_units.get("co2_reduction", "t/yr")
+    indicators = indicator_columns(case, lang, INDICATORS)
     headers = [head("id"), head("name"), head("enterprise"), head("sector"), head("capex"),
                L.metric_header("energy_saving", energy_unit, lang),
                L.metric_header("co2_reduction", co2_unit, lang),
                t("not_selected.reason"), t("not_selected.detail"), t("not_selected.loss", unit=unit),
-               t("not_selected.related")]
+               t("not_selected.related"), t("portfolio.payback"), *[c.header for c in indicators]]
     w.header(1, 1, headers)
     row = 2
     loss_format = number_format(unit) if unit in ("万元", "tce/yr", "t/yr") else "#,##0.00"
@@ -79,13 +93,24 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
         if project.id in result.plan:
             continue
         code, detail, loss, related = reason_of(result, project)
+        start = first_start(case, project)
+        payback = economics.simple_payback(project, params)
         w.row(row, 1, [project.id, project.name, project.enterprise, project.sector, project.capex,
                        project.metric("energy_saving"), project.metric("co2_reduction"),
                        reason_text(code, lang), detail_text(result, project, code, detail, loss, related, lang),
-                       loss, ", ".join(related)],
+                       loss, ", ".join(related), t("portfolio.never") if payback is None else payback,
+                       *[c.value(project, start) for c in indicators]],
               [None, None, None, None, MONEY, number_format(energy_unit), number_format(co2_unit),
-               None, None, loss_format, None])
+               None, None, loss_format, None, PAYBACK, *[c.fmt for c in indicators]])
         row += 1
     if row == 2:
         w.put(row, 1, t("not_selected.none"), measure=False)
+    else:
+        row += 1  # a blank row ends the table; the notes follow
+        notes = indicator_notes(case, lang)
+        if case.multi_year:
+            notes.append(t("not_selected.note_npv"))
+        for note in notes:
+            w.note(row, note)
+            row += 1
     w.finish("C2")

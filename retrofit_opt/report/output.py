@@ -11,6 +11,14 @@ from retrofit_opt.errors import OutputError
 def check_output_path(out: Path, case: Path | None = None) -> None:
     """Refuse an output that is the input, a folder, or in a folder that cannot be written."""
     out = Path(out)
+    try:
+        _check_output_path(out, case)
+    except OSError as exc:  # e.g. a name too long for the file system, a folder we may not search
+        raise OutputError(f"cannot write the output {out}: {exc.strerror or exc} — choose another output path") \
+            from exc
+
+
+def _check_output_path(out: Path, case: Path | None) -> None:
     if case is not None and Path(case).exists() and out.exists() and os.path.samefile(out, case) or \
             case is not None and Path(out).resolve() == Path(case).resolve():
         raise OutputError(f"the output {out} is the case file itself; the input is never overwritten — "
@@ -18,28 +26,34 @@ def check_output_path(out: Path, case: Path | None = None) -> None:
     if out.is_dir():
         raise OutputError(f"the output {out} is a folder — give a file name, e.g. -o {out / 'result.xlsx'}")
     parent = out.parent if str(out.parent) else Path(".")
-    if not parent.exists():
+    if not parent.is_dir():
+        if parent.exists():
+            raise OutputError(f"{parent} is a file, not a folder, so the output {out} cannot be written there — "
+                              "choose another output path")
         raise OutputError(f"the folder {parent} does not exist — create it or choose another output path")
     if not os.access(parent, os.W_OK):
         raise OutputError(f"the folder {parent} is not writable — choose another output path")
     if out.suffix.lower() != ".xlsx":
-        raise OutputError(f"the output {out.name} must end in .xlsx")
+        raise OutputError(f"the output {out.name} must end in .xlsx — choose a name such as "
+                          f"{out.with_suffix('.xlsx').name}")
 
 
 def write_atomically(out: Path, save) -> None:
     """Call ``save(temp_path)`` then rename the temporary file over ``out``: a reader sees
     either the old file or the complete new one, never a partial workbook."""
     out = Path(out)
-    fd, temp = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".xlsx.tmp", dir=out.parent or ".")
-    os.close(fd)
+    temp = None
     try:
+        fd, temp = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".xlsx.tmp", dir=out.parent or ".")
+        os.close(fd)
         save(Path(temp))
         os.chmod(temp, _file_mode(out))  # mkstemp makes the file private (0600)
         os.replace(temp, out)
     except OSError as exc:
-        raise OutputError(f"could not write {out}: {exc.strerror or exc}") from exc
+        raise OutputError(f"could not write {out}: {exc.strerror or exc} — choose another output path, or "
+                          "free space / fix the folder's permissions") from exc
     finally:
-        if os.path.exists(temp):
+        if temp is not None and os.path.exists(temp):
             os.unlink(temp)
 
 

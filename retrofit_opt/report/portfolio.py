@@ -12,10 +12,12 @@ from retrofit_opt import economics
 from retrofit_opt.case import TOTAL_POOL
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import contribution, contribution_unit, evaluation_years, total_at
-from retrofit_opt.report.writer import (INTEGER, MONEY, RATIO, TOTAL_FONT, YEAR, Formula, SheetWriter,
+from retrofit_opt.report.writer import (INTEGER, MONEY, PERCENT, RATIO, TOTAL_FONT, YEAR, Formula, SheetWriter,
                                         number_format)
 
 FIRST_ROW = 2  # data start under the header row
+PAYBACK = "0.0"  # years
+PER_TONNE = "#,##0.0"  # 元/tce, 元/t CO2
 
 
 @dataclass
@@ -95,15 +97,54 @@ def columns(result, lang: str) -> list[Column]:
                lambda p, s: economics.annual_net_benefit(p, params), MONEY, "sum"),
         Column("payback", t("portfolio.payback"), lambda p, s: _or_text(economics.simple_payback(p, params),
                                                                          t("portfolio.never")), "0.0", "ratio"),
-        Column("npv", t("portfolio.npv"), lambda p, s: economics.npv(p, params, s), MONEY, "sum"),
+        *indicator_columns(case, lang, ("discounted_payback", "npv", "npv_enterprise", "irr")),
         Column("cost_per_tce", t("portfolio.cost_per_tce"),
                lambda p, s: _ratio(p.capex, p.metric("energy_saving"), lang), RATIO, "ratio"),
         Column("cost_per_co2", t("portfolio.cost_per_co2"),
                lambda p, s: _ratio(p.capex, p.metric("co2_reduction"), lang), RATIO, "ratio"),
+        *indicator_columns(case, lang, ("lcse", "abatement_cost")),
         Column("contribution", t("portfolio.contribution", unit=contribution_unit(case, objective, lang)),
                None, RATIO),
     ]
     return cols
+
+
+def shows_enterprise_npv(case) -> bool:
+    """The enterprise's NPV differs from the NPV only for subsidised projects."""
+    return any(p.subsidy_rate > 0 for p in case.projects)
+
+
+def indicator_columns(case, lang: str, keys) -> list[Column]:
+    """The per-project economic indicators of :mod:`retrofit_opt.economics`, shared by the
+    Portfolio and Not selected sheets.  An undefined indicator (``None``) is a blank cell;
+    :func:`indicator_notes` explains the blanks.  NPVs are sums (a totals formula), the
+    other indicators are not additive and get no total."""
+    params = case.parameters
+    t = lambda key: L.label(key, lang)  # noqa: E731
+    spec = {
+        "discounted_payback": (lambda p, s: economics.discounted_payback(p, params), PAYBACK, ""),
+        "npv": (lambda p, s: economics.npv(p, params, s), MONEY, "sum"),
+        "npv_enterprise": (lambda p, s: economics.npv_enterprise(p, params, s), MONEY, "sum"),
+        "irr": (lambda p, s: economics.irr(p, params), PERCENT, ""),
+        "lcse": (lambda p, s: economics.levelised_cost_of_saved_energy(p, params), PER_TONNE, ""),
+        "abatement_cost": (lambda p, s: economics.abatement_cost(p, params), PER_TONNE, ""),
+    }
+    cols = []
+    for key in keys:
+        if key == "npv_enterprise" and not shows_enterprise_npv(case):
+            continue
+        value, fmt, total = spec[key]
+        cols.append(Column(key, t(f"portfolio.{key}"), value, fmt, total))
+    return cols
+
+
+def indicator_notes(case, lang: str) -> list[str]:
+    """How the indicators are defined, and what a blank cell means."""
+    t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
+    notes = [t("portfolio.note_indicators"), t("portfolio.note_blanks")]
+    if shows_enterprise_npv(case):
+        notes.append(t("portfolio.note_enterprise"))
+    return notes
 
 
 def _or_text(value, text):
@@ -178,7 +219,7 @@ def write_portfolio(w: SheetWriter, result, lang: str) -> None:
     row = total_row + 2
     rate = f"{case.parameters.discount_rate:.2%}"
     for note in (t("portfolio.note_rank", rule=rule), t("portfolio.note_totals"),
-                 t("portfolio.note_npv", rate=rate), t("portfolio.note_payback")):
+                 t("portfolio.note_npv", rate=rate), t("portfolio.note_payback"), *indicator_notes(case, lang)):
         w.note(row, note)
         row += 1
     w.finish("D2")
@@ -191,7 +232,8 @@ def _expected_totals(result, cols: list[Column], lines: list[Line], year) -> dic
     out = {"capex": result.totals["capex"], "npv": result.totals["npv"],
            "annual_cost_saving": math.fsum(ln.project.annual_cost_saving for ln in lines),
            "opex_change": math.fsum(ln.project.opex_change for ln in lines),
-           "net_benefit": math.fsum(economics.annual_net_benefit(ln.project, params) for ln in lines)}
+           "net_benefit": math.fsum(economics.annual_net_benefit(ln.project, params) for ln in lines),
+           "npv_enterprise": math.fsum(economics.npv_enterprise(ln.project, params, ln.start) for ln in lines)}
     for c in cols:
         if c.metric is not None:
             out[c.key] = total_at(result, c.metric, year)

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 
 import retrofit_opt
+from retrofit_opt.accounting import factor_table
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.writer import SECONDS, SECTION_FONT, TITLE_FONT, SheetWriter
 
@@ -66,4 +67,24 @@ def write_run_info(w: SheetWriter, result, lang: str, written_at: datetime | Non
             w.row(row, 1, [name, shown], [None, fmt if isinstance(shown, float) else None])
             row += 1
         row += 1
+        if title == "run.parameters":
+            row = write_factors(w, case.parameters, lang, row)
     w.finish("A3")
+
+
+def write_factors(w: SheetWriter, params, lang: str, row: int) -> int:
+    """The conversion and emission factors the run used (:func:`accounting.factor_table`):
+    value, unit, source, and whether it is the documented default or set by the case.
+    Returns the next free row."""
+    t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
+    w.put(row, 1, t("run.factors"), font=SECTION_FONT, measure=False)
+    row += 1
+    w.header(row, 1, [t("run.factor"), t("run.key"), t("run.factor_value"), t("run.unit"), t("run.set_by"),
+                      t("run.source")])
+    row += 1
+    for factor in factor_table(params):
+        w.row(row, 1, [factor["label_zh"] if lang == "zh" else factor["label"], factor["key"], factor["value"],
+                       factor["unit"], t("run.default" if factor["default"] else "run.case")])
+        w.put(row, 6, factor["source"], wrap=True)  # the column is at most 60 wide; longer sources wrap
+        row += 1
+    return row + 1

@@ -57,7 +57,7 @@ def write_summary(w: SheetWriter, result, lang: str) -> None:
                    t("summary.target_value"), t("summary.unit"), t("summary.required"), t("summary.achieved"),
                    t("summary.margin"), t("summary.met")]
         if intensity:
-            headers.append(t("summary.intensity_change"))
+            headers += [t("summary.intensity_change"), t("summary.intensity_reached")]
         if diagnosed:
             headers.append(t("summary.best_reachable"))
         w.header(row, 1, headers)
@@ -70,8 +70,8 @@ def write_summary(w: SheetWriter, result, lang: str) -> None:
                       metric_unit, check.required, check.achieved, check.margin, yes_no(check.met, lang)]
             formats = [None, None, None, YEAR, "#,##0.0##", None, fmt, fmt, fmt, None]
             if intensity:
-                values.append(check.achieved_intensity_change)
-                formats.append(SIGNED_PERCENT_NUMBER)
+                values += [check.achieved_intensity_change, intensity_sentence(result, check, lang)]
+                formats += [SIGNED_PERCENT_NUMBER, None]
             if diagnosed:
                 values.append(check.best_reachable if check.best_reachable is not None else "—")
                 formats.append(fmt)
@@ -122,6 +122,40 @@ def write_summary(w: SheetWriter, result, lang: str) -> None:
     if result.diagnosis is not None:
         row = _write_diagnosis(w, result, lang, row)
     w.finish("A2")
+
+
+def intensity_sentence(result, check, lang: str) -> str:
+    """An intensity target's outcome the way a plan states it: ``−13.1 % vs 2020 (target
+    −12.5 %)`` / ``较2020年下降13.1%（目标下降12.5%）``; empty for other targets."""
+    change = check.achieved_intensity_change
+    if change is None:
+        return ""
+    base = _base_year(result, check)
+    planned = -check.target_value  # the planned change, % (negative: a fall)
+    decimals = 1
+    while decimals < 3 and (round(change, decimals) <= planned) != check.met:
+        decimals += 1  # never let rounding make an unmet target look met, or the reverse
+    return L.label("intensity.sentence", lang, reached=_signed_percent(change, f".{decimals}f", lang),
+                   base=base if base is not None else L.label("intensity.base_year", lang),
+                   target=_signed_percent(planned, "g", lang))
+
+
+def _signed_percent(value: float, fmt: str, lang: str) -> str:
+    text = format(abs(value), fmt)
+    if float(text) == 0:
+        return L.label("intensity.flat", lang)
+    return L.label("intensity.fall" if value < 0 else "intensity.rise", lang, value=text)
+
+
+def _base_year(result, check):
+    """The base year of the intensity target a check was made for (checks follow the
+    case's targets in order)."""
+    targets = result.case.targets
+    if len(targets) == len(result.targets):
+        target = targets[result.targets.index(check)]
+    else:
+        target = next((t for t in targets if t.label == check.label), None)
+    return None if target is None else target.base_year
 
 
 def summary_metrics(result) -> list[str]:

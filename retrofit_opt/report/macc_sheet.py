@@ -1,0 +1,160 @@
+"""The MACC sheet: the marginal abatement cost curve of every candidate project.
+
+A table of the projects that are not excluded and reduce CO2, cheapest tonne first
+(:func:`retrofit_opt.economics.macc_points`: width = CO2 reduction, t CO2/yr; height =
+abatement cost, 元/t CO2), the chosen ones marked, with each bar's cumulative start and
+end; and a native Excel chart of the curve.
+
+Excel has no variable-width bar chart, so the chart is a scatter chart with straight lines
+that draws each bar's outline exactly: four points per project, (x₀, 0), (x₀, h), (x₁, h),
+(x₁, 0), with x₀ … x₁ its span of cumulative CO2 and h its abatement cost.  The points are
+written below the table (the chart reads them from the sheet); one series traces the chosen
+projects' bars, another the others' (a blank cell breaks a series' line, so each series
+shows only its own bars), and, when the case sets a carbon price, a third draws it as a
+horizontal line: a project whose bar lies below the line has a positive NPV.
+
+Every number is written as a number (no formulas): the cumulative widths are running sums
+of the CO2 reductions shown.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.utils import get_column_letter
+
+from retrofit_opt import economics
+from retrofit_opt.report import labels as L
+from retrofit_opt.report.common import yes_no
+from retrofit_opt.report.writer import INTEGER, MONEY, SECTION_FONT, TITLE_FONT, SheetWriter
+
+CO2_FORMAT = "#,##0.0"
+COST_FORMAT = "#,##0.0"
+HEADER_ROW = 5  # the table's header; its rows follow
+COLOURS = {"chosen": "2E7D32", "other": "9E9E9E", "carbon_price": "C62828"}
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One project on the curve."""
+
+    order: int  # 1 = the cheapest tonne
+    project: object
+    chosen: bool
+    width: float  # t CO2/yr
+    height: float  # 元/t CO2
+    start: float  # cumulative CO2 before this bar, t CO2/yr
+    end: float  # cumulative CO2 after it
+
+    @property
+    def net_cost(self) -> float:
+        """万元/yr: the yearly net cost the bar stands for (height × width / 10⁴)."""
+        return self.height * self.width / 1e4
+
+
+def bars(result) -> list[Bar]:
+    """The curve's bars: candidates not excluded with a positive CO2 reduction, by
+    abatement cost (ties in the input order), each starting where the previous ended."""
+    case = result.case
+    candidates = [p for p in case.projects if not p.excluded]
+    points = economics.macc_points(candidates, case.parameters)
+    out, cumulative = [], 0.0
+    for order, point in enumerate(points, start=1):
+        start, cumulative = cumulative, cumulative + point.width
+        out.append(Bar(order, case.project(point.project_id), point.project_id in result.plan,
+                       point.width, point.height, start, cumulative))
+    return out
+
+
+def has_curve(result) -> bool:
+    return bool(bars(result))
+
+
+def write_macc(w: SheetWriter, result, lang: str) -> None:
+    case = result.case
+    t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
+    head = lambda name: L.column_header("projects", name, lang)  # noqa: E731
+    carbon_price = case.parameters.carbon_price
+    curve = bars(result)
+    w.put(1, 1, t("macc.title"), font=TITLE_FONT, measure=False)
+    w.note(2, t("macc.note_bars"))
+    w.note(3, t("macc.note_cost"))
+    if carbon_price:
+        w.note(4, t("macc.note_carbon_price", price=f"{carbon_price:g}"))
+    headers = [t("macc.order"), head("id"), head("name"), t("macc.chosen"), t("macc.width"), t("macc.height"),
+               t("macc.from"), t("macc.to"), t("macc.net_cost")]
+    w.header(HEADER_ROW, 1, headers)
+    row = HEADER_ROW + 1
+    if not curve:
+        w.put(row, 1, t("macc.empty"), measure=False)
+        w.finish(None)
+        return
+    for bar in curve:
+        w.row(row, 1, [bar.order, bar.project.id, bar.project.name, yes_no(bar.chosen, lang), bar.width,
+                       bar.height, bar.start, bar.end, bar.net_cost],
+              [INTEGER, None, None, None, CO2_FORMAT, COST_FORMAT, CO2_FORMAT, CO2_FORMAT, MONEY])
+        row += 1
+    left_out = [p for p in case.projects if not p.excluded and economics.abatement_cost(p, case.parameters) is None]
+    if left_out:
+        w.note(row, t("macc.note_left_out", ids=", ".join(p.id for p in left_out)))
+        row += 1
+
+    # The chart's points: the outline of each bar, in the series of its group.
+    row += 1
+    w.put(row, 1, t("macc.points"), font=SECTION_FONT, measure=False)
+    row += 1
+    series_names = [t("macc.series_chosen"), t("macc.series_other")]
+    point_headers = [t("macc.x"), *[f"{name} ({t('macc.unit_cost')})" for name in series_names]]
+    if carbon_price:
+        point_headers.append(t("macc.series_carbon_price"))
+    w.header(row, 1, point_headers)
+    first = row + 1
+    row = first
+    used = set()
+    for bar in curve:
+        col = 2 if bar.chosen else 3
+        used.add(col)
+        for x, y in ((bar.start, 0.0), (bar.start, bar.height), (bar.end, bar.height), (bar.end, 0.0)):
+            w.put(row, 1, x, CO2_FORMAT, measure=False)
+            w.put(row, col, y, COST_FORMAT, measure=False)
+            row += 1
+    if carbon_price:
+        used.add(4)
+        for x in (0.0, curve[-1].end):
+            w.put(row, 1, x, CO2_FORMAT, measure=False)
+            w.put(row, 4, float(carbon_price), COST_FORMAT, measure=False)
+            row += 1
+    last = row - 1
+
+    chart = ScatterChart()
+    chart.title = t("macc.chart_title")
+    chart.style = 13
+    chart.height, chart.width = 11, 22  # cm
+    chart.x_axis.title = t("macc.axis_x")
+    chart.y_axis.title = t("macc.axis_y")
+    chart.x_axis.number_format = "#,##0"
+    chart.y_axis.number_format = "#,##0"
+    chart.scatterStyle = "line"
+    chart.x_axis.scaling.min = 0
+    chart.x_axis.axPos = "b"
+    chart.x_axis.tickLblPos = "low"  # the labels under the plot, also when costs are negative
+    chart.x_axis.majorGridlines = None
+    chart.x_axis.delete = False  # openpyxl ≥ 3.1 hides the axes unless told otherwise
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.display_blanks = "gap"  # a blank cell ends a line: each series draws only its own bars
+    xvalues = Reference(w.ws, min_col=1, min_row=first, max_row=last)
+    for col, name, key in ((2, series_names[0], "chosen"), (3, series_names[1], "other"),
+                           (4, t("macc.series_carbon_price"), "carbon_price")):
+        if col not in used:
+            continue
+        series = Series(Reference(w.ws, min_col=col, min_row=first, max_row=last), xvalues, title=name)
+        series.marker.symbol = "none"
+        series.smooth = False
+        series.graphicalProperties.line.solidFill = COLOURS[key]
+        series.graphicalProperties.line.width = 22000 if key != "carbon_price" else 19050  # EMU
+        if key == "carbon_price":
+            series.graphicalProperties.line.dashStyle = "dash"
+        chart.series.append(series)
+    w.ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}{HEADER_ROW}")
+    w.finish(f"A{HEADER_ROW + 1}")

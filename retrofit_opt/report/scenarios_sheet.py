@@ -1,0 +1,152 @@
+"""The Scenarios and Scenario matrix sheets of ``retrofit-opt compare``.
+
+``runs`` is the list :func:`retrofit_opt.compare.compare_scenarios` returns: one object per
+scenario with ``.scenario`` (name, description, overrides) and ``.result`` (a solved
+:class:`retrofit_opt.results.Result`), the base case first.  Every number comes from the
+results' own evaluation (budget uses, target checks, totals).
+"""
+from __future__ import annotations
+
+from openpyxl.styles import PatternFill
+
+from retrofit_opt.report import labels as L
+from retrofit_opt.report.charts import bars, reference
+from retrofit_opt.report.common import objective_unit, status_text, yes_no
+from retrofit_opt.report.writer import (GAP, INTEGER, MONEY, NOTE_FONT, TITLE_FONT, YEAR, SheetWriter,
+                                        number_format)
+
+CHOSEN_FILL = PatternFill("solid", fgColor="C6EFCE")
+_SIGN = {"min_total": "≥", "max_total": "≤", "intensity_reduction": "−%"}
+
+
+def budget_label(pool: str, year, lang: str) -> str:
+    when = L.label("scenarios.horizon", lang) if year is None else (f"{year}年" if lang == "zh" else str(year))
+    return f"{pool}（{when}）" if lang == "zh" else f"{pool} ({when})"
+
+
+def target_key(check) -> tuple:
+    return (check.metric, check.kind, check.year)
+
+
+def target_label(key: tuple, lang: str) -> str:
+    metric, kind, year = key
+    when = "" if year is None else (f"（{year}年）" if lang == "zh" else f" in {year}")
+    return f"{L.metric_name(metric, lang)} {_SIGN.get(kind, kind)}{when}"
+
+
+def overrides_text(scenario) -> str:
+    def shown(value):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    return "; ".join(f"{key}={shown(value)}" for key, value in scenario.overrides.items())
+
+
+def _columns(runs):
+    """Budget rows and targets over all scenarios, in order of first appearance."""
+    budgets, targets = [], []
+    for run in runs:
+        for use in run.result.budgets:
+            key = (use.budget.pool, use.budget.year)
+            if key not in budgets:
+                budgets.append(key)
+        for check in run.result.targets:
+            if target_key(check) not in targets:
+                targets.append(target_key(check))
+    return budgets, targets
+
+
+def write_scenarios(w: SheetWriter, runs, lang: str) -> None:
+    t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
+    w.put(1, 1, t("scenarios.title"), font=TITLE_FONT, measure=False)
+    w.put(2, 1, t("scenarios.note"), font=NOTE_FONT, measure=False)
+    budgets, targets = _columns(runs)
+    headers = [t("scenarios.name"), t("scenarios.description"), t("scenarios.overrides"), t("summary.status"),
+               t("scenarios.objective_name"), t("scenarios.objective"), t("scenarios.objective_unit"),
+               t("summary.gap"), t("summary.chosen"), t("scenarios.capex"), t("summary.targets_met")]
+    first_budget = len(headers) + 1
+    for pool, year in budgets:
+        headers.append(t("scenarios.used", budget=budget_label(pool, year, lang)))
+    for pool, year in budgets:
+        headers.append(t("scenarios.limit", budget=budget_label(pool, year, lang)))
+    for key in targets:
+        label = target_label(key, lang)
+        headers += [t("scenarios.required", target=label), t("scenarios.achieved", target=label),
+                    t("scenarios.met", target=label)]
+    headers.append(t("summary.message"))
+    head = 4
+    w.header(head, 1, headers)
+    row = head
+    for k, run in enumerate(runs):
+        row = head + 1 + k
+        result, scenario = run.result, run.scenario
+        objective = result.options.get("objective", result.case.parameters.objective)
+        unit = objective_unit(result.case, objective, lang)
+        description = scenario.description if k else t("scenarios.base_description")
+        solved = result.status in ("optimal", "feasible")  # else there is no plan to report on
+        values = [scenario.name, description or "", overrides_text(scenario), status_text(result, lang),
+                  f"{objective}: {t('objective.' + objective)}", result.objective, unit,
+                  result.gap, len(result.plan), result.totals.get("capex", 0.0) if solved else None,
+                  yes_no(result.targets_met, lang)]
+        formats = [None, None, None, None, None, number_format(unit), None, GAP, INTEGER, MONEY, None]
+        uses = {(u.budget.pool, u.budget.year): u for u in result.budgets}
+        for key in budgets:
+            values.append(uses[key].used if key in uses and solved else None)
+            formats.append(MONEY)
+        for key in budgets:
+            values.append(uses[key].budget.limit if key in uses else None)
+            formats.append(MONEY)
+        checks = {target_key(c): c for c in result.targets}
+        for key in targets:
+            check = checks.get(key)
+            fmt = number_format(result.case.metric_units.get(key[0], ""))
+            if check is None:
+                values += [None, None, None]
+            else:
+                values += [check.required, check.achieved if solved else None, yes_no(check.met and solved, lang)]
+            formats += [fmt, fmt, None]
+        diagnosis = result.diagnosis.message if result.diagnosis is not None else None
+        values.append(diagnosis)
+        formats.append(None)
+        w.row(row, 1, values, formats)
+    last = row
+    w.finish("B5")
+    anchor = last + 3
+    names = reference(w.ws, 1, head + 1, last)
+    bars(w.ws, f"A{anchor}", t("scenarios.chart_objective"), t("scenarios.name"), t("scenarios.objective"),
+         names, [reference(w.ws, 6, head, last)])
+    if budgets:
+        bars(w.ws, f"H{anchor}", t("scenarios.chart_spend"), t("scenarios.name"), "万元", names,
+             [reference(w.ws, first_budget + b, head, last) for b in range(len(budgets))])
+    else:
+        bars(w.ws, f"H{anchor}", t("scenarios.chart_capex"), t("scenarios.name"), "万元", names,
+             [reference(w.ws, 10, head, last)])
+
+
+def write_scenario_matrix(w: SheetWriter, runs, lang: str) -> None:
+    """Project × scenario: 1 (multi-year: the start year) when chosen, blank when not."""
+    t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
+    case = runs[0].result.case
+    multi = case.multi_year
+    w.put(1, 1, t("matrix.title"), font=TITLE_FONT, measure=False)
+    w.put(2, 1, t("matrix.note"), font=NOTE_FONT, measure=False)
+    head = 4
+    w.header(head, 1, [L.field_name("projects", "id", lang), L.field_name("projects", "name", lang),
+                       L.column_header("projects", "capex", lang, "万元")]
+             + [run.scenario.name for run in runs] + [t("matrix.count")])
+    row = head
+    for k, project in enumerate(case.projects):
+        row = head + 1 + k
+        w.row(row, 1, [project.id, project.name, project.capex], [None, None, MONEY])
+        count = 0
+        for s, run in enumerate(runs):
+            plan = run.result.plan
+            if project.id in plan:
+                start = plan[project.id]
+                cell = w.put(row, 4 + s, start if multi and start is not None else 1, YEAR if multi else INTEGER)
+                cell.fill = CHOSEN_FILL
+                count += 1
+        w.put(row, 4 + len(runs), count, INTEGER)
+    total = row + 1
+    w.put(total, 2, t("matrix.total"))
+    for s, run in enumerate(runs):
+        w.put(total, 4 + s, len(run.result.plan), INTEGER)
+    w.finish(f"D{head + 1}")
