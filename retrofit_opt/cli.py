@@ -143,5 +143,236 @@ def _summary_line(result, out: Path) -> str:
             f"chosen; {met}. Results: {out}")
 
 
+# ----------------------------------------------------------------------------- compare / sweep
+class _Progress:
+    """A click progress bar on stderr per stage (``progress(stage, done, total)``)."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.stage = None
+        self.done = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.done = stage, 0
+            self.bar = click.progressbar(length=total, label=f"{stage:<13}", file=sys.stderr, show_pos=True,
+                                         show_eta=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _resolve_pool(case, text: str) -> str:
+    """The case's pool that ``text`` names (matched like headers; 总预算 = total, 补贴资金 = subsidy)."""
+    from retrofit_opt import schema
+    from retrofit_opt.case import SUBSIDY_POOL, TOTAL_POOL
+    pools = [TOTAL_POOL] + [b.pool for b in case.budgets] + [p.budget_pool for p in case.projects]
+    if any(p.subsidy_rate > 0 for p in case.projects):
+        pools.append(SUBSIDY_POOL)
+    pools = list(dict.fromkeys(pools))
+    aliases = {"总预算": TOTAL_POOL, "总投资": TOTAL_POOL, "补贴资金": SUBSIDY_POOL, "补贴": SUBSIDY_POOL}
+    wanted = schema.normalise_name(text)
+    wanted = schema.normalise_name(aliases.get(wanted, wanted))
+    for pool in pools:
+        if schema.normalise_name(pool) == wanted:
+            return pool
+    raise click.BadParameter(f"unknown budget pool '{text}'; the case's pools are: {', '.join(pools)}",
+                             param_hint="'--pool'")
+
+
+def _resolve_quantity(case, text: str) -> str | None:
+    from retrofit_opt import schema
+    wanted = schema.normalise_name(text)
+    if wanted in ("capex", "投资", "cost", "成本", "总投资"):
+        return "capex"
+    if wanted in ("npv", "净现值"):
+        return "npv"
+    for metric in case.metric_units:
+        if schema.normalise_name(metric) == wanted:
+            return metric
+    metric = schema.metric_lookup().get(wanted)
+    return metric if metric in case.metric_units else None
+
+
+def _resolve_pareto(case, text: str) -> tuple[str, str]:
+    """``X:Y`` (e.g. ``capex:co2_reduction``); a ``benefit:<name>`` metric keeps its colon."""
+    for k, char in enumerate(text):
+        if char == ":":
+            x, y = _resolve_quantity(case, text[:k]), _resolve_quantity(case, text[k + 1:])
+            if x and y:
+                if x == y:
+                    raise click.BadParameter(f"'{text}' names {x} twice; give two different quantities",
+                                             param_hint="'--pareto'")
+                return x, y
+    names = ", ".join(["capex", "npv", *case.metric_units])
+    raise click.BadParameter(f"'{text}' is not X:Y with X and Y among: {names} (e.g. capex:co2_reduction)",
+                             param_hint="'--pareto'")
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="Workbook to write (default: <case>_compare.xlsx next to the case).")
+@click.option("--json", "as_json", is_flag=True, help="Also print one JSON object with every scenario to stdout.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+              help="Solver time limit per scenario in seconds (default: the case's time_limit, else 300).")
+@click.option("--mip-gap", type=click.FloatRange(min=0, max=1),
+              help="Relative optimality gap at which to stop; 0 proves optimality (default 1e-4).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
+@click.option("--no-explain", is_flag=True, help="Skip the force-in re-solves that explain the base case's "
+              "left-out projects.")
+def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool) -> None:
+    """Solve CASE as given and under every scenario of its scenarios (情景) sheet, and
+    write one workbook with them side by side.
+
+    Sheets: Scenarios (status, objective, gap, spend per budget row, each target required
+    vs achieved, with native Excel charts), Scenario matrix (project × scenario: 1, or the
+    start year, when chosen), then the base case's Summary, Portfolio, Not selected and Run
+    info.  Exit code 0 when every scenario meets its targets, 1 when one does not (the
+    workbook shows which), 2 for bad input (e.g. no scenarios sheet), 3 when the solver
+    failed.
+
+    \b
+    Example:
+      retrofit-opt compare cases/ganhe_2024.xlsx -o ganhe_scenarios.xlsx --lang zh
+    """
+    from retrofit_opt.compare import compare_scenarios
+    from retrofit_opt.loader import load_case
+    from retrofit_opt.report import check_output_path
+    from retrofit_opt.report.workbook import write_comparison
+    out = out or case.with_name(f"{case.stem}_compare.xlsx")
+    progress = _Progress()
+    try:
+        check_output_path(out, case)
+        loaded = load_case(case)
+        _warn(loaded.warnings)
+        runs = compare_scenarios(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=False,
+                                 explain_base=not no_explain,
+                                 progress=lambda done, total: progress("scenarios", done, total))
+        progress.close()
+        write_comparison(runs, out, lang or loaded.language)
+    except RetrofitError as err:
+        progress.close()
+        _fail(err)
+    if as_json:
+        scenarios = [{"name": r.scenario.name, "description": r.scenario.description,
+                      "overrides": dict(r.scenario.overrides), **r.result.to_json()} for r in runs]
+        click.echo(json.dumps({"scenarios": scenarios}, ensure_ascii=False, indent=2))
+    for r in runs:
+        click.echo(f"{r.scenario.name}: " + _summary_line(r.result, out).rsplit(". Results:", 1)[0] + ".",
+                   err=as_json)
+    click.echo(f"Results: {out}", err=as_json)
+    sys.exit(EXIT_OK if all(r.result.targets_met for r in runs) else EXIT_UNMET)
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--budget-from", "budget_from", type=click.FloatRange(min=0), required=True,
+              help="Lowest budget level, in 万元 (10k yuan), whatever unit the case's budgets sheet uses.")
+@click.option("--budget-to", "budget_to", type=click.FloatRange(min=0), required=True,
+              help="Highest budget level, in 万元.")
+@click.option("--steps", type=click.IntRange(min=1, max=10000), default=11, show_default=True,
+              help="Number of budget levels, evenly spaced from --budget-from to --budget-to.")
+@click.option("--pool", default="total", show_default=True,
+              help="Budget pool whose whole-horizon limit is swept (总预算 = total); its other rows and every "
+                   "other pool keep their limits.")
+@click.option("--pareto", "pareto", metavar="X:Y",
+              help="Also trace the Pareto frontier of X against Y by the ε-constraint method, e.g. "
+                   "capex:co2_reduction (capex is minimised, every other quantity maximised).")
+@click.option("--pareto-steps", type=click.IntRange(min=2, max=1000), default=11, show_default=True,
+              help="Number of ε values for --pareto.")
+@click.option("--priority/--no-priority", default=True, show_default=True,
+              help="Also build the nested priority list over budget levels.")
+@click.option("--priority-steps", type=click.IntRange(min=1, max=100),
+              help="Budget levels of the priority list, evenly spaced over the sweep's range (default: "
+                   "min(--steps, 5)); when every scenario of the case only sets this pool's budget, the "
+                   "scenarios are the levels and their weight column the weights.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="Workbook to write (default: <case>_sweep.xlsx next to the case).")
+@click.option("--json", "as_json", is_flag=True, help="Also print one JSON object with the points to stdout.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+              help="Solver time limit per solve in seconds (default: the case's time_limit, else 300).")
+@click.option("--mip-gap", type=click.FloatRange(min=0, max=1),
+              help="Relative optimality gap at which to stop each solve (default: the case's, else 1e-4).")
+@click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
+              help="Worker processes for the budget levels (each keeps its own persistent model).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
+def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: str, pareto: str | None,
+          pareto_steps: int, priority: bool, priority_steps: int | None, out: Path | None, as_json: bool,
+          time_limit, mip_gap, jobs: int, lang) -> None:
+    """Sweep the budget of one pool of CASE and write the budget–benefit frontier.
+
+    Solves CASE at --steps budget levels from --budget-from to --budget-to (万元) on one
+    persistent model, changing only the pool's whole-horizon limit; finds the least
+    budget that meets every target (a min-cost solve); optionally the Pareto frontier of
+    two quantities; and the nested priority list (a project's rank is the first level
+    that funds it) against the greedy benefit-per-万元 order.  Sheets: Frontier (with a
+    chart), Pareto, Priority list, Run info.  Exit code 0 when some level meets every
+    target, 1 when none does, 2 for bad input, 3 when the solver failed.
+
+    \b
+    Example:
+      retrofit-opt sweep cases/ganhe_2024.xlsx --budget-from 150000 --budget-to 260000 \
+          --steps 12 --pareto capex:co2_reduction -o ganhe_sweep.xlsx
+    """
+    from retrofit_opt.frontier import budget_levels, run_sweep
+    from retrofit_opt.loader import load_case
+    from retrofit_opt.priority import scenario_levels
+    from retrofit_opt.report import check_output_path
+    from retrofit_opt.report.workbook import write_sweep
+    if budget_from > budget_to:
+        raise click.BadParameter(f"--budget-from ({budget_from:g}) is above --budget-to ({budget_to:g}); "
+                                 "give the lower level first", param_hint="'--budget-from'")
+    out = out or case.with_name(f"{case.stem}_sweep.xlsx")
+    progress = _Progress()
+    try:
+        check_output_path(out, case)
+        loaded = load_case(case)
+        _warn(loaded.warnings)
+        swept_pool = _resolve_pool(loaded, pool)
+        axes = _resolve_pareto(loaded, pareto) if pareto else None
+        levels = budget_levels(budget_from, budget_to, steps)
+        priority_levels = weights = None
+        weights_from = "equal"
+        if priority:
+            from_scenarios = scenario_levels(loaded, swept_pool)
+            if from_scenarios is not None:
+                priority_levels, weights = from_scenarios
+                weights_from = "scenarios"
+            else:
+                count = priority_steps or min(steps, 5)
+                priority_levels = [v for v in dict.fromkeys(budget_levels(budget_from, budget_to, count)) if v > 0]
+        run = run_sweep(loaded, levels, swept_pool, pareto=axes, pareto_steps=pareto_steps,
+                        priority_levels=priority_levels or None, priority_weights=weights, weights_from=weights_from,
+                        time_limit=time_limit, mip_gap=mip_gap, jobs=jobs, progress=progress)
+        progress.close()
+        write_sweep(run, out, lang or loaded.language)
+    except RetrofitError as err:
+        progress.close()
+        _fail(err)
+    if as_json:
+        click.echo(json.dumps(run.to_json(), ensure_ascii=False, indent=2))
+    click.echo(_sweep_line(run, out), err=as_json)
+    sys.exit(EXIT_OK if run.any_plan_meets_targets else EXIT_UNMET)
+
+
+def _sweep_line(run, out: Path) -> str:
+    counts = ", ".join(f"{n} {s}" for s, n in run.status_counts().items())
+    solved = [p for p in run.points if p.objective is not None]
+    span = (f"; objective {solved[0].objective:,.6g} at {solved[0].level:,.6g} 万元 to "
+            f"{solved[-1].objective:,.6g} at {solved[-1].level:,.6g} 万元" if solved else "")
+    least = ""
+    if run.least is not None:
+        least = (f"; least budget meeting every target {run.least.budget:,.6g} 万元" if run.least.budget is not None
+                 else "; no budget on this pool meets every target")
+    return f"{len(run.points)} budget levels of pool {run.pool} ({counts}){span}{least}. Results: {out}"
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

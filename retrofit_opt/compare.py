@@ -20,8 +20,12 @@ class ScenarioResult:
 
 
 def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
-                      explain: bool = False,
+                      explain: bool = False, explain_base: bool | None = None,
                       progress: Callable[[int, int], None] | None = None) -> list[ScenarioResult]:
+    """The case as given (``base``) and every scenario of its ``scenarios`` sheet, each
+    solved from scratch.  ``explain`` runs the force-in explanations for every scenario;
+    ``explain_base`` (default: ``explain``) for the base case only, whose Not selected
+    sheet the comparison workbook shows.  ``progress(done, total)`` after each solve."""
     if not case.scenarios:
         raise CaseError([Problem("the case has no scenarios to compare",
                                  "add a 'scenarios' (情景) sheet with one row per scenario, e.g. a "
@@ -30,8 +34,9 @@ def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: f
     out = []
     for k, scenario in enumerate(runs):
         variant = case if scenario is BASE else apply_scenario(case, scenario)
+        explaining = explain if scenario is not BASE or explain_base is None else explain_base
         out.append(ScenarioResult(scenario, solve_case(variant, time_limit=time_limit, mip_gap=mip_gap,
-                                                       explain=explain)))
+                                                       explain=explaining)))
         if progress:
             progress(k + 1, len(runs))
     return out

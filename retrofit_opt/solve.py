@@ -114,3 +114,51 @@ class Solver:
             gap = 0.0 if bound is None and status == OPTIMAL else (
                 abs(objective - bound) / max(abs(objective), 1.0) if bound is not None else None)
         return SolveOutcome(status, termination.name, objective, bound, gap, seconds)
+
+    # ------------------------------------------------------------------ re-solves (sweeps)
+    def warm_start(self, values) -> None:
+        """Give HiGHS a start for the next solve only: ``values`` is a mapping (e.g. a
+        ``ComponentMap``) or an iterable of (Pyomo variable, value) pairs, e.g. the plan of the previous budget level, which stays feasible when a
+        budget only grows.  HiGHS does not warm-start a MIP by itself, and any change to
+        the model after ``setSolution`` discards the start, so the start is passed after
+        the Pyomo interface has pushed this solve's changes, right before HiGHS runs."""
+        import numpy as np
+
+        pairs = values.items() if hasattr(values, "items") else values
+        start = [(var, float(value)) for var, value in pairs if value is not None]
+        opt = self.opt
+        run = type(opt)._solve
+
+        def run_from_start():
+            del opt._solve  # this start is for one solve only
+            columns = opt._pyomo_var_to_solver_var_map
+            index, value = [], []
+            for var, number in start:
+                col = columns.get(id(var))
+                if col is not None:
+                    index.append(col)
+                    value.append(number)
+            if index:
+                opt._solver_model.setSolution(len(index), np.array(index, dtype=np.int32),
+                                              np.array(value, dtype=np.float64))
+            return run(opt)
+        opt._solve = run_from_start
+
+    def only_parameter_changes(self) -> None:
+        """Promise that, from now on, only mutable ``Param`` values (budget limits, target
+        values) change between solves: the interface then skips scanning the model for new,
+        removed or edited constraints, variables and objectives before each solve
+        (PERFORMANCE-NOTES.md: about 20 % of the per-solve overhead)."""
+        updates = self.opt.config.auto_updates
+        for flag in ("check_for_new_or_removed_constraints", "check_for_new_or_removed_vars",
+                     "check_for_new_or_removed_params", "check_for_new_objective", "update_constraints",
+                     "update_vars", "update_named_expressions", "update_objective"):
+            setattr(updates, flag, False)
+        updates.update_parameters = True
+
+    def run_seconds(self) -> float:
+        """HiGHS's own run time on this instance so far (s; 0 before the first solve).  It
+        adds up over solves: the difference across one solve is that solve's pure solver
+        time, without Pyomo's update and solution loading."""
+        highs = getattr(self.opt, "_solver_model", None)
+        return float(highs.getRunTime()) if highs is not None else 0.0
