@@ -137,8 +137,12 @@ def _summary_line(result, out: Path) -> str:
     gap = f", gap {result.gap:.4%}" if result.gap is not None else ""
     objective = f", objective {result.objective:,.6g}" if result.objective is not None else ""
     unmet = [t.label for t in result.targets if not t.met]
-    met = "all targets met" if result.targets_met else (
-        "targets not met: " + "; ".join(unmet) if unmet else "no plan found")
+    if result.status == "timeout":
+        met = "no plan found within the time limit (raise --time-limit)"
+    elif result.status == "infeasible":
+        met = "targets cannot all be met within the budgets: see the diagnosis on the Summary sheet"
+    else:
+        met = "all targets met" if result.targets_met else "targets not met: " + "; ".join(unmet)
     return (f"{result.status}{objective}{gap}; {len(result.plan)} of {len(result.case.projects)} projects "
             f"chosen; {met}. Results: {out}")
 

@@ -87,19 +87,39 @@ class OutputError(RetrofitError):
     exit_code = 2
 
 
+REPEAT_SHOWN = 3  # a problem repeated in more rows is shown this often, then its other rows listed
+
+
 def format_problems(problems: list[Problem], source: str = "") -> str:
-    """One readable block: errors first, then warnings, each numbered."""
+    """One readable block: errors first, then warnings, each numbered.  The same problem in
+    the same column of many rows is shown a few times, then its remaining rows are listed,
+    so that every location is reported without hundreds of identical lines."""
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     lines = []
     head = f"{source}: " if source else ""
     if errors:
         lines.append(f"{head}{len(errors)} error(s) in the case; nothing was solved or written.")
-        lines += [f"  {i}. {p}" for i, p in enumerate(errors, 1)]
+        lines += [f"  {i}. {text}" for i, text in enumerate(_folded(errors), 1)]
     if warnings:
         lines.append(f"{head}{len(warnings)} warning(s):")
-        lines += [f"  - {p}" for p in warnings]
+        lines += [f"  - {text}" for text in _folded(warnings)]
     return "\n".join(lines)
+
+
+def _folded(problems: list[Problem]) -> list[str]:
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.sheet, p.column, p.message, p.fix), []).append(p)
+    texts = []
+    for members in groups.values():
+        texts += [str(p) for p in members[:REPEAT_SHOWN]]
+        rest = members[REPEAT_SHOWN:]
+        if rest:
+            rows = ", ".join(str(p.row) for p in rest)
+            texts.append(f"the same in {len(rest)} more row(s) of sheet '{rest[0].sheet}', column "
+                         f"{rest[0].column}: rows {rows}")
+    return texts
 
 
 def raise_if_errors(problems: list[Problem], source: str = "") -> None:

@@ -114,3 +114,33 @@ def metric_totals(case: Case, plan: Plan) -> dict:
     totals["capex"] = sum(case.project(pid).capex for pid in plan)
     totals["npv"] = sum(economics.npv(case.project(pid), case.parameters, s) for pid, s in plan.items())
     return totals
+
+
+def plan_violations(case: Case, plan: Plan) -> list[str]:
+    """Every rule a plan breaks: budgets, targets, mandatory, excluded, start windows,
+    exclusive groups, prerequisites.  The pipeline checks each solver plan with it, so that
+    a solver fault can never pass a wrong plan off as a solution."""
+    problems = []
+    for use in budget_uses(case, plan):
+        if not use.ok:
+            problems.append(f"budget {use.budget.pool} {use.budget.year or ''} used {use.used:,.6g} of "
+                            f"{use.budget.limit:,.6g} 万元")
+    for check in target_checks(case, plan):
+        if not check.met:
+            problems.append(f"target {check.label} reached {check.achieved:,.6g}")
+    groups: dict[str, list[str]] = {}
+    for project in case.projects:
+        chosen = project.id in plan
+        if project.mandatory and not chosen:
+            problems.append(f"mandatory project {project.id} is not chosen")
+        if not chosen:
+            continue
+        if project.excluded or plan[project.id] not in case.start_years(project):
+            problems.append(f"project {project.id} is chosen at a start it cannot have")
+        if project.exclusive_group:
+            groups.setdefault(project.exclusive_group, []).append(project.id)
+        for needed in project.requires:
+            if needed not in plan:
+                problems.append(f"project {project.id} is chosen without its prerequisite {needed}")
+    problems += [f"exclusive group {g} has {', '.join(ids)}" for g, ids in groups.items() if len(ids) > 1]
+    return problems

@@ -33,6 +33,11 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     if objective is not None and not math.isclose(objective, outcome.objective, rel_tol=1e-6, abs_tol=1e-4):
         raise SolverError(f"internal check failed: the solver's objective {outcome.objective} differs from "
                           f"the plan's recomputed objective {objective}")
+    violations = evaluate.plan_violations(case, plan) if outcome.has_solution else []
+    if violations:
+        raise SolverError("internal check failed: the solver's plan breaks the case's rules ("
+                          + "; ".join(violations[:5]) + "); this is a solver fault — please report it "
+                          "with the case file")
     exclusions, diagnosis = {}, None
     if outcome.has_solution and explain:
         exclusions = explain_exclusions(model, solver, plan, outcome.objective,

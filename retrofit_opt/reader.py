@@ -6,13 +6,20 @@ without a cached value) are collected, never raised one by one.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import stat
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from retrofit_opt import schema, units
 from retrofit_opt.errors import CaseError, Problem
@@ -23,6 +30,10 @@ MAX_COLUMNS = 500
 # Bounds against archive bombs: an .xlsx case is a few MB at most.
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
+FIX_FORMAT = "save the case from Excel as .xlsx (Excel Workbook) and pass that file"
+MERGE_CELL_TAG = f"{{{SHEET_MAIN_NS}}}mergeCell"
+CELL_TAG = f"{{{SHEET_MAIN_NS}}}c"
+ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
 
 
 @dataclass
@@ -68,45 +79,113 @@ def read_case(path: str | Path, problems: list[Problem]) -> RawCase | None:
     path = Path(path)
     if not _check_file(path, problems):
         return None
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    try:
-        values_wb = load_workbook(path, read_only=True, data_only=True)
-        formulas_wb = load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for corrupt files
-        problems.append(Problem(f"the file could not be read as an Excel workbook ({type(exc).__name__}: {exc})",
-                                "save it from Excel as .xlsx (Excel Workbook) and try again"))
-        return None
-    try:
-        sheets = _read_sheets(values_wb, formulas_wb, problems)
-    finally:
-        values_wb.close()
-        formulas_wb.close()
+    digest = _sha256(path)
+    # openpyxl warns (UserWarning) about unsupported extensions and out-of-range date serials;
+    # those cells reach validation as errors, so the warnings would only add noise on stderr.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
+        try:
+            values_wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for corrupt files
+            problems.append(_unreadable(path, exc))
+            return None
+        try:
+            formulas_wb = load_workbook(path, read_only=True, data_only=False)
+        except Exception as exc:
+            values_wb.close()
+            problems.append(_unreadable(path, exc))
+            return None
+        try:
+            sheets = _read_sheets(values_wb, formulas_wb, problems)
+        except _DamagedSheet as exc:
+            problems.append(_unreadable(path, exc.__cause__, exc.title))
+            return None
+        finally:
+            values_wb.close()
+            formulas_wb.close()
     zh = sum(1 for s in sheets.values() if s.language == "zh")
     language = "zh" if zh * 2 >= len(sheets) and zh else "en"
     return RawCase(sheets, path.name, digest, language)
 
 
+class _DamagedSheet(Exception):
+    """openpyxl failed while streaming a sheet (read-only mode parses sheets lazily): damaged
+    XML, a bad checksum, a forbidden entity.  Raised only for openpyxl's own failures."""
+
+    def __init__(self, title: str):
+        super().__init__(title)
+        self.title = title
+
+
+def _stream(rows, title: str):
+    try:
+        yield from rows
+    except Exception as exc:
+        raise _DamagedSheet(title) from exc
+
+
+def _unreadable(path: Path, exc: BaseException | None, sheet: str | None = None) -> Problem:
+    chain = []
+    while exc is not None and exc not in chain:
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    if any(isinstance(e, DefusedXmlException) for e in chain):
+        return Problem(f"{path.name} contains XML entity or DTD declarations, which Excel never writes; it is "
+                       "refused as a possible XML bomb", "do not use a file of unknown origin; if it is yours, "
+                       "open it in Excel and save it again as .xlsx", sheet=sheet)
+    detail = ""
+    if chain:  # the innermost error says most; its first line only (openpyxl adds a paragraph)
+        root = chain[-1]
+        detail = f" ({type(root).__name__}: {(str(root).strip().splitlines() or [''])[0]})"
+    return Problem(f"{path.name} could not be read as an Excel workbook: it is damaged or not a real .xlsx{detail}",
+                   "open it in Excel (which repairs damaged files) and save it again as .xlsx (Excel Workbook)",
+                   sheet=sheet)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _check_file(path: Path, problems: list[Problem]) -> bool:
-    fix_format = "save the case from Excel as .xlsx (Excel Workbook) and pass that file"
-    if not path.exists():
-        problems.append(Problem(f"file not found: {path}", "check the path"))
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            problems.append(Problem(f"file not found: {path}", "check the path"))
+        else:
+            problems.append(Problem(f"cannot open {path}: {exc.strerror or exc}",
+                                    "check the path and the file's permissions"))
         return False
-    if path.is_dir():
+    if stat.S_ISDIR(mode):
         problems.append(Problem(f"{path} is a folder, not a case workbook", "pass an .xlsx file"))
+        return False
+    if not stat.S_ISREG(mode):
+        problems.append(Problem(f"{path} is not a regular file (a pipe, device or socket)",
+                                "pass an .xlsx file saved on disk"))
         return False
     suffix = path.suffix.lower()
     if suffix in (".xls", ".csv", ".ods", ".xlsb", ".et"):
-        problems.append(Problem(f"{path.name} is a {suffix} file; retrofit-opt reads .xlsx workbooks", fix_format))
+        problems.append(Problem(f"{path.name} is a {suffix} file; retrofit-opt reads .xlsx workbooks", FIX_FORMAT))
+        return False
+    if suffix in (".xlsm", ".xltm"):
+        problems.append(Problem(f"{path.name} is a macro-enabled workbook ({suffix}); retrofit-opt reads .xlsx "
+                                "workbooks", "save a copy as .xlsx (Excel Workbook) and pass that file"))
         return False
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        problems.append(Problem(f"cannot open {path.name}: {exc.strerror}", "check the file's permissions"))
+        problems.append(Problem(f"cannot read {path.name}: {exc.strerror or exc}",
+                                "check the file's permissions, or copy it to a local disk and try again"))
         return False
     if not head.startswith(b"PK"):
-        what = "an old .xls file" if head.startswith(b"\xd0\xcf\x11\xe0") else "not an .xlsx workbook"
-        problems.append(Problem(f"{path.name} is {what}", fix_format))
+        what = "an old .xls file" if head.startswith(b"\xd0\xcf\x11\xe0") else (
+            "empty" if not head else "not an .xlsx workbook")
+        problems.append(Problem(f"{path.name} is {what}", FIX_FORMAT))
         return False
     try:
         with zipfile.ZipFile(path) as archive:
@@ -115,14 +194,14 @@ def _check_file(path: Path, problems: list[Problem]) -> bool:
             packed = max(1, sum(i.compress_size for i in infos))
             names = {i.filename for i in infos}
     except (zipfile.BadZipFile, OSError) as exc:
-        problems.append(Problem(f"{path.name} is damaged or not an .xlsx workbook ({exc})", fix_format))
+        problems.append(Problem(f"{path.name} is damaged or not an .xlsx workbook ({exc})", FIX_FORMAT))
         return False
     if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO and unpacked > 50 * 1024 * 1024:
         problems.append(Problem(f"{path.name} unpacks to {unpacked / 2**20:.0f} MiB; refusing to read it "
                                 "(a case workbook is a few MiB)", "check that this is the right file"))
         return False
     if "xl/workbook.xml" not in names:
-        problems.append(Problem(f"{path.name} is a zip archive but not an Excel workbook", fix_format))
+        problems.append(Problem(f"{path.name} is a zip archive but not an Excel workbook", FIX_FORMAT))
         return False
     return True
 
@@ -143,6 +222,12 @@ def _read_sheets(values_wb, formulas_wb, problems: list[Problem]) -> dict[str, R
                                     "keep one of them", sheet=title))
             continue
         sheet = RawSheet(key, title, language="en" if schema.normalise_name(title) == key else "zh")
+        state = getattr(values_wb[title], "sheet_state", "visible")
+        if state != "visible":
+            problems.append(Problem(f"the sheet is {'very hidden' if state == 'veryHidden' else 'hidden'} in Excel; "
+                                    "it is read like the other sheets", "unhide it (right-click a sheet tab → "
+                                    "Unhide) and check it, or delete it if it is not part of the case",
+                                    sheet=title, severity="warning"))
         _read_sheet(sheet, values_wb[title], formulas_wb[title], problems)
         found[key] = sheet
     for spec in schema.sheets():
@@ -153,29 +238,36 @@ def _read_sheets(values_wb, formulas_wb, problems: list[Problem]) -> dict[str, R
 
 
 def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]) -> None:
-    rows = ws_values.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-    formula_rows = ws_formulas.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    merged = _merged_ranges(ws_formulas, sheet.title)
+    top_left: dict[str, object] = {}  # merged range → the value in its top-left cell
+    rows = _stream(ws_values.iter_rows(values_only=True, max_col=MAX_COLUMNS), sheet.title)
+    formula_rows = _stream(ws_formulas.iter_rows(values_only=True, max_col=MAX_COLUMNS), sheet.title)
     header_row = None
     headers: dict[int, RawColumn] = {}
+    uncached = []  # (row, column index, RawColumn or None for a header, formula): no value read
     for number, (values, formulas) in enumerate(zip(rows, formula_rows), start=1):
         if number > MAX_ROWS:
             problems.append(Problem(f"more than {MAX_ROWS} rows; the rest is not read", "split the case",
                                     sheet=sheet.title, severity="error"))
             break
+        for ref, (min_col, min_row, _, _) in merged.items():
+            if min_row == number and min_col - 1 < len(values):
+                top_left[ref] = values[min_col - 1] if values[min_col - 1] is not None else formulas[min_col - 1]
         if header_row is None:
             if any(v is not None and str(v).strip() for v in values):
                 header_row = number
                 sheet.header_row = number
                 headers = _resolve_headers(sheet, values, problems, number)
+                for index, (value, formula) in enumerate(zip(values, formulas)):
+                    if value is None and _formula_text(formula):
+                        uncached.append((number, index, None, _formula_text(formula)))
             continue
         cells: dict[str, object] = {}
         for index, column in headers.items():
             value = values[index] if index < len(values) else None
-            formula = formulas[index] if index < len(formulas) else None
-            if value is None and isinstance(formula, str) and formula.startswith("="):
-                problems.append(Problem("formula has no saved value", "open the file in Excel, let it calculate and "
-                                        "save it, or type the value", sheet=sheet.title, row=number,
-                                        column=column.label, value=formula))
+            formula = _formula_text(formulas[index] if index < len(formulas) else None)
+            if value is None and formula:
+                uncached.append((number, index, column, formula))
             if isinstance(value, str):
                 value = value.strip()
                 if value == "":
@@ -184,6 +276,100 @@ def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]
                 cells[column.key] = value
         if cells:
             sheet.rows.append(RawRow(number, cells))
+    _check_uncached(sheet, ws_formulas, uncached, problems)
+    if header_row is not None:
+        _check_merged(sheet, merged, top_left, headers, header_row, problems)
+
+
+def _check_uncached(sheet: RawSheet, ws, uncached, problems: list[Problem]) -> None:
+    """Formula cells that read as blank: an error unless the file saved an empty text as
+    their value (``t="str"`` with an empty ``<v>``, e.g. ``=IF(A2>0, A2, "")``), which
+    openpyxl cannot tell from a missing value."""
+    if not uncached:
+        return
+    wanted = {f"{get_column_letter(index + 1)}{row}" for row, index, _, _ in uncached}
+    empty_text = {ref for ref, kind in _cell_types(ws, sheet.title, wanted).items() if kind == "str"}
+    for row, index, column, formula in uncached:
+        if f"{get_column_letter(index + 1)}{row}" in empty_text:
+            continue
+        if column is None:
+            problems.append(Problem("the header is a formula without a saved value", "type the header as text",
+                                    sheet=sheet.title, row=row, column=get_column_letter(index + 1), value=formula))
+        else:
+            problems.append(Problem("formula has no saved value", "open the file in Excel, let it calculate and "
+                                    "save it, or type the value", sheet=sheet.title, row=row,
+                                    column=column.label, value=formula))
+
+
+def _cell_types(ws, title: str, wanted: set[str]) -> dict[str, str]:
+    """The ``t`` attribute (default "n") of the cells ``wanted`` ("C2", ...) in the sheet's XML."""
+    found: dict[str, str] = {}
+    try:
+        with ws._get_source() as src:
+            for _, element in iterparse(src):
+                if element.tag == CELL_TAG:
+                    if element.get("r") in wanted:
+                        found[element.get("r")] = element.get("t", "n")
+                elif element.tag == ROW_TAG:
+                    element.clear()
+    except Exception as exc:
+        raise _DamagedSheet(title) from exc
+    return found
+
+
+def _formula_text(cell) -> str | None:
+    """The formula in a cell of the formulas pass (``data_only=False``), else ``None``."""
+    if isinstance(cell, str):
+        return cell if cell.startswith("=") else None
+    if isinstance(cell, ArrayFormula):
+        return cell.text or "{array formula}"
+    if isinstance(cell, DataTableFormula):
+        return "{data table}"
+    return None
+
+
+def _merged_ranges(ws, title: str) -> dict[str, tuple[int, int, int, int]]:
+    """Merged ranges of more than one cell: "C2:C4" → (min_col, min_row, max_col, max_row).
+    Read-only worksheets do not expose them, so the sheet's XML is scanned (parsed only when
+    it mentions a merge at all)."""
+    try:
+        with ws._get_source() as src:
+            tail = b""
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                if b"mergeCell" in tail + chunk:
+                    break
+                tail = chunk[-16:]
+            else:
+                return {}
+        ranges = {}
+        with ws._get_source() as src:
+            for _, element in iterparse(src):
+                if element.tag == MERGE_CELL_TAG and element.get("ref"):
+                    bounds = range_boundaries(element.get("ref"))
+                    if bounds[0] != bounds[2] or bounds[1] != bounds[3]:
+                        ranges[element.get("ref")] = bounds
+                if len(element):
+                    element.clear()
+        return ranges
+    except Exception as exc:
+        raise _DamagedSheet(title) from exc
+
+
+def _check_merged(sheet: RawSheet, merged, top_left, headers: dict[int, RawColumn], header_row: int,
+                  problems: list[Problem]) -> None:
+    """A merged range in the table shows one value over several cells, but the file stores
+    it in the top-left cell only: the others would silently read as blank."""
+    for ref, (min_col, min_row, max_col, max_row) in merged.items():
+        if max_row < header_row:
+            continue  # a title above the table
+        touched = [headers[i] for i in sorted(headers) if min_col - 1 <= i <= max_col - 1]
+        value = top_left.get(ref)
+        if not touched or value is None or isinstance(value, str) and not value.strip():
+            continue
+        problems.append(Problem(f"cells {ref} are merged: the file keeps the value only in "
+                                f"{get_column_letter(min_col)}{min_row}, so the other cells would read as blank",
+                                "unmerge them (Home → Merge & Center) and enter the value in every cell that needs it",
+                                sheet=sheet.title, row=min_row, column=touched[0].label, value=value))
 
 
 def _resolve_headers(sheet: RawSheet, values, problems: list[Problem], header_row: int) -> dict[int, RawColumn]:

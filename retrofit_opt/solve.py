@@ -78,6 +78,8 @@ class Solver:
             results = self.opt.solve(
                 self.model, rel_gap=self.mip_gap,
                 time_limit=time_limit or self.time_limit, threads=self.threads, tee=False,
+                # HiGHS writes some messages straight to stdout, which would corrupt --json.
+                solver_options={"output_flag": False},
                 raise_exception_on_nonoptimal_result=False, load_solutions=False)
         except Exception as exc:  # HiGHS and the interface raise several types
             raise SolverError(f"the solver failed: {type(exc).__name__}: {exc}") from exc

@@ -17,6 +17,7 @@ from retrofit_opt.cells import CellError
 from retrofit_opt.errors import Problem, raise_if_errors
 from retrofit_opt.reader import RawCase, RawRow, RawSheet
 
+MAX_MAGNITUDE = 1e12  # in canonical units: 10¹² 万元 is a hundred times the world's GDP
 INTENSITY_METRICS = {"energy_saving": "energy_consumption", "co2_reduction": "co2",
                      "water_saving": "water"}
 
@@ -60,10 +61,16 @@ class _Sheet:
         factor = self.raw.columns[key].factor if key in self.raw.columns else 1.0
         kind = spec.unit if spec else ""
         try:
-            return convert(value, spec.type if spec else "number", factor, kind, key)
+            typed = convert(value, spec.type if spec else "number", factor, kind, key)
         except CellError as err:
             self.problem(row, key, f"{key} {err.message}", err.fix, value)
             return default
+        if isinstance(typed, float) and abs(typed) > MAX_MAGNITUDE:
+            # Checked after unit conversion: solvers drop coefficients this large silently.
+            self.problem(row, key, f"{key} is implausibly large ({typed:.3g} {units.CANONICAL.get(kind, '')} "
+                         "after unit conversion)", "check the value and the unit in the header", value)
+            return default
+        return typed
 
 
 def convert(value, type_: str, factor: float = 1.0, kind: str = "", field: str = ""):

@@ -36,6 +36,15 @@ def _check_output_path(out: Path, case: Path | None) -> None:
     if out.suffix.lower() != ".xlsx":
         raise OutputError(f"the output {out.name} must end in .xlsx — choose a name such as "
                           f"{out.with_suffix('.xlsx').name}")
+    # os.access answers yes for root everywhere; creating the temporary file is the real test,
+    # done now so that nobody waits for a long solve to learn that the result cannot be saved.
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".xlsx.tmp", dir=parent)
+    except OSError as exc:
+        raise OutputError(f"the folder {parent} is not writable ({exc.strerror or exc}) — choose another "
+                          "output path") from exc
+    os.close(fd)
+    os.unlink(probe)
 
 
 def write_atomically(out: Path, save) -> None:
