@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import itertools
+import re
 import stat
 import warnings
 import zipfile
@@ -90,7 +92,9 @@ def read_case(path: str | Path, problems: list[Problem]) -> RawCase | None:
             problems.append(_unreadable(path, exc))
             return None
         try:
-            formulas_wb = load_workbook(path, read_only=True, data_only=False)
+            # The formulas pass is needed only where there are formulas: a workbook without
+            # any is read once, not twice.
+            formulas_wb = load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
         except Exception as exc:
             values_wb.close()
             problems.append(_unreadable(path, exc))
@@ -102,10 +106,30 @@ def read_case(path: str | Path, problems: list[Problem]) -> RawCase | None:
             return None
         finally:
             values_wb.close()
-            formulas_wb.close()
+            if formulas_wb is not None:
+                formulas_wb.close()
     zh = sum(1 for s in sheets.values() if s.language == "zh")
     language = "zh" if zh * 2 >= len(sheets) and zh else "en"
     return RawCase(sheets, path.name, digest, language)
+
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")  # <f>, <f t="shared" …/>, <x:f>
+
+
+def _has_formulas(path: Path) -> bool:
+    """Does any worksheet hold a formula (an ``<f>`` element)?  Streams the sheets' XML out
+    of the archive; text in cells cannot match, as XML escapes its ``<``."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
+                continue
+            with archive.open(info) as src:
+                tail = b""
+                for chunk in iter(lambda: src.read(1 << 20), b""):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-32:]
+    return False
 
 
 class _DamagedSheet(Exception):
@@ -228,7 +252,7 @@ def _read_sheets(values_wb, formulas_wb, problems: list[Problem]) -> dict[str, R
                                     "it is read like the other sheets", "unhide it (right-click a sheet tab → "
                                     "Unhide) and check it, or delete it if it is not part of the case",
                                     sheet=title, severity="warning"))
-        _read_sheet(sheet, values_wb[title], formulas_wb[title], problems)
+        _read_sheet(sheet, values_wb[title], formulas_wb[title] if formulas_wb is not None else None, problems)
         found[key] = sheet
     for spec in schema.sheets():
         if spec.required and spec.name not in found:
@@ -238,10 +262,11 @@ def _read_sheets(values_wb, formulas_wb, problems: list[Problem]) -> dict[str, R
 
 
 def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]) -> None:
-    merged = _merged_ranges(ws_formulas, sheet.title)
+    merged = _merged_ranges(ws_formulas if ws_formulas is not None else ws_values, sheet.title)
     top_left: dict[str, object] = {}  # merged range → the value in its top-left cell
     rows = _stream(ws_values.iter_rows(values_only=True, max_col=MAX_COLUMNS), sheet.title)
-    formula_rows = _stream(ws_formulas.iter_rows(values_only=True, max_col=MAX_COLUMNS), sheet.title)
+    formula_rows = (_stream(ws_formulas.iter_rows(values_only=True, max_col=MAX_COLUMNS), sheet.title)
+                    if ws_formulas is not None else itertools.repeat(()))  # no formulas in the workbook
     header_row = None
     headers: dict[int, RawColumn] = {}
     uncached = []  # (row, column index, RawColumn or None for a header, formula): no value read
@@ -252,7 +277,8 @@ def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]
             break
         for ref, (min_col, min_row, _, _) in merged.items():
             if min_row == number and min_col - 1 < len(values):
-                top_left[ref] = values[min_col - 1] if values[min_col - 1] is not None else formulas[min_col - 1]
+                top_left[ref] = values[min_col - 1] if values[min_col - 1] is not None else (
+                    formulas[min_col - 1] if min_col - 1 < len(formulas) else None)
         if header_row is None:
             if any(v is not None and str(v).strip() for v in values):
                 header_row = number

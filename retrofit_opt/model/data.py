@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from retrofit_opt import economics
-from retrofit_opt.case import Budget, Case, Project
+from retrofit_opt.case import TOTAL_POOL, Budget, Case, Project
 from retrofit_opt.rules import TargetRow, counts_in_year, option_spend, target_row
 
 
@@ -55,6 +55,28 @@ class ModelData:
     def spend(self, option: int, budget: Budget) -> float:
         """万元 the option draws on a budget row (its pool, its year or the horizon)."""
         return option_spend(self.project_of(option), self.options[option][1], budget)
+
+    def budget_terms(self) -> list[list[tuple[int, float]]]:
+        """For every budget row j, the pairs (option i, s_ij) with s_ij ≠ 0, options
+        ascending — what ``spend`` gives, computed only where it can be non-zero: on the
+        rows of the option's pools (``total`` and ``pool_shares``), for the horizon and its
+        build years, instead of for every option on every row (O(options × rows))."""
+        budgets = self.case.budgets
+        rows_at: dict[tuple[str, int | None], list[int]] = {}
+        for j, budget in enumerate(budgets):
+            rows_at.setdefault((budget.pool, budget.year), []).append(j)
+        terms: list[list[tuple[int, float]]] = [[] for _ in budgets]
+        for i, (p_index, start) in enumerate(self.options):
+            project = self.case.projects[p_index]
+            pools = dict.fromkeys((TOTAL_POOL, *project.pool_shares()))
+            years = (None,) if start is None else (None, *range(start, start + project.build_years))
+            for pool in pools:
+                for year in years:
+                    for j in rows_at.get((pool, year), ()):
+                        s = self.spend(i, budgets[j])
+                        if s:
+                            terms[j].append((i, s))
+        return terms
 
     def npv(self, option: int) -> float:
         return economics.npv(self.project_of(option), self.case.parameters, self.options[option][1])

@@ -123,8 +123,10 @@ def define_budget(m, data: ModelData, elastic: bool = False) -> None:
     m.budget_limit = pyo.Param(m.BUDGETS, initialize={j: b.limit for j, b in enumerate(budgets)}, mutable=True)
     m.budget_extra = pyo.Var(m.BUDGETS, domain=pyo.NonNegativeReals, bounds=(0, None if elastic else 0))
 
+    terms = data.budget_terms()
+
     def rule(m, j):
-        spend = budget_spend(m, data, budgets[j])
+        spend = _sum(s * m.x[i] for i, s in terms[j])
         if isinstance(spend, int):
             return pyo.Constraint.Feasible if budgets[j].limit >= 0 else pyo.Constraint.Infeasible
         return spend <= m.budget_limit[j] + m.budget_extra[j]
