@@ -15,6 +15,14 @@ TOTAL_POOL = "total"
 SUBSIDY_POOL = "subsidy"
 
 
+def plain_number(value: float) -> str:
+    """A number as a planner writes it in a label: 3000000, 12.5 — never 3e+06."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = f"{value:.6g}"
+    return f"{value:.6f}".rstrip("0").rstrip(".") if "e" in text else text
+
+
 @dataclass(frozen=True)
 class Project:
     id: str
@@ -77,7 +85,7 @@ class Target:
     def label(self) -> str:
         sign = {"min_total": "≥", "max_total": "≤", "intensity_reduction": "−%"}[self.kind]
         when = f" in {self.year}" if self.year is not None else ""
-        return f"{self.metric} {sign} {self.value:g}{when}"
+        return f"{self.metric} {sign} {plain_number(self.value)}{when}"
 
 
 @dataclass(frozen=True)

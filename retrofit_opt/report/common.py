@@ -6,6 +6,7 @@ Nothing here imports Pyomo (PRODUCT.md: reports see only the case and the result
 from __future__ import annotations
 
 from retrofit_opt import economics
+from retrofit_opt.case import SUBSIDY_POOL, TOTAL_POOL, plain_number
 from retrofit_opt.rules import counts_in_year
 from retrofit_opt.report import labels as L
 
@@ -44,7 +45,14 @@ def target_text(check, lang: str) -> str:
         return check.label
     value = check.target_value
     when = f"（{check.year}年）" if check.year is not None else ""
-    return f"{L.metric_name(check.metric, lang)} {_SIGN.get(check.kind, check.kind)} {value:g}{when}"
+    return f"{L.metric_name(check.metric, lang)} {_SIGN.get(check.kind, check.kind)} {plain_number(value)}{when}"
+
+
+def pool_name(pool: str, lang: str) -> str:
+    """The special pools in the report's language (总预算, 补贴资金); other pools as written."""
+    if pool in (TOTAL_POOL, SUBSIDY_POOL):
+        return L.label(f"pool.{pool}", lang)
+    return pool
 
 
 def evaluation_years(case) -> list:

@@ -52,6 +52,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "summary.budgets": ("Budgets", "预算使用情况"),
     "summary.no_budgets": ("The case sets no budget limits.", "本案例未设置预算上限。"),
     "summary.pool": ("Pool", "资金池"),
+    "pool.total": ("total", "总预算"),
+    "pool.subsidy": ("subsidy", "补贴资金"),
     "summary.limit": ("Limit (万元)", "上限（万元）"),
     "summary.used": ("Used (万元)", "已用（万元）"),
     "summary.remaining": ("Remaining (万元)", "剩余（万元）"),

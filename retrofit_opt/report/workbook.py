@@ -72,10 +72,30 @@ def build_workbook(result, lang: str | None = None, written_at: datetime | None 
     return report
 
 
+PRINT_FIT_COLUMNS = 14  # sheets up to this wide print one page wide; wider ones stay legible
+
+
+def fit_to_page_width(wb) -> None:
+    """Print setup for managers who print: landscape A4; narrow sheets one page wide; wide
+    sheets (Portfolio) at full size with their frozen header rows repeated on every page."""
+    for ws in wb.worksheets:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        if ws.max_column <= PRINT_FIT_COLUMNS:
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
+        elif ws.freeze_panes:
+            header_rows = ws[ws.freeze_panes].row - 1
+            if header_rows >= 1:
+                ws.print_title_rows = f"1:{header_rows}"
+
+
 def write_results(result, out: Path, lang: str | None = None) -> Report:
     """Build the workbook, then write it atomically to ``out``: the file is complete or
     absent, and an existing ``out`` is replaced only once the new one is fully saved."""
     report = build_workbook(result, lang)
+    fit_to_page_width(report.workbook)
     write_atomically(Path(out), report.workbook.save)
     return report
 
@@ -104,6 +124,7 @@ def build_comparison_workbook(runs, lang: str | None = None, written_at: datetim
 
 def write_comparison(runs, out: Path, lang: str | None = None) -> Report:
     report = build_comparison_workbook(runs, lang)
+    fit_to_page_width(report.workbook)
     write_atomically(Path(out), report.workbook.save)
     return report
 
@@ -137,5 +158,6 @@ def build_sweep_workbook(run, lang: str | None = None, written_at: datetime | No
 
 def write_sweep(run, out: Path, lang: str | None = None) -> Report:
     report = build_sweep_workbook(run, lang)
+    fit_to_page_width(report.workbook)
     write_atomically(Path(out), report.workbook.save)
     return report

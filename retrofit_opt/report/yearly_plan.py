@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from retrofit_opt.case import TOTAL_POOL, Budget
 from retrofit_opt.report import labels as L
-from retrofit_opt.report.common import target_text
+from retrofit_opt.report.common import pool_name, target_text
 from retrofit_opt.report.summary import intensity_sentence
 from retrofit_opt.report.writer import (HEADER_FONT, MONEY, NOTE_FONT, PERCENT, SECTION_FONT, TITLE_FONT,
                                         YEAR, SheetWriter, number_format)
@@ -117,7 +117,7 @@ def _write_spend(w: SheetWriter, result, lang: str, years, row: int) -> int:
     limits = {(b.pool, b.year): b.limit for b in case.budgets}
     for pool in pools(case, plan):
         spent = [pool_spend(case, plan, pool, y) for y in columns]
-        w.put(row, 1, pool, font=HEADER_FONT)
+        w.put(row, 1, pool_name(pool, lang), font=HEADER_FONT)
         w.put(row, 2, t("yearly.spent"))
         w.put(row, 3, "万元")
         w.row(row, FIRST_YEAR_COL, spent, [MONEY] * len(spent))
