@@ -88,6 +88,20 @@ def template(out: Path, lang: str, force: bool) -> None:
     click.echo(f"wrote {out}")
 
 
+def solver_options(per: str = ""):
+    """The ``--time-limit`` and ``--mip-gap`` options every solving command shares."""
+    each = f" {per}" if per else ""
+
+    def decorate(command):
+        command = click.option("--mip-gap", type=click.FloatRange(min=0, max=1),
+                               help=f"Relative optimality gap at which to stop{each}; 0 proves optimality "
+                               "(default: the case's mip_gap, else 1e-4).")(command)
+        return click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+                            help=f"Solver time limit{each} in seconds (default: the case's time_limit, "
+                            "else 300).")(command)
+    return decorate
+
+
 def default_output(case: Path) -> Path:
     return case.with_name(f"{case.stem}_result.xlsx")
 
@@ -97,10 +111,7 @@ def default_output(case: Path) -> Path:
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path),
               help="Results workbook to write (default: <case>_result.xlsx next to the case).")
 @click.option("--json", "as_json", is_flag=True, help="Also print one JSON object with the result to stdout.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-              help="Solver time limit in seconds (default: the case's time_limit, else 300).")
-@click.option("--mip-gap", type=click.FloatRange(min=0, max=1),
-              help="Relative optimality gap at which to stop; 0 proves optimality (default 1e-4).")
+@solver_options()
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the results workbook "
               "(default: the case's).")
 @click.option("--no-explain", is_flag=True, help="Skip the force-in re-solves that explain left-out projects.")
@@ -224,10 +235,7 @@ def _resolve_pareto(case, text: str) -> tuple[str, str]:
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path),
               help="Workbook to write (default: <case>_compare.xlsx next to the case).")
 @click.option("--json", "as_json", is_flag=True, help="Also print one JSON object with every scenario to stdout.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-              help="Solver time limit per scenario in seconds (default: the case's time_limit, else 300).")
-@click.option("--mip-gap", type=click.FloatRange(min=0, max=1),
-              help="Relative optimality gap at which to stop; 0 proves optimality (default 1e-4).")
+@solver_options("per scenario")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
 @click.option("--no-explain", is_flag=True, help="Skip the force-in re-solves that explain the base case's "
               "left-out projects.")
@@ -300,10 +308,7 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path),
               help="Workbook to write (default: <case>_sweep.xlsx next to the case).")
 @click.option("--json", "as_json", is_flag=True, help="Also print one JSON object with the points to stdout.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-              help="Solver time limit per solve in seconds (default: the case's time_limit, else 300).")
-@click.option("--mip-gap", type=click.FloatRange(min=0, max=1),
-              help="Relative optimality gap at which to stop each solve (default: the case's, else 1e-4).")
+@solver_options("per solve")
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
               help="Worker processes for the budget levels (each keeps its own persistent model).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
