@@ -468,8 +468,20 @@ def build_ganhe(path: Path) -> dict:
     add_table(wb, "参数", ["参数", "值"], [list(p) for p in PARAMETERS], {"参数": 24, "值": 14})
     add_table(wb, "交互", ["项目A", "项目B", "节能量重叠(吨标准煤/年)", "减排量重叠(吨/年)"],
               [list(i) for i in INTERACTIONS])
+    add_table(wb, "情景", ["情景名称", "说明", f"budget:{POOL_ENERGY}(亿元)", "预算系数"],
+              [list(s) for s in GANHE_SCENARIOS], {"情景名称": 16, "说明": 40})
     save_deterministic(wb, path)
     return checks
+
+
+# PRODUCT.md §1: "what does 8 亿元 buy against 10.44 亿元?" — the energy-saving fund at 8,
+# 10.44 (the 2024 investment) and 12 亿元; then every budget 10 % tighter.
+GANHE_SCENARIOS = (
+    ("节能资金8亿元", "节能改造资金 8 亿元，其余预算不变", 8.0, None),
+    ("节能资金10.44亿元", "节能改造资金 10.44 亿元（2024年实际节能投资）", 10.44, None),
+    ("节能资金12亿元", "节能改造资金 12 亿元，其余预算不变", 12.0, None),
+    ("预算收紧10%", "全部预算上限乘以 0.9", None, 0.9),
+)
 
 
 def build_tiny(path: Path) -> list:

@@ -64,3 +64,18 @@ def test_ganhe_case_reconciles_with_the_public_totals():
     assert len(carried_out) == 12
     assert sum(p.capex for p in carried_out) == pytest.approx(104_400.0)
     assert sum(p.metric("energy_saving") for p in carried_out) == pytest.approx(35_300.0)
+
+
+def test_ganhe_budget_scenarios_answer_as_the_readme_says():
+    """README "Comparing the Ganhe budget scenarios": 8 亿元 of energy money buys 39,829.7
+    tce/yr against 46,729.7 at 10.44 亿元; 12 亿元 buys nothing more (the total budget binds);
+    every budget 10 % tighter cannot meet the targets."""
+    from retrofit_opt.compare import compare_scenarios
+    runs = compare_scenarios(load_case(CASES / "ganhe_2024.xlsx"), mip_gap=0)
+    got = {r.scenario.name: (r.result.status, r.result.objective, len(r.result.plan)) for r in runs}
+    assert got["base"][0] == "optimal" and close(got["base"][1], 46_729.67)
+    assert got["节能资金8亿元"][0] == "optimal" and close(got["节能资金8亿元"][1], 39_829.67)
+    assert got["节能资金8亿元"][2] == 18
+    assert got["节能资金10.44亿元"][1:] == pytest.approx(got["base"][1:])
+    assert got["节能资金12亿元"][1:] == pytest.approx(got["base"][1:])
+    assert got["预算收紧10%"][0] == "infeasible"
