@@ -48,7 +48,7 @@ def main() -> int:
 
     import retrofit_opt.cli as cli
     import retrofit_opt.loader as loader
-    import retrofit_opt.pipeline as pipeline
+    import retrofit_opt.studies.solve as pipeline
     import retrofit_opt.report as report
     import retrofit_opt.results as results
     import retrofit_opt.solve as solve

@@ -127,7 +127,7 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
       retrofit-opt solve cases/ganhe_2024.xlsx -o ganhe_result.xlsx --json
     """
     from retrofit_opt.loader import load_case
-    from retrofit_opt.pipeline import solve_case
+    from retrofit_opt.studies.solve import solve_case
     from retrofit_opt.report import check_output_path, write_results
     out = out or default_output(case)
     try:
@@ -254,7 +254,7 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
     Example:
       retrofit-opt compare cases/ganhe_2024.xlsx -o ganhe_scenarios.xlsx --lang zh
     """
-    from retrofit_opt.compare import compare_scenarios
+    from retrofit_opt.studies.compare import compare_scenarios
     from retrofit_opt.loader import load_case
     from retrofit_opt.report import check_output_path
     from retrofit_opt.report.workbook import write_comparison
@@ -330,9 +330,10 @@ def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: st
       retrofit-opt sweep cases/ganhe_2024.xlsx --budget-from 150000 --budget-to 260000 \
           --steps 12 --pareto capex:co2_reduction -o ganhe_sweep.xlsx
     """
-    from retrofit_opt.frontier import budget_levels, run_sweep
+    from retrofit_opt.scenarios import budget_levels
+    from retrofit_opt.studies.sweep import run_sweep
     from retrofit_opt.loader import load_case
-    from retrofit_opt.priority import scenario_levels
+    from retrofit_opt.studies.priority import scenario_levels
     from retrofit_opt.report import check_output_path
     from retrofit_opt.report.workbook import write_sweep
     if budget_from > budget_to:

@@ -101,6 +101,15 @@ def objective_value(case: Case, plan: Plan, objective: str | None = None, weight
     return total
 
 
+def quantity_value(case: Case, plan: Plan, name: str) -> float:
+    """A Pareto quantity of a plan: ``capex``, ``npv`` or a metric at the evaluation year."""
+    if name == "capex":
+        return sum(case.project(p).capex for p in plan)
+    if name == "npv":
+        return metric_totals(case, plan)["npv"]
+    return metric_total(case, plan, name, case.parameters.end_year if case.multi_year else None)
+
+
 def metric_totals(case: Case, plan: Plan) -> dict:
     """Each metric's total at the evaluation year (multi-year: also at every milestone)."""
     years = [case.parameters.end_year] if case.multi_year else [None]

@@ -71,6 +71,7 @@ class Solver:
         self.mip_gap = mip_gap
         # threads = 1: HiGHS #1670 (hangs) and reproducible runs; its MIP search is serial anyway.
         self.threads = threads
+        self._variables: list | None = None
 
     def solve(self, time_limit: float | None = None) -> SolveOutcome:
         started = time.perf_counter()
@@ -118,6 +119,13 @@ class Solver:
         return SolveOutcome(status, termination.name, objective, bound, gap, seconds)
 
     # ------------------------------------------------------------------ re-solves (sweeps)
+    def current_values(self) -> list:
+        """(variable, value) for every variable of the model as it stands (after a solve:
+        the loaded plan) — a start for :meth:`warm_start`."""
+        if self._variables is None:
+            self._variables = list(self.model.component_data_objects(pyo.Var, descend_into=True))
+        return [(v, v.value) for v in self._variables]
+
     def warm_start(self, values) -> None:
         """Give HiGHS a start for the next solve only: ``values`` is a mapping (e.g. a
         ``ComponentMap``) or an iterable of (Pyomo variable, value) pairs, e.g. the plan of the previous budget level, which stays feasible when a

@@ -27,7 +27,7 @@ from multiyear_oracle import (ENERGY, enumerate_plans, intensity_change_percent,
 from workbooks import write_workbook
 from retrofit_opt.cli import main
 from retrofit_opt.loader import load_case
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 
 SEEDS = range(120)
 CLI_SEEDS = (0, 1, 3, 7, 12, 21)

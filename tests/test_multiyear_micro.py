@@ -12,7 +12,7 @@ import pytest
 
 from workbooks import write_workbook
 from retrofit_opt.loader import load_case
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 
 PROJECT_HEADERS = {  # key → English header
     "id": "id", "name": "name", "capex": "capex (万元)", "energy": "energy_saving (tce/yr)",

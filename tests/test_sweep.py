@@ -20,10 +20,12 @@ from sweep_cases import Raw, RawProject, random_raw
 from workbooks import write_workbook
 
 from retrofit_opt.cli import main
-from retrofit_opt.frontier import (FrontierPoint, budget_levels, budget_sweep, least_budget, monotone,
-                                   pareto_frontier)
+from retrofit_opt.results import FrontierPoint
+from retrofit_opt.scenarios import budget_levels
+from retrofit_opt.studies.pareto import pareto_frontier
+from retrofit_opt.studies.sweep import budget_sweep, least_budget, monotone
 from retrofit_opt.loader import load_case
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 
 REL = 1e-9
 

@@ -61,7 +61,7 @@ import pytest
 from openpyxl import load_workbook
 
 import retrofit_opt
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 from retrofit_opt.report import write_results
 from retrofit_opt.report.workbook import build_workbook
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from retrofit_opt.model.data import ModelData
-from retrofit_opt.model.families import _sum, metric_total
+from retrofit_opt.model.families import linear_sum, metric_total
 
 OBJECTIVE_METRIC = {"max_saving": "energy_saving", "max_co2": "co2_reduction"}
 
@@ -33,19 +33,29 @@ def objective_expression(m, data: ModelData, objective: str, weights=None):
                 parts.append(weight * capex_total(m, data))
             else:
                 parts.append(weight * metric_total(m, data, name, year))
-        return _sum(parts), pyo.maximize
+        return linear_sum(parts), pyo.maximize
     raise ValueError(f"unknown objective {objective!r}")
 
 
 def capex_total(m, data: ModelData):
-    return _sum(data.project_of(i).capex * m.x[i] for i in range(len(data.options)))
+    return linear_sum(data.project_of(i).capex * m.x[i] for i in range(len(data.options)))
 
 
 def npv_total(m, data: ModelData):
-    return _sum(data.npv(i) * m.x[i] for i in range(len(data.options)))
+    return linear_sum(data.npv(i) * m.x[i] for i in range(len(data.options)))
 
 
 def define_objective(m, data: ModelData) -> None:
     params = data.case.parameters
     expr, sense = objective_expression(m, data, params.objective, params.weights)
     m.objective = pyo.Objective(expr=expr, sense=sense)
+
+
+def quantity_expression(m, data: ModelData, name: str):
+    """The expression of a Pareto quantity: ``capex``, ``npv`` or a metric at the
+    evaluation year."""
+    if name == "capex":
+        return capex_total(m, data)
+    if name == "npv":
+        return npv_total(m, data)
+    return metric_total(m, data, name, data.evaluation_year)

@@ -1,6 +1,6 @@
 """The Scenarios and Scenario matrix sheets of ``retrofit-opt compare``.
 
-``runs`` is the list :func:`retrofit_opt.compare.compare_scenarios` returns: one object per
+``runs`` is the list :func:`retrofit_opt.studies.compare.compare_scenarios` returns: one object per
 scenario with ``.scenario`` (name, description, overrides) and ``.result`` (a solved
 :class:`retrofit_opt.results.Result`), the base case first.  Every number comes from the
 results' own evaluation (budget uses, target checks, totals).
