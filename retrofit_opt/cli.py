@@ -147,7 +147,7 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
 def _summary_line(result, out: Path) -> str:
     gap = f", gap {result.gap:.4%}" if result.gap is not None else ""
     objective = f", objective {result.objective:,.6g}" if result.objective is not None else ""
-    unmet = [t.label for t in result.targets if not t.met]
+    unmet = [t.label for t in result.target_checks if not t.met]
     if result.status == "timeout":
         met = "no plan found within the time limit (raise --time-limit)"
     elif result.status == "infeasible":

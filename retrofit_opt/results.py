@@ -56,8 +56,8 @@ class Result:
     bound: float | None
     gap: float | None
     plan: Plan  # chosen project id → start year (None: single period)
-    budgets: list[BudgetUse]
-    targets: list[TargetCheck]
+    budget_uses: list[BudgetUse]
+    target_checks: list[TargetCheck]
     totals: dict
     timings: dict  # seconds: build, solve, explain, total
     options: dict  # time_limit, mip_gap, objective, ...
@@ -66,7 +66,7 @@ class Result:
 
     @property
     def targets_met(self) -> bool:
-        return self.status in ("optimal", "feasible") and all(t.met for t in self.targets)
+        return self.status in ("optimal", "feasible") and all(t.met for t in self.target_checks)
 
     @property
     def exit_code(self) -> int:
@@ -91,9 +91,9 @@ class Result:
                          "required": t.required, "achieved": t.achieved if has_plan else None,
                          "met": t.met and has_plan,
                          **({"intensity_change_percent": t.achieved_intensity_change}
-                            if t.achieved_intensity_change is not None else {})} for t in self.targets],
+                            if t.achieved_intensity_change is not None else {})} for t in self.target_checks],
             "budgets": [{"pool": u.budget.pool, "year": u.budget.year, "limit": u.budget.limit,
-                         "used": u.used} for u in self.budgets],
+                         "used": u.used} for u in self.budget_uses],
             "targets_met": self.targets_met,
             "seconds": self.timings,
             "units": units_json(self.case),

@@ -66,12 +66,12 @@ def test_random_multiyear_case_matches_enumeration(tmp_path, seed):
     assert _close(result.objective, enumeration.best), (result.objective, enumeration.best,
                                                        enumeration.best_plans)
     # the reported numbers are those of the plan
-    assert len(result.budgets) == len(oracle_case.budgets)
-    for use, budget in zip(result.budgets, oracle_case.budgets):
+    assert len(result.budget_uses) == len(oracle_case.budgets)
+    for use, budget in zip(result.budget_uses, oracle_case.budgets):
         assert (use.budget.year, use.budget.limit) == (budget.year, pytest.approx(budget.limit))
         assert use.used == pytest.approx(spend(oracle_case, plan, budget), rel=1e-9, abs=1e-9)
-    assert len(result.targets) == len(oracle_case.targets)
-    for check, target in zip(result.targets, oracle_case.targets):
+    assert len(result.target_checks) == len(oracle_case.targets)
+    for check, target in zip(result.target_checks, oracle_case.targets):
         year = target_year(oracle_case, target)
         assert check.year == year
         assert check.achieved == pytest.approx(metric_total(oracle_case, plan, target.metric, year))

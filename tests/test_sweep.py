@@ -140,7 +140,7 @@ def test_multi_year_sweep_moves_the_horizon_row_and_matches_fresh_solves(seed, t
             assert close(point.objective, result.objective)
             assert point.spend <= point.level + 1e-6
             # the yearly rows still hold
-            assert all(u.ok for u in result.budgets)
+            assert all(u.ok for u in result.budget_uses)
             assert all(isinstance(start, int) for start in point.plan.values())
     assert horizon.limit == next(b for b in case.budgets if b.pool == "total" and b.year is None).limit
 

@@ -65,7 +65,7 @@ def capacity(case, plan, metric: str, year: int) -> float:
 
 def target_metrics(result) -> list[str]:
     """Metrics a target names, in the targets' order; energy and CO2 when there is none."""
-    named = list(dict.fromkeys(c.metric for c in result.targets))
+    named = list(dict.fromkeys(c.metric for c in result.target_checks))
     return named or [m for m in ("energy_saving", "co2_reduction") if m in result.case.metric_units]
 
 
@@ -148,10 +148,10 @@ def _write_capacity(w: SheetWriter, result, lang: str, years, row: int):
     t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
     w.put(row, 1, t("yearly.capacity"), font=SECTION_FONT, measure=False)
     row += 1
-    if not result.targets:
+    if not result.target_checks:
         w.put(row, 1, t("yearly.no_targets"), measure=False)
         row += 1
-    intensity = any(c.achieved_intensity_change is not None for c in result.targets)
+    intensity = any(c.achieved_intensity_change is not None for c in result.target_checks)
     after = FIRST_YEAR_COL + len(years)
     headers = [t("yearly.metric"), t("yearly.item"), t("yearly.unit"), *_year_headers(years),
                t("yearly.achieved"), t("yearly.margin"), t("yearly.met")]
@@ -171,7 +171,7 @@ def _write_capacity(w: SheetWriter, result, lang: str, years, row: int):
         w.put(row, 3, unit)
         w.row(row, FIRST_YEAR_COL, [capacity(case, plan, metric, y) for y in years], [fmt] * len(years))
         row += 1
-        for check in (c for c in result.targets if c.metric == metric):
+        for check in (c for c in result.target_checks if c.metric == metric):
             w.put(row, 1, target_text(check, lang))
             w.put(row, 2, t("yearly.cap" if check.kind == "max_total" else "yearly.required"))
             w.put(row, 3, unit)

@@ -55,8 +55,8 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
         checks = [replace(c, best_reachable=diagnosis.best_reachable.get(c.label)) for c in checks]
     return Result(
         case=case, status=outcome.status, termination=outcome.termination, objective=objective,
-        bound=outcome.bound, gap=outcome.gap, plan=plan, budgets=evaluate.budget_uses(case, plan),
-        targets=checks, totals=evaluate.metric_totals(case, plan),
+        bound=outcome.bound, gap=outcome.gap, plan=plan, budget_uses=evaluate.budget_uses(case, plan),
+        target_checks=checks, totals=evaluate.metric_totals(case, plan),
         timings={"build": built - started, "solve": outcome.seconds, "explain": explained - solved,
                  "diagnose": finished - explained, "total": finished - started},
         options={"time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective},
