@@ -187,13 +187,12 @@ def _resolve_pool(case, text: str) -> str:
     """The case's pool that ``text`` names (matched like headers; 总预算 = total, 补贴资金 = subsidy)."""
     from retrofit_opt import schema
     from retrofit_opt.case import SUBSIDY_POOL, TOTAL_POOL
+    from retrofit_opt.schema.vocabulary import pool_alias
     pools = [TOTAL_POOL] + [b.pool for b in case.budgets] + [p.budget_pool for p in case.projects]
     if any(p.subsidy_rate > 0 for p in case.projects):
         pools.append(SUBSIDY_POOL)
     pools = list(dict.fromkeys(pools))
-    aliases = {"总预算": TOTAL_POOL, "总投资": TOTAL_POOL, "补贴资金": SUBSIDY_POOL, "补贴": SUBSIDY_POOL}
-    wanted = schema.normalise_name(text)
-    wanted = schema.normalise_name(aliases.get(wanted, wanted))
+    wanted = schema.normalise_name(pool_alias(text) or text)
     for pool in pools:
         if schema.normalise_name(pool) == wanted:
             return pool
@@ -203,11 +202,10 @@ def _resolve_pool(case, text: str) -> str:
 
 def _resolve_quantity(case, text: str) -> str | None:
     from retrofit_opt import schema
+    from retrofit_opt.schema.vocabulary import quantity_alias
+    if quantity_alias(text) is not None:
+        return quantity_alias(text)
     wanted = schema.normalise_name(text)
-    if wanted in ("capex", "投资", "cost", "成本", "总投资"):
-        return "capex"
-    if wanted in ("npv", "净现值"):
-        return "npv"
     for metric in case.metric_units:
         if schema.normalise_name(metric) == wanted:
             return metric

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 
 from retrofit_opt.case import TOTAL_POOL, Case, Scenario
 from retrofit_opt.evaluate import BudgetUse, Plan, TargetCheck
+from retrofit_opt.schema.vocabulary import objective_sense, objectives
 
-MINIMISED = ("capex",)  # Pareto quantities that are better when smaller; every other is maximised
+MINIMISED = tuple(o.single_quantity for o in objectives().values() if o.minimise)
+"""Quantities that are better when smaller (those of the minimised objectives: ``capex``)."""
 
 
 def selected_json(case: Case, plan: Plan) -> list:
@@ -81,7 +83,7 @@ class Result:
         out = {
             "status": self.status,
             "objective": self.objective,
-            "objective_sense": "min" if self.options.get("objective") == "min_cost" else "max",
+            "objective_sense": objective_sense(self.options.get("objective")),
             "objective_name": self.options.get("objective"),
             "gap": self.gap,
             "bound": self.bound,
@@ -271,7 +273,7 @@ class SweepRun:
         out = {
             "pool": self.pool,
             "objective_name": objective,
-            "objective_sense": "min" if objective == "min_cost" else "max",
+            "objective_sense": objective_sense(objective),
             "points": [{"level": p.level, "status": p.status, "objective": p.objective, "gap": p.gap,
                         "spend": p.spend, "targets_met": p.targets_met, "carried": p.carried,
                         "chosen": p.chosen, "seconds": p.seconds, "solver_seconds": p.solver_seconds,

@@ -33,6 +33,14 @@ class SolveOutcome:
         return self.status in (OPTIMAL, FEASIBLE)
 
 
+def solver_options(params, time_limit: float | None = None, mip_gap: float | None = None) -> tuple[float, float]:
+    """The time limit (s) and relative MIP gap of a solve: each as given, or, when ``None``,
+    the case's parameter (``time_limit``, default 300; ``mip_gap``, default 1e-4).  Every
+    study resolves its options here, once."""
+    return (params.time_limit if time_limit is None else time_limit,
+            params.mip_gap if mip_gap is None else mip_gap)
+
+
 def highs_version() -> str:
     import highspy
     h = highspy.Highs()

@@ -21,13 +21,13 @@ from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
-from retrofit_opt.case import TOTAL_POOL, Budget
+from retrofit_opt import evaluate
+from retrofit_opt.case import TOTAL_POOL
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import pool_name, target_text
 from retrofit_opt.report.summary import intensity_sentence
 from retrofit_opt.report.writer import (HEADER_FONT, MONEY, NOTE_FONT, PERCENT, SECTION_FONT, TITLE_FONT,
                                         YEAR, SheetWriter, number_format)
-from retrofit_opt.rules import metric_total, option_spend
 
 FIRST_YEAR_COL = 4  # columns A–C label the rows; the years start in column D in every section
 CHECK, CROSS = "✓", "✗"
@@ -54,13 +54,12 @@ def pools(case, plan) -> list[str]:
 
 def pool_spend(case, plan, pool: str, year: int | None) -> float:
     """万元 the plan draws on ``pool`` in ``year`` (``None``: over the whole horizon)."""
-    row = Budget(pool, 0.0, year)
-    return sum(option_spend(case.project(pid), start, row) for pid, start in plan.items())
+    return evaluate.pool_spend(case, plan, pool, year)
 
 
 def capacity(case, plan, metric: str, year: int) -> float:
-    """Capacity of ``metric`` counted at the end of ``year`` (:func:`rules.metric_total`)."""
-    return metric_total(case, plan, metric, year)
+    """Capacity of ``metric`` counted at the end of ``year`` (:func:`evaluate.metric_total`)."""
+    return evaluate.metric_total(case, plan, metric, year)
 
 
 def target_metrics(result) -> list[str]:

@@ -14,25 +14,14 @@ reports and benchmarks show what it leaves on the table.  No solver: one ranking
 """
 from __future__ import annotations
 
-from retrofit_opt import economics, evaluate
+from retrofit_opt import evaluate
 from retrofit_opt.case import Case, Project
 
 
 def benefit(case: Case, project: Project) -> float:
-    """The project's own contribution to the case's objective (min_cost: its energy saving)."""
-    params = case.parameters
-    objective = params.objective
-    if objective in ("max_saving", "min_cost"):
-        return project.metric("energy_saving")
-    if objective == "max_co2":
-        return project.metric("co2_reduction")
-    if objective == "max_npv":
-        return economics.npv(project, params)
-    total = 0.0
-    for name, weight in params.weights.items():
-        total += weight * (economics.npv(project, params) if name == "npv" else
-                           project.capex if name == "capex" else project.metric(name))
-    return total
+    """The project's own contribution to the case's objective (min_cost: its energy
+    saving), valued as if started at the horizon's start (:func:`evaluate.contribution`)."""
+    return evaluate.contribution(case, project, None)
 
 
 def greedy_order(case: Case) -> list[Project]:

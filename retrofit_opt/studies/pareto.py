@@ -14,7 +14,7 @@ from retrofit_opt.model.objective import quantity_expression
 from retrofit_opt.model.variants import add_epsilon_rows, optimise_axis, set_epsilon, set_floor
 from retrofit_opt.results import MINIMISED, ParetoFrontier, ParetoPoint
 from retrofit_opt.scenarios import budget_levels
-from retrofit_opt.solve import Solver
+from retrofit_opt.solve import Solver, solver_options
 
 Progress = Callable[[int, int], None]
 
@@ -33,7 +33,7 @@ def pareto_frontier(case: Case, x: str = "capex", y: str = "co2_reduction", step
     model = build_model(data)
     x_min, y_min = x in MINIMISED, y in MINIMISED
     add_epsilon_rows(model, quantity_expression(model, data, x), quantity_expression(model, data, y), x_min, y_min)
-    solver = Solver(model, time_limit or params.time_limit, params.mip_gap if mip_gap is None else mip_gap)
+    solver = Solver(model, *solver_options(params, time_limit, mip_gap))
 
     def optimise(which, start=None):
         optimise_axis(model, which)

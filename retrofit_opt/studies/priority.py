@@ -24,14 +24,19 @@ from retrofit_opt.model.extract import extract_plan
 from retrofit_opt.model.variants import nested_levels
 from retrofit_opt.results import LevelComparison, PriorityEntry, PriorityList
 from retrofit_opt.scenarios import at_level, with_horizon_row
-from retrofit_opt.solve import Solver
+from retrofit_opt.schema.vocabulary import objective as objective_spec
+from retrofit_opt.schema.vocabulary import objectives
+from retrofit_opt.solve import Solver, solver_options
 from retrofit_opt.studies.greedy import greedy_order, greedy_plan, keeps_rules
 
 
 def ranking_objective(case: Case) -> str:
-    """The objective the levels maximise: the case's, except ``min_cost`` → ``max_saving``."""
-    objective = case.parameters.objective
-    return "max_saving" if objective == "min_cost" else objective
+    """The objective the levels maximise: the case's, except that a minimised one is
+    replaced by the maximised objective of its rank terms (``min_cost`` → ``max_saving``)."""
+    spec = objective_spec(case.parameters.objective)
+    if not spec.minimise:
+        return spec.name
+    return next(o.name for o in objectives().values() if not o.minimise and o.terms == spec.rank_terms)
 
 
 def nested_priority(case: Case, levels: list[float], pool: str = TOTAL_POOL, weights: list[float] | None = None,
@@ -52,7 +57,7 @@ def nested_priority(case: Case, levels: list[float], pool: str = TOTAL_POOL, wei
     data = ModelData.from_case(swept)
     m = nested_levels(data, j, levels, weights, objective, case.parameters.weights)
     params = case.parameters
-    solver = Solver(m, time_limit or params.time_limit, params.mip_gap if mip_gap is None else mip_gap)
+    solver = Solver(m, *solver_options(params, time_limit, mip_gap))
     outcome = solver.solve()
     plans = []
     if outcome.has_solution:

@@ -10,7 +10,7 @@ from retrofit_opt.errors import SolverError
 from retrofit_opt.model import ModelData, build_model
 from retrofit_opt.model.extract import extract_plan
 from retrofit_opt.results import Result
-from retrofit_opt.solve import Solver
+from retrofit_opt.solve import Solver, solver_options
 from retrofit_opt.studies.explain import EXPLAIN_LIMIT, FORCE_IN_SECONDS, explain_exclusions
 
 
@@ -19,8 +19,7 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     """Solve ``case``; the result carries the plan, its evaluation, and (on request) why
     each left-out project is out and what infeasible targets would need."""
     params = case.parameters
-    time_limit = params.time_limit if time_limit is None else time_limit
-    mip_gap = params.mip_gap if mip_gap is None else mip_gap
+    time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
     started = time.perf_counter()
     data = ModelData.from_case(case)
     model = build_model(data)

@@ -32,7 +32,7 @@ from retrofit_opt.model.families import budget_spend
 from retrofit_opt.model.variants import set_budget_limit, set_objective
 from retrofit_opt.results import FrontierPoint, LeastBudget, SweepRun
 from retrofit_opt.scenarios import with_horizon_row
-from retrofit_opt.solve import Solver
+from retrofit_opt.solve import Solver, solver_options
 from retrofit_opt.studies.pareto import pareto_frontier
 from retrofit_opt.studies.priority import nested_priority
 
@@ -111,8 +111,7 @@ def budget_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, tim
     if not levels:
         return []
     swept, row = with_horizon_row(case, pool, levels[-1])
-    time_limit = time_limit or params.time_limit
-    mip_gap = params.mip_gap if mip_gap is None else mip_gap
+    time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
     if jobs > 1 and len(levels) > 1:
         points = _parallel_sweep(swept, row, levels, time_limit, mip_gap, warm_start, jobs, progress)
     else:
@@ -177,7 +176,7 @@ def least_budget(case: Case, pool: str = TOTAL_POOL, *, time_limit: float | None
     model = build_model(data)
     row = Budget(pool, 0.0)
     set_objective(model, budget_spend(model, data, row), minimise=True)
-    solver = Solver(model, time_limit or params.time_limit, params.mip_gap if mip_gap is None else mip_gap)
+    solver = Solver(model, *solver_options(params, time_limit, mip_gap))
     outcome = solver.solve()
     plan = extract_plan(model, data) if outcome.has_solution else {}
     budget = evaluate.spend(lifted, plan, row) if outcome.has_solution else None
@@ -195,6 +194,8 @@ def run_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, pareto
     def stage(name):
         return (lambda done, total: progress(name, done, total)) if progress else None
 
+    params = case.parameters
+    time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
     timings = {}
     started = time.perf_counter()
     points = budget_sweep(case, levels, pool, time_limit=time_limit, mip_gap=mip_gap, progress=stage("sweep"),
@@ -220,10 +221,8 @@ def run_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, pareto
             progress("priority list", 1, 1)
         timings["priority"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
-    params = case.parameters
     options = {"pool": pool, "levels": len(levels), "budget_from": min(levels), "budget_to": max(levels),
-               "time_limit": time_limit or params.time_limit,
-               "mip_gap": params.mip_gap if mip_gap is None else mip_gap, "objective": params.objective,
+               "time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective,
                "jobs": jobs}
     if pareto is not None:
         options["pareto"] = f"{pareto[0]}:{pareto[1]}"
