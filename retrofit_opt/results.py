@@ -77,6 +77,40 @@ class Result:
     def selected(self) -> list[str]:
         return [p.id for p in self.case.projects if p.id in self.plan]
 
+    # ------------------------------------------------------------------ pandas (Jupyter)
+    @property
+    def portfolio(self):
+        """The chosen projects as a DataFrame (:func:`retrofit_opt.result_frames.portfolio`)."""
+        from retrofit_opt import result_frames
+        return result_frames.portfolio(self)
+
+    @property
+    def not_selected(self):
+        """The left-out projects and why, as a DataFrame."""
+        from retrofit_opt import result_frames
+        return result_frames.not_selected(self)
+
+    @property
+    def targets(self):
+        """Each target required vs achieved, as a DataFrame (the checks: ``target_checks``)."""
+        from retrofit_opt import result_frames
+        return result_frames.targets(self)
+
+    @property
+    def budgets(self):
+        """Each budget row's limit, use and room, as a DataFrame (the uses: ``budget_uses``)."""
+        from retrofit_opt import result_frames
+        return result_frames.budgets(self)
+
+    def to_excel(self, path, lang: str | None = "zh"):
+        """Write the results workbook (what ``retrofit-opt solve`` writes) to ``path``,
+        atomically; ``lang`` "zh" or "en" (None: the case's language)."""
+        from pathlib import Path
+
+        from retrofit_opt.report import check_output_path, write_results
+        check_output_path(Path(path))
+        return write_results(self, Path(path), lang)
+
     def to_json(self) -> dict:
         """The ``--json`` object (PRODUCT.md §5); numbers in canonical units."""
         has_plan = self.status in ("optimal", "feasible")
