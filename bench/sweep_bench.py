@@ -45,7 +45,7 @@ import generate  # noqa: E402
 from retrofit_opt.scenarios import budget_levels, with_horizon_row  # noqa: E402
 from retrofit_opt.studies.sweep import budget_sweep  # noqa: E402
 from retrofit_opt.model import build_model  # noqa: E402
-from retrofit_opt.solve import Solver, highs_version  # noqa: E402
+from retrofit_opt.solve import Solver, highs_version, pyomo_highs_internals  # noqa: E402
 
 GOAL = 1.3
 
@@ -59,13 +59,13 @@ class RawSweep:
         model.budget_limit[row] = first_level
         solver = Solver(model, time_limit, mip_gap)
         solver.opt.set_instance(model)  # Pyomo → HiGHS, no solve
-        self.index = solver.opt._pyomo_con_to_solver_con_map[model.budget[row]]
+        self.index = pyomo_highs_internals(solver.opt).rows[model.budget[row]]
         self.h = highspy.Highs()
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("threads", 1)
         self.h.setOptionValue("time_limit", time_limit)
         self.h.setOptionValue("mip_rel_gap", mip_gap)
-        self.h.passModel(solver.opt._solver_model.getModel())
+        self.h.passModel(solver.highs().getModel())
         self.lower = self.h.getLp().row_lower_[self.index]
         self.start = None
         self.seconds: list[float] = []
