@@ -8,7 +8,6 @@ from __future__ import annotations
 from retrofit_opt import evaluate
 from retrofit_opt.case import SUBSIDY_POOL, TOTAL_POOL, plain_number
 from retrofit_opt.report import labels as L
-from retrofit_opt.rules import counts_in_year
 from retrofit_opt.schema.vocabulary import default_unit
 from retrofit_opt.schema.vocabulary import objective as objective_spec
 
@@ -79,8 +78,8 @@ def objective_unit(case, objective: str, lang: str) -> str:
 
 
 def counts_at_end(case, project, start) -> bool:
-    """Whether a project's capacity counts at the horizon's end (:func:`rules.counts_in_year`)."""
-    return counts_in_year(project, start, case.evaluation_year)
+    """Whether a project's capacity counts at the horizon's end (:func:`evaluate.counts_in_year`)."""
+    return evaluate.counts_in_year(project, start, case.evaluation_year)
 
 
 def contribution(case, project, start, objective: str, weights) -> float:
