@@ -9,9 +9,12 @@ command calls, looked up where the command looks them up.
 * ``imports``: importing the modules ``solve`` imports (click, the CLI, the loader, the
   pipeline with Pyomo, the report with openpyxl);
 * ``read``: ``load_case`` (reading the workbook and validating it);
-* ``build``: ``build_model`` (the Pyomo model);
-* ``load``: Pyomo → HiGHS (``Solver.solve`` minus HiGHS's own run time);
-* ``solve``: HiGHS's run time (``Highs.getRunTime``);
+* ``build``: ``model_arrays`` (the hot path's arrays; ``build_model``, the Pyomo model, in
+  a package without them);
+* ``load``: arrays → HiGHS (``ArraySolver()``; with Pyomo: ``Solver.solve`` minus HiGHS's
+  own run time), plus the main solve's own overhead;
+* ``solve``: HiGHS's run time of the main solve (``Highs.getRunTime``);
+* ``explain``: ``explain_exclusions`` (the Not selected sheet's force-in analysis);
 * ``after_solve``: the rest of ``solve_case`` (reading the plan back, evaluating it);
 * ``write``: ``write_results`` (the results workbook); ``json``: ``Result.to_json`` and
   ``json.dumps`` (``--json``); ``echo``: printing it.
@@ -55,24 +58,42 @@ def main() -> int:
     STAGES["imports"] = time.perf_counter() - t
 
     loader.load_case = timed("read", loader.load_case)
-    pipeline.build_model = timed("build", pipeline.build_model)
     report.write_results = timed("write", report.write_results)
+    if hasattr(pipeline, "explain_exclusions"):
+        pipeline.explain_exclusions = timed("explain", pipeline.explain_exclusions)
 
-    original_solve = solve.Solver.solve
+    if hasattr(pipeline, "model_arrays"):  # the hot path: arrays → ArraySolver, no Pyomo
+        pipeline.model_arrays = timed("build", pipeline.model_arrays)
+        solver_class = solve.ArraySolver
+        original_init = solver_class.__init__
+
+        def init(self, *a, **k):
+            t = time.perf_counter()
+            original_init(self, *a, **k)
+            STAGES["load"] = STAGES.get("load", 0.0) + time.perf_counter() - t
+        solver_class.__init__ = init
+        highs_of = lambda self: self.highs  # noqa: E731
+    else:  # the Pyomo path
+        pipeline.build_model = timed("build", pipeline.build_model)
+        solver_class = solve.Solver
+        highs_of = lambda self: self.highs()  # noqa: E731
+    original_solve = solver_class.solve
 
     def solver_solve(self, *a, **k):
+        if "outcome" in EXTRA:  # only the main solve (explanations have their own stage)
+            return original_solve(self, *a, **k)
         t = time.perf_counter()
         outcome = original_solve(self, *a, **k)
         seconds = time.perf_counter() - t
-        highs = self.highs().getRunTime()
+        highs = highs_of(self).getRunTime()
         STAGES["solve"] = STAGES.get("solve", 0.0) + highs
         STAGES["load"] = STAGES.get("load", 0.0) + seconds - highs
         EXTRA["outcome"] = {"status": outcome.status, "objective": outcome.objective, "bound": outcome.bound,
                             "gap": outcome.gap}
-        lp = self.highs().getLp()
+        lp = highs_of(self).getLp()
         EXTRA["size"] = {"num_col": lp.num_col_, "num_row": lp.num_row_, "num_nz": len(lp.a_matrix_.value_)}
         return outcome
-    solve.Solver.solve = solver_solve
+    solver_class.solve = solver_solve
 
     original_solve_case = pipeline.solve_case
 
@@ -80,7 +101,7 @@ def main() -> int:
         t = time.perf_counter()
         result = original_solve_case(*a, **k)
         total = time.perf_counter() - t
-        STAGES["after_solve"] = total - STAGES.get("build", 0.0) - STAGES.get("load", 0.0) - STAGES.get("solve", 0.0)
+        STAGES["after_solve"] = total - sum(STAGES.get(k, 0.0) for k in ("build", "load", "solve", "explain"))
         EXTRA["objective"] = result.objective
         EXTRA["status"] = result.status
         EXTRA["chosen"] = len(result.plan)

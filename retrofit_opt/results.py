@@ -33,8 +33,17 @@ class Exclusion:
     project_id: str
     reason: str  # excluded | cannot_complete | infeasible_if_forced | lowers_objective | not_computed
     detail: str  # one readable sentence
-    objective_loss: float | None = None  # how much the objective falls if forced in
+    objective_loss: float | None = None  # how much the objective falls if forced in (exact, or the proven lower end)
     related: tuple[str, ...] = ()  # projects it conflicts with or needs
+    loss_low: float | None = None  # the loss is proven to be at least this …
+    loss_high: float | None = None  # … and at most this (None: no plan with the project known)
+    loss_exact: bool = False  # proven within the main solve's gap (loss_low = loss_high)
+    loss_method: str | None = None  # lp_bound | mip_screen | mip: what proved it
+
+    def to_json(self) -> dict:
+        return {"id": self.project_id, "reason": self.reason, "detail": self.detail,
+                "objective_loss": self.objective_loss, "loss_low": self.loss_low, "loss_high": self.loss_high,
+                "loss_exact": self.loss_exact, "loss_method": self.loss_method, "related": list(self.related)}
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,8 @@ class Result:
             "seconds": self.timings,
             "units": units_json(self.case),
         }
+        if self.exclusions:
+            out["not_selected"] = [e.to_json() for e in self.exclusions.values()]
         if self.diagnosis is not None:
             d = self.diagnosis
             out["diagnosis"] = {"message": d.message, "best_reachable": d.best_reachable,

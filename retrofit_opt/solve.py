@@ -10,6 +10,8 @@ import math
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
@@ -227,3 +229,194 @@ def pyomo_highs_internals(opt) -> PyomoHighsInternals:
                           "retrofit_opt.solve.pyomo_highs_internals needs updating for this Pyomo version")
     return PyomoHighsInternals(opt, opt._solver_model, opt._pyomo_var_to_solver_var_map,
                                opt._pyomo_con_to_solver_con_map)
+
+
+# ----------------------------------------------------------------------------- from arrays
+_TERMINATIONS = {  # HiGHS model status → termination, named as Pyomo's interface names them
+    "kOptimal": "convergenceCriteriaSatisfied", "kInfeasible": "provenInfeasible",
+    "kUnboundedOrInfeasible": "infeasibleOrUnbounded", "kUnbounded": "unbounded",
+    "kObjectiveBound": "objectiveLimit", "kObjectiveTarget": "objectiveLimit",
+    "kTimeLimit": "maxTimeLimit", "kIterationLimit": "iterationLimit", "kSolutionLimit": "iterationLimit",
+    "kInterrupt": "interrupted", "kLoadError": "error", "kModelError": "error", "kPresolveError": "error",
+    "kSolveError": "error", "kPostsolveError": "error",
+}
+
+
+def _highspy():
+    try:
+        import highspy
+    except Exception as exc:  # a broken install fails in several ways
+        raise SolverError("HiGHS (highspy) is not available; reinstall retrofit-opt's dependencies "
+                          f"({type(exc).__name__}: {exc})") from exc
+    return highspy
+
+
+class ArraySolver:
+    """A HiGHS instance built straight from :class:`retrofit_opt.model.arrays.ModelArrays`
+    (``addVars`` / ``addRows`` in CSR form: no Pyomo expressions, no ``set_instance``) —
+    the same LP as :class:`Solver` gets from ``build_model`` (tests/test_model_arrays.py),
+    for the main solve and the force-in explanations of ``solve``.
+
+    Besides :meth:`solve` it answers the explanations' questions on the same instance:
+    :meth:`forced_lp_bound` (the LP relaxation with some start options' sum fixed at 1,
+    hot-started from the previous LP basis) and :meth:`forced_solve` (the MIP with that
+    row, at a given gap and time limit)."""
+
+    def __init__(self, arrays, time_limit: float = 300.0, mip_gap: float = 1e-4, threads: int = 1):
+        highspy = _highspy()
+        self.arrays = arrays
+        self.time_limit = time_limit
+        self.mip_gap = mip_gap
+        self.threads = threads
+        self.option_columns = arrays.option_columns()
+        self.highs = self._new_highs(highspy, integer=True)
+        self._lp = None
+        self.values = None  # column values of the last solve with a solution
+
+    def _new_highs(self, highspy, integer: bool):
+        a = self.arrays
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", self.threads)
+        n = a.num_col
+        self._check(h.addVars(n, a.col_lower, a.col_upper), "adding the columns")
+        integer_cols = np.nonzero(a.col_integer)[0] if integer else np.zeros(0, dtype=np.int64)
+        if len(integer_cols):
+            self._check(h.changeColsIntegrality(len(integer_cols), integer_cols.astype(np.int32),
+                                                np.full(len(integer_cols), highspy.HighsVarType.kInteger)),
+                        "marking the binary columns")
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize if a.maximize else highspy.ObjSense.kMinimize)
+        if n:
+            self._check(h.changeColsCost(n, np.arange(n, dtype=np.int32), a.col_cost), "setting the objective")
+        if a.num_row:
+            self._check(h.addRows(a.num_row, a.row_lower, a.row_upper, a.num_nz, a.start[:-1].astype(np.int32),
+                                  a.index.astype(np.int32), a.value), "adding the rows")
+        return h
+
+    @staticmethod
+    def _check(status, what: str) -> None:
+        highspy = _highspy()
+        if status == highspy.HighsStatus.kError:
+            raise SolverError(f"the solver failed: HiGHS refused the model while {what} "
+                              "(a coefficient beyond its limits?)")
+
+    # ------------------------------------------------------------------ solves
+    def solve(self, time_limit: float | None = None, mip_gap: float | None = None) -> SolveOutcome:
+        """Solve the MIP as it stands (with any force-in row of :meth:`forced_solve`)."""
+        return self._run(self.highs, time_limit or self.time_limit,
+                         self.mip_gap if mip_gap is None else mip_gap, keep=True)
+
+    def _run(self, h, time_limit: float, mip_gap: float | None, keep: bool) -> SolveOutcome:
+        highspy = _highspy()
+        started = time.perf_counter()
+        if self.arrays.num_col == 0:  # nothing to decide: "choose nothing" is optimal
+            self.values = np.zeros(0)
+            return SolveOutcome(OPTIMAL, "convergenceCriteriaSatisfied", 0.0, 0.0, 0.0, 0.0)
+        h.setOptionValue("time_limit", float(time_limit))
+        if mip_gap is not None:
+            h.setOptionValue("mip_rel_gap", float(mip_gap))
+        try:
+            h.run()
+        except Exception as exc:
+            raise SolverError(f"the solver failed: {type(exc).__name__}: {exc}") from exc
+        seconds = time.perf_counter() - started
+        model_status = h.getModelStatus()
+        termination = _TERMINATIONS.get(model_status.name, "unknown")
+        info = h.getInfo()
+        has_solution = info.primal_solution_status == 2
+        if model_status == highspy.HighsModelStatus.kOptimal and has_solution:
+            status = OPTIMAL
+        elif termination in ("provenInfeasible", "infeasibleOrUnbounded"):
+            status = INFEASIBLE
+        elif has_solution:
+            status = FEASIBLE
+        elif termination in ("maxTimeLimit", "iterationLimit", "interrupted"):
+            status = TIMEOUT
+        else:
+            raise SolverError(f"the solver stopped with {termination} and no solution")
+        objective = float(info.objective_function_value) if has_solution else None
+        if info.mip_node_count == -1:  # an LP
+            bound = objective if status == OPTIMAL else None
+        else:
+            bound = float(info.mip_dual_bound)
+        if bound is not None and not math.isfinite(bound):
+            bound = None
+        gap = None
+        if objective is not None:
+            gap = 0.0 if bound is None and status == OPTIMAL else (
+                abs(objective - bound) / max(abs(objective), 1.0) if bound is not None else None)
+        if keep and has_solution:
+            self.values = np.asarray(h.getSolution().col_value)
+        return SolveOutcome(status, termination, objective, bound, gap, seconds)
+
+    def option_values(self) -> np.ndarray:
+        """x_i of the last solve for every start option i (0 for options in no row)."""
+        values = np.zeros(len(self.option_columns))
+        used = self.option_columns >= 0
+        if self.values is not None and len(self.values):
+            values[used] = self.values[self.option_columns[used]]
+        return values
+
+    def run_seconds(self) -> float:
+        return float(self.highs.getRunTime())
+
+    # ------------------------------------------------------------------ force in
+    def _force(self, h, options) -> tuple:
+        """C = Σ x_i = 1 over ``options``: a column bound for one option, a row for several.
+        Returns what :meth:`_unforce` needs to undo it."""
+        columns = [int(self.option_columns[i]) for i in options if self.option_columns[i] >= 0]
+        if len(columns) < len(options):
+            return None  # an option in no row and not in the objective: forcing it in changes nothing
+        if len(columns) == 1:
+            col = columns[0]
+            old = (float(self.arrays.col_lower[col]), float(self.arrays.col_upper[col]))
+            h.changeColBounds(col, 1.0, 1.0)
+            return ("bound", col, old)
+        row = h.getNumRow()
+        h.addRow(1.0, 1.0, len(columns), np.array(columns, dtype=np.int32), np.ones(len(columns)))
+        return ("row", row, None)
+
+    @staticmethod
+    def _unforce(h, undo) -> None:
+        if undo is None:
+            return
+        kind, where, old = undo
+        if kind == "bound":
+            h.changeColBounds(where, *old)
+        else:
+            h.deleteRows(1, np.array([where], dtype=np.int32))
+
+    def _lp_instance(self):
+        if self._lp is None:
+            self._lp = self._new_highs(_highspy(), integer=False)
+        return self._lp
+
+    def lp_bound(self, time_limit: float) -> SolveOutcome:
+        """The LP relaxation as built (its value bounds the MIP's)."""
+        return self._run(self._lp_instance(), time_limit, None, keep=False)
+
+    def forced_lp_bound(self, options, time_limit: float) -> tuple[SolveOutcome, np.ndarray | None]:
+        """The LP relaxation with Σ_{i ∈ options} x_i = 1: its value bounds every plan with
+        that project (infeasible: no plan has it), and its column values (None without a
+        solution).  Hot-started from the previous LP."""
+        h = self._lp_instance()
+        undo = self._force(h, options)
+        try:
+            outcome = self._run(h, time_limit, None, keep=False)
+            values = np.asarray(h.getSolution().col_value) if outcome.has_solution else None
+            return outcome, values
+        finally:
+            self._unforce(h, undo)
+
+    def columns_of(self, options) -> list[int]:
+        """The columns of start options ``options`` (those that appear in the model)."""
+        return [int(self.option_columns[i]) for i in options if self.option_columns[i] >= 0]
+
+    def forced_solve(self, options, time_limit: float, mip_gap: float) -> SolveOutcome:
+        """The MIP with Σ_{i ∈ options} x_i = 1, at ``mip_gap`` within ``time_limit``; the
+        main solve's values (:meth:`option_values`) are kept."""
+        undo = self._force(self.highs, options)
+        try:
+            return self._run(self.highs, time_limit, mip_gap, keep=False)
+        finally:
+            self._unforce(self.highs, undo)

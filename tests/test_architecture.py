@@ -91,7 +91,8 @@ def reaches(start: str) -> set[str]:
 def test_the_source_is_read():
     assert {"retrofit_opt.model", "retrofit_opt.studies.solve", "retrofit_opt.report.workbook",
             "retrofit_opt.results", "retrofit_opt.solve"} <= set(MODULES)
-    assert "retrofit_opt.model.variants" in GRAPH["retrofit_opt.studies.explain"]
+    assert "retrofit_opt.model.variants" in GRAPH["retrofit_opt.studies.sweep"]
+    assert "retrofit_opt.model.arrays" in GRAPH["retrofit_opt.studies.solve"]
 
 
 def test_no_import_cycle():

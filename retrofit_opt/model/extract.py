@@ -14,3 +14,13 @@ def extract_plan(model, data: ModelData) -> Plan:
         if value is not None and value > 0.5:
             plan[data.projects[p_index].id] = start
     return plan
+
+
+def plan_from_values(values, data: ModelData) -> Plan:
+    """The plan of option values x_i (indexed by start option, e.g.
+    ``ArraySolver.option_values()``): every option with x_i = 1."""
+    plan: Plan = {}
+    for i, (p_index, start) in enumerate(data.options):
+        if values[i] > 0.5:
+            plan[data.projects[p_index].id] = start
+    return plan

@@ -1,28 +1,71 @@
-"""Why each left-out project is left out: excluded, impossible in the horizon, or forced in
-by a re-solve of the same persistent model to see how much the objective falls."""
+"""Why each left-out project is left out: excluded, impossible in the horizon, or — forced
+in — how much the objective falls (its *loss*: the reported plan's objective minus the
+best objective of a plan with the project, 0 when such a plan is at least as good).
+
+Every left-out project is analysed in three stages on the same HiGHS instance
+(:class:`retrofit_opt.solve.ArraySolver`):
+
+1. **LP screen** (all of them, milliseconds each): the LP relaxation with the project
+   forced in, hot-started from the previous basis.  Infeasible → no plan can have it
+   (proven).  Otherwise its value bounds every plan with the project, so the loss is at
+   least ``objective − LP value`` (proven lower end).
+2. **Open ones by MIP** at :data:`SCREEN_GAP`: projects whose LP bound does not prove a
+   loss beyond the main answer's own gap (|bound − objective|) could belong to an optimal
+   portfolio; a MIP re-solve with the project forced in gives a plan with it (proven upper
+   end: objective − its value) and a bound (proven lower end).
+3. **Exact** re-solves at the main solve's gap, for the rest, while the time budget lasts.
+
+The loss is then exact (stage 3 proved it within the main gap), or an interval "between
+X and Y" (X, Y proven), or "at least X" (only the LP bound).  Stages 2–3 share one time
+budget that scales with the main solve (:func:`explain_budget`).
+"""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from retrofit_opt.model import ModelData
-from retrofit_opt.model.variants import force_in, release
 from retrofit_opt.results import Exclusion
-from retrofit_opt.solve import Solver
+from retrofit_opt.solve import INFEASIBLE, OPTIMAL, ArraySolver
 
-EXPLAIN_LIMIT = 200  # force-in re-solves beyond this many left-out projects are skipped
-EXPLAIN_SECONDS = 120.0  # all force-in re-solves together stop after this long
-FORCE_IN_SECONDS = 10.0  # one force-in re-solve; past it the loss is "at least, not proven"
+EXPLAIN_LIMIT = None  # no cap on the number of projects analysed (kept for the API)
+EXPLAIN_SECONDS = 120.0  # hard cap on all explanations together (the LP screen included)
+EXPLAIN_FACTOR = 0.5  # MIP re-solves (stages 2–3) may take this many times the main solve …
+EXPLAIN_FLOOR = 0.5  # … but at least this many seconds
+FORCE_IN_SECONDS = 10.0  # one MIP re-solve
+LP_SECONDS = 5.0  # one LP screen
+SCREEN_GAP = 0.01  # relative MIP gap of the stage-2 re-solves (their error is the interval)
 
 
-def explain_exclusions(model, data: ModelData, solver: Solver, plan: dict, objective: float, minimise: bool,
-                       limit: int = EXPLAIN_LIMIT, time_limit: float = FORCE_IN_SECONDS,
-                       time_budget: float = EXPLAIN_SECONDS) -> dict[str, Exclusion]:
-    """Reasons for every left-out project; force-in re-solves stop at ``limit`` projects or
-    after ``time_budget`` seconds, and the rest are marked not analysed."""
+def explain_budget(main_seconds: float, factor: float = EXPLAIN_FACTOR, floor: float = EXPLAIN_FLOOR,
+                   cap: float = EXPLAIN_SECONDS) -> float:
+    """Seconds the MIP re-solves of the explanations may take: ``factor`` × the main
+    solve, at least ``floor``, at most ``cap``."""
+    return min(cap, max(floor, factor * main_seconds))
+
+
+@dataclass
+class _Loss:
+    """What is proven about one project's loss."""
+
+    low: float = 0.0  # the loss is at least this
+    high: float | None = None  # … and at most this (None: no plan with the project known)
+    exact: bool = False  # proven within the main solve's gap
+    infeasible: bool = False
+    method: str = "lp_bound"  # lp_bound | mip_screen | mip
+
+
+def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objective: float, bound: float | None,
+                       minimise: bool, *, main_seconds: float, mip_gap: float,
+                       time_limit: float = FORCE_IN_SECONDS, time_budget: float | None = None,
+                       hard_cap: float = EXPLAIN_SECONDS) -> dict[str, Exclusion]:
+    """Reasons for every left-out project (see the module docstring).  ``time_budget``
+    (default :func:`explain_budget` of ``main_seconds``) bounds the MIP re-solves;
+    ``hard_cap`` everything — projects not even LP-screened by then are "not analysed"."""
     case = data.case
     reasons: dict[str, Exclusion] = {}
     chosen_ids = set(plan)
-    pending = []
+    pending: list[int] = []
     for p_index, project in enumerate(case.projects):
         if project.id in chosen_ids:
             continue
@@ -33,48 +76,128 @@ def explain_exclusions(model, data: ModelData, solver: Solver, plan: dict, objec
                                             "cannot be completed within the planning horizon")
         else:
             pending.append(p_index)
+    if not pending:
+        return reasons
+    sign = -1.0 if minimise else 1.0
+    tolerance = 1e-6 * max(1.0, abs(objective))
+    answer_gap = max(sign * (bound - objective), 0.0) if bound is not None else 0.0
+    budget = explain_budget(main_seconds) if time_budget is None else time_budget
     started = time.perf_counter()
-    for count, p_index in enumerate(pending):
+
+    def loss_of(value: float) -> float:
+        return max(sign * (objective - value), 0.0)
+
+    # 1. LP screen
+    losses: dict[int, _Loss] = {}
+    skipped: list[int] = []
+    solver.lp_bound(LP_SECONDS)
+    for p_index in pending:
+        if time.perf_counter() - started > hard_cap:
+            skipped.append(p_index)
+            continue
+        options = data.project_options[p_index]
+        lp, values = solver.forced_lp_bound(options, LP_SECONDS)
+        if lp.status == INFEASIBLE and lp.termination == "provenInfeasible":
+            losses[p_index] = _Loss(infeasible=True, exact=True)
+            continue
+        known = _Loss(low=loss_of(lp.objective)) if lp.status == OPTIMAL else _Loss()
+        columns = solver.columns_of(options)
+        if values is not None and len(columns) == len(options):
+            rounded = solver.arrays.repaired_plan_value(values, columns)
+            if rounded is not None:  # a plan with the project: the loss is at most this
+                known.high = max(loss_of(rounded), known.low)
+                known.exact = known.high <= tolerance
+        losses[p_index] = known
+
+    # 2. open ones (the LP bound does not prove a loss beyond the answer's gap), then 3. the rest exactly
+    mip_started = time.perf_counter()
+    open_ones = sorted((p for p, w in losses.items() if not w.exact and w.low <= answer_gap + tolerance),
+                       key=lambda p: losses[p].low)
+    rest = sorted((p for p, w in losses.items() if not w.exact and w.low > answer_gap + tolerance),
+                  key=lambda p: losses[p].low)
+    screen_gap = max(SCREEN_GAP, mip_gap)
+    for stage, projects, gap in (("mip_screen", open_ones, screen_gap), ("mip", open_ones + rest, mip_gap)):
+        for p_index in projects:
+            known = losses[p_index]
+            if known.exact:
+                continue
+            left = min(budget - (time.perf_counter() - mip_started), hard_cap - (time.perf_counter() - started))
+            if left <= 0.05:
+                break
+            if stage == "mip_screen" and screen_gap <= mip_gap:
+                continue  # stage 3 runs at the same gap anyway
+            outcome = solver.forced_solve(data.project_options[p_index], min(time_limit, left), gap)
+            if outcome.status == INFEASIBLE:
+                losses[p_index] = _Loss(infeasible=True, exact=True, method=stage)
+                continue
+            if outcome.has_solution:
+                high = loss_of(outcome.objective)
+                known.high = high if known.high is None else min(known.high, high)
+            if outcome.bound is not None:
+                known.low = max(known.low, loss_of(outcome.bound))
+            if known.high is not None and known.low > known.high:
+                known.low = known.high  # numerical noise between the two solves
+            known.method = stage
+            known.exact = (stage == "mip" and outcome.status == OPTIMAL) or (
+                known.high is not None and known.high <= tolerance)
+
+    group_members = chosen_by_group(case, chosen_ids)
+    for p_index in pending:
         project = case.projects[p_index]
-        if count >= limit:
+        related = related_projects(case, project, chosen_ids, group_members)
+        if p_index in skipped:
             reasons[project.id] = Exclusion(project.id, "not_computed",
-                                            f"not analysed (more than {limit} projects left out)")
+                                            f"not analysed (explanations stopped after {hard_cap:.0f} s)")
             continue
-        if time.perf_counter() - started > time_budget:
-            reasons[project.id] = Exclusion(project.id, "not_computed",
-                                            f"not analysed (explanations stopped after {time_budget:.0f} s)")
-            continue
-        force_in(model, data, p_index)
-        outcome = solver.solve(time_limit=time_limit)
-        release(model)
-        related = related_projects(case, project, chosen_ids)
-        if not outcome.has_solution:
-            detail = "forcing it in breaks a budget, target or rule"
-            if related:
-                detail += " (" + "; ".join(related.values()) + ")"
-            reasons[project.id] = Exclusion(project.id, "infeasible_if_forced", detail,
-                                            related=tuple(related))
-            continue
-        loss = (outcome.objective - objective) if minimise else (objective - outcome.objective)
-        loss = max(loss, 0.0)
-        approx = "" if outcome.status == "optimal" else " (at least, not proven)"
-        if loss <= 1e-6 * max(1.0, abs(objective)):
-            detail = "a tie: a portfolio with it is just as good (an alternative optimum)"
-        else:
-            detail = f"forcing it in worsens the objective by {loss:,.4g}{approx}"
-        if related:
-            detail += " (" + "; ".join(related.values()) + ")"
-        reasons[project.id] = Exclusion(project.id, "lowers_objective", detail, loss, tuple(related))
+        reasons[project.id] = exclusion_of(project.id, losses[p_index], related, tolerance)
     return reasons
 
 
-def related_projects(case, project, chosen_ids) -> dict[str, str]:
+def exclusion_of(project_id: str, loss: _Loss, related: dict[str, str], tolerance: float) -> Exclusion:
+    """The Exclusion stating what is proven about the loss."""
+    note = (" (" + "; ".join(related.values()) + ")") if related else ""
+    if loss.infeasible:
+        return Exclusion(project_id, "infeasible_if_forced", "forcing it in breaks a budget, target or rule" + note,
+                         related=tuple(related), loss_exact=True, loss_method=loss.method)
+    if loss.high is None and loss.low <= tolerance:
+        return Exclusion(project_id, "not_computed",
+                         "not analysed (its LP bound proves no loss and no re-solve fitted the time budget)" + note,
+                         related=tuple(related), loss_low=0.0, loss_method=loss.method)
+    if loss.exact:
+        value = loss.high if loss.high is not None else loss.low
+        if value <= tolerance:
+            detail = "a tie: a portfolio with it is just as good (an alternative optimum)"
+        else:
+            detail = f"forcing it in worsens the objective by {value:,.4g}"
+        return Exclusion(project_id, "lowers_objective", detail + note, value, tuple(related),
+                         loss_low=min(loss.low, value), loss_high=loss.high, loss_exact=True,
+                         loss_method=loss.method)
+    if loss.high is None:
+        detail = f"forcing it in worsens the objective by at least {loss.low:,.4g} (LP bound; not proven exactly)"
+    else:
+        detail = (f"forcing it in worsens the objective by between {loss.low:,.4g} and {loss.high:,.4g} "
+                  "(at least, not proven exactly)")
+    return Exclusion(project_id, "lowers_objective", detail + note, loss.low, tuple(related),
+                     loss_low=loss.low, loss_high=loss.high, loss_exact=False, loss_method=loss.method)
+
+
+def chosen_by_group(case, chosen_ids) -> dict[str, list[str]]:
+    """Exclusive group → its chosen projects (one pass over the case)."""
+    members: dict[str, list[str]] = {}
+    for other in case.projects:
+        if other.exclusive_group and other.id in chosen_ids:
+            members.setdefault(other.exclusive_group, []).append(other.id)
+    return members
+
+
+def related_projects(case, project, chosen_ids, group_members: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Chosen projects it conflicts with, and prerequisites it would pull in."""
+    if group_members is None:
+        group_members = chosen_by_group(case, chosen_ids)
     notes = {}
     if project.exclusive_group:
-        for other in case.projects:
-            if other.id in chosen_ids and other.exclusive_group == project.exclusive_group:
-                notes[other.id] = f"alternative to {other.id} in exclusive group '{project.exclusive_group}'"
+        for other in group_members.get(project.exclusive_group, ()):
+            notes[other] = f"alternative to {other} in exclusive group '{project.exclusive_group}'"
     for needed in project.requires:
         if needed not in chosen_ids:
             notes[needed] = f"needs {needed}"

@@ -7,28 +7,34 @@ import time
 from retrofit_opt import evaluate
 from retrofit_opt.case import Case
 from retrofit_opt.errors import SolverError
-from retrofit_opt.model import ModelData, build_model
-from retrofit_opt.model.extract import extract_plan
+from retrofit_opt.model.arrays import model_arrays
+from retrofit_opt.model.data import ModelData
+from retrofit_opt.model.extract import plan_from_values
 from retrofit_opt.results import Result
-from retrofit_opt.solve import Solver, solver_options
-from retrofit_opt.studies.explain import EXPLAIN_LIMIT, FORCE_IN_SECONDS, explain_exclusions
+from retrofit_opt.solve import ArraySolver, solver_options
+from retrofit_opt.studies.explain import EXPLAIN_SECONDS, FORCE_IN_SECONDS, explain_exclusions
 
 
 def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
-               explain: bool = True, explain_limit: int = EXPLAIN_LIMIT, diagnose: bool = True) -> Result:
+               explain: bool = True, explain_seconds: float | None = None, diagnose: bool = True) -> Result:
     """Solve ``case``; the result carries the plan, its evaluation, and (on request) why
-    each left-out project is out and what infeasible targets would need."""
+    each left-out project is out and what infeasible targets would need.
+
+    The hot path needs no Pyomo component: the model goes to HiGHS as arrays
+    (:func:`retrofit_opt.model.arrays.model_arrays`, the same LP as ``build_model``), and
+    the explanations re-solve that same instance.  ``explain_seconds`` bounds the
+    explanations' MIP re-solves (default: scaled with the main solve)."""
     params = case.parameters
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
     started = time.perf_counter()
     data = ModelData.from_case(case)
-    model = build_model(data)
+    arrays = model_arrays(data)
+    solver = ArraySolver(arrays, time_limit, mip_gap)
     built = time.perf_counter()
-    solver = Solver(model, time_limit, mip_gap)
     outcome = solver.solve()
     solved = time.perf_counter()
 
-    plan = extract_plan(model, data) if outcome.has_solution else {}
+    plan = plan_from_values(solver.option_values(), data) if outcome.has_solution else {}
     objective = evaluate.objective_value(case, plan) if outcome.has_solution else None
     if objective is not None and not math.isclose(objective, outcome.objective, rel_tol=1e-6, abs_tol=1e-4):
         raise SolverError(f"internal check failed: the solver's objective {outcome.objective} differs from "
@@ -40,9 +46,11 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
                           "with the case file")
     exclusions, diagnosis = {}, None
     if outcome.has_solution and explain:
-        exclusions = explain_exclusions(model, data, solver, plan, outcome.objective,
-                                        params.objective == "min_cost", explain_limit,
-                                        min(time_limit, FORCE_IN_SECONDS))
+        exclusions = explain_exclusions(data, solver, plan, outcome.objective, outcome.bound,
+                                        params.objective == "min_cost", main_seconds=outcome.seconds,
+                                        mip_gap=mip_gap, time_limit=min(time_limit, FORCE_IN_SECONDS),
+                                        time_budget=explain_seconds,
+                                        hard_cap=max(EXPLAIN_SECONDS, 2 * outcome.seconds))
     explained = time.perf_counter()
     if outcome.status == "infeasible" and diagnose and case.targets:
         from retrofit_opt.studies.diagnose import diagnose as run_diagnosis
