@@ -312,7 +312,9 @@ class ArraySolver:
         if self.arrays.num_col == 0:  # nothing to decide: "choose nothing" is optimal
             self.values = np.zeros(0)
             return SolveOutcome(OPTIMAL, "convergenceCriteriaSatisfied", 0.0, 0.0, 0.0, 0.0)
-        h.setOptionValue("time_limit", float(time_limit))
+        # HiGHS checks time_limit against its run clock, which adds up over the runs of
+        # one instance: the limit of this run starts from where the clock stands.
+        h.setOptionValue("time_limit", float(h.getRunTime()) + float(time_limit))
         if mip_gap is not None:
             h.setOptionValue("mip_rel_gap", float(mip_gap))
         try:
@@ -391,9 +393,14 @@ class ArraySolver:
             self._lp = self._new_highs(_highspy(), integer=False)
         return self._lp
 
-    def lp_bound(self, time_limit: float) -> SolveOutcome:
-        """The LP relaxation as built (its value bounds the MIP's)."""
-        return self._run(self._lp_instance(), time_limit, None, keep=False)
+    def lp_bound(self, time_limit: float) -> tuple[SolveOutcome, np.ndarray | None]:
+        """The LP relaxation as built (its value bounds the MIP's) and its reduced costs
+        d_j (HiGHS's column duals; None without an optimal LP)."""
+        h = self._lp_instance()
+        outcome = self._run(h, time_limit, None, keep=False)
+        if outcome.status != OPTIMAL:
+            return outcome, None
+        return outcome, np.asarray(h.getSolution().col_dual)
 
     def forced_lp_bound(self, options, time_limit: float) -> tuple[SolveOutcome, np.ndarray | None]:
         """The LP relaxation with Σ_{i ∈ options} x_i = 1: its value bounds every plan with

@@ -2,27 +2,35 @@
 in — how much the objective falls (its *loss*: the reported plan's objective minus the
 best objective of a plan with the project, 0 when such a plan is at least as good).
 
-Every left-out project is analysed in three stages on the same HiGHS instance
-(:class:`retrofit_opt.solve.ArraySolver`):
+Every left-out project is analysed in stages on the same HiGHS instance
+(:class:`retrofit_opt.solve.ArraySolver`), each tightening what the previous proved:
 
-1. **LP screen** (all of them, milliseconds each): the LP relaxation with the project
-   forced in, hot-started from the previous basis.  Infeasible → no plan can have it
-   (proven).  Otherwise its value bounds every plan with the project, so the loss is at
-   least ``objective − LP value`` (proven lower end).
-2. **Open ones by MIP** at :data:`SCREEN_GAP`: projects whose LP bound does not prove a
-   loss beyond the main answer's own gap (|bound − objective|) could belong to an optimal
-   portfolio; a MIP re-solve with the project forced in gives a plan with it (proven upper
-   end: objective − its value) and a bound (proven lower end).
+0. **Free bounds** (all of them, microseconds each): the root LP's reduced costs bound
+   the LP with the project forced in (a Lagrangian bound: the loss is at least
+   ``objective − (LP* + d_p)``), and the main plan with the project swapped in — dropping,
+   row by row, the chosen project that loses least per unit of an overfull row — is a plan
+   with it when it passes every row (the loss is at most ``objective − its value``).
+1. **LP screen**, hot-started from the previous basis (milliseconds each): projects
+   without a plan first, then the widest intervals.  Infeasible → no plan can have it
+   (proven).  Otherwise its value is a tighter lower end, and its solution rounded down and
+   repaired may be a better plan (upper end).
+2. **Open ones by MIP** at :data:`SCREEN_GAP`: projects whose bounds do not prove a loss
+   beyond the main answer's own gap (|bound − objective|) could belong to an optimal
+   portfolio; a MIP re-solve with the project forced in gives a plan with it and a bound.
 3. **Exact** re-solves at the main solve's gap, for the rest, while the time budget lasts.
 
-The loss is then exact (stage 3 proved it within the main gap), or an interval "between
-X and Y" (X, Y proven), or "at least X" (only the LP bound).  Stages 2–3 share one time
-budget that scales with the main solve (:func:`explain_budget`).
+The loss is then exact (stage 3 proved it within the main gap, or a plan with the project
+is as good), an interval "between X and Y" (X, Y proven), or "at least X" (no plan with
+the project found).  Stages 1–3 share one time budget that scales with the main solve
+(:func:`explain_budget`); the LP screen of projects without a plan goes on past it up to
+``hard_cap``.
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+
+import numpy as np
 
 from retrofit_opt.model import ModelData
 from retrofit_opt.results import Exclusion
@@ -30,10 +38,11 @@ from retrofit_opt.solve import INFEASIBLE, OPTIMAL, ArraySolver
 
 EXPLAIN_LIMIT = None  # no cap on the number of projects analysed (kept for the API)
 EXPLAIN_SECONDS = 120.0  # hard cap on all explanations together (the LP screen included)
-EXPLAIN_FACTOR = 0.5  # MIP re-solves (stages 2–3) may take this many times the main solve …
-EXPLAIN_FLOOR = 0.5  # … but at least this many seconds
+EXPLAIN_FACTOR = 0.75  # the explanations may take this many times the main solve …
+EXPLAIN_FLOOR = 1.0  # … but at least this many seconds
 FORCE_IN_SECONDS = 10.0  # one MIP re-solve
 LP_SECONDS = 5.0  # one LP screen
+LP_SHARE = 0.6  # the LP screen of projects that already have an interval stops at this share of the budget
 SCREEN_GAP = 0.01  # relative MIP gap of the stage-2 re-solves (their error is the interval)
 
 
@@ -87,30 +96,64 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
     def loss_of(value: float) -> float:
         return max(sign * (objective - value), 0.0)
 
-    # 1. LP screen
+    # 0. free bounds: reduced costs of the root LP (lower end), the main plan with the
+    #    project swapped in (upper end)
     losses: dict[int, _Loss] = {}
     skipped: list[int] = []
-    solver.lp_bound(LP_SECONDS)
+    root, reduced = solver.lp_bound(LP_SECONDS)
+    main_x = solver.values
+    margin = 1e-9 * max(1.0, abs(root.objective or 0.0))
     for p_index in pending:
-        if time.perf_counter() - started > hard_cap:
-            skipped.append(p_index)
+        options = data.project_options[p_index]
+        columns = solver.columns_of(options)
+        if len(columns) < len(options):  # an option in no row and not in the objective
+            losses[p_index] = _Loss(high=0.0, exact=True)
             continue
+        known = _Loss()
+        if reduced is not None:
+            d = reduced[columns]
+            if minimise:
+                delta = float(d.min() - np.minimum(d, 0.0).sum())
+            else:
+                delta = float(d.max() - np.maximum(d, 0.0).sum())
+            known.low = loss_of(root.objective + delta + sign * margin)
+        for column in columns:
+            value = solver.arrays.swapped_plan_value(main_x, column)
+            if value is not None:
+                high = max(loss_of(value), known.low)
+                known.high = high if known.high is None else min(known.high, high)
+        known.exact = known.high is not None and known.high <= tolerance
+        losses[p_index] = known
+
+    # 1. LP screen, hot-started: projects without a plan first, then the widest intervals
+    lp_started = time.perf_counter()
+    order = sorted((p for p, w in losses.items() if not w.exact),
+                   key=lambda p: (losses[p].high is not None, -((losses[p].high or 0.0) - losses[p].low)))
+    for p_index in order:
+        known = losses[p_index]
+        if time.perf_counter() - started > hard_cap:
+            break  # the rest keep what stage 0 proved
+        if known.high is not None and time.perf_counter() - started > LP_SHARE * budget:
+            break
         options = data.project_options[p_index]
         lp, values = solver.forced_lp_bound(options, LP_SECONDS)
         if lp.status == INFEASIBLE and lp.termination == "provenInfeasible":
             losses[p_index] = _Loss(infeasible=True, exact=True)
             continue
-        known = _Loss(low=loss_of(lp.objective)) if lp.status == OPTIMAL else _Loss()
+        if lp.status == OPTIMAL:
+            known.low = max(known.low, loss_of(lp.objective))
         columns = solver.columns_of(options)
-        if values is not None and len(columns) == len(options):
+        if values is not None:
             rounded = solver.arrays.repaired_plan_value(values, columns)
             if rounded is not None:  # a plan with the project: the loss is at most this
-                known.high = max(loss_of(rounded), known.low)
-                known.exact = known.high <= tolerance
-        losses[p_index] = known
+                high = loss_of(rounded)
+                known.high = high if known.high is None else min(known.high, high)
+        if known.high is not None:
+            known.low = min(known.low, known.high)
+            known.exact = known.high <= tolerance
 
     # 2. open ones (the LP bound does not prove a loss beyond the answer's gap), then 3. the rest exactly
-    mip_started = time.perf_counter()
+    mip_started = started  # the budget counts from the start (stage 0 included)
     open_ones = sorted((p for p, w in losses.items() if not w.exact and w.low <= answer_gap + tolerance),
                        key=lambda p: losses[p].low)
     rest = sorted((p for p, w in losses.items() if not w.exact and w.low > answer_gap + tolerance),
