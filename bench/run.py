@@ -60,6 +60,7 @@ import numpy as np  # noqa: E402
 import generate  # noqa: E402
 import mknap  # noqa: E402
 import raw_highs  # noqa: E402
+import scale  # noqa: E402
 
 FULL_SIZES = [(100, 1), (100, 10), (1000, 1), (1000, 10), (10000, 1), (10000, 10)]
 QUICK_SIZES = [(50, 1), (50, 5), (200, 1), (200, 5)]
@@ -754,13 +755,24 @@ def report(m: dict, args, startup, rows, sens, qual, mk, cases, generated, props
 
 
 # ------------------------------------------------------------------------------- main
+def with_scale(text: str, scale_rows: list[dict]) -> str:
+    """The report with the provincial-scale section (bench/scale.py) before the overhead one."""
+    if not scale_rows:
+        return text
+    marker = "## Overhead:"
+    at = text.find(marker)
+    section = scale.section(scale_rows) + "\n"
+    return text[:at] + section + text[at:] if at >= 0 else text + "\n" + section
+
+
 def rerender(saved: Path, output: Path | None) -> int:
     data = json.loads(saved.read_text())
     args = argparse.Namespace(**data["args"])
     output = output or saved.with_suffix(".md")
-    output.write_text(report(data["machine"], args, data["startup"], data["overhead"], data["sensitivity"],
-                             data["quality"], data["greedy_mknap"], data["greedy_cases"], data["greedy_generated"],
-                             data["proposals"], data["seconds"]))
+    output.write_text(with_scale(report(data["machine"], args, data["startup"], data["overhead"], data["sensitivity"],
+                                        data["quality"], data["greedy_mknap"], data["greedy_cases"],
+                                        data["greedy_generated"], data["proposals"], data["seconds"]),
+                                 data.get("scale", [])))
     print(f"wrote {output} from {saved}")
     return 0
 
@@ -783,6 +795,10 @@ def main(argv=None) -> int:
     ap.add_argument("--no-sensitivity", action="store_true")
     ap.add_argument("--no-quality", action="store_true")
     ap.add_argument("--no-proposals", action="store_true")
+    ap.add_argument("--no-scale", action="store_true", help="skip the provincial-scale runs (bench/scale.py; "
+                    "full mode only)")
+    ap.add_argument("--scale-runs", default=None, help="scale runs, e.g. 1000x1e,10000x1 (e: with explanations; "
+                    "default: the sizes of issue 19)")
     ap.add_argument("--package", default=None, help="folder holding the retrofit_opt package to benchmark "
                     "(default: the installed one); a file COMMIT there names its commit")
     ap.add_argument("--from-json", type=Path, default=None, help="re-write the markdown from a run's saved "
@@ -810,6 +826,14 @@ def main(argv=None) -> int:
 
     m = machine()
     log(f"machine: {m}")
+    scale_rows = []
+    if not quick and not args.no_scale:
+        runs = scale.FULL_RUNS
+        if args.scale_runs:
+            runs = [(int(r.rstrip("e").split("x")[0]), int(r.rstrip("e").split("x")[1]), r.endswith("e"))
+                    for r in args.scale_runs.split(",")]
+        scale_rows = scale.run_all(work, args.seed, log, run_measured, env_with(), cli_command(), runs)
+        print("\n" + scale.section(scale_rows), flush=True)
     startup = python_startup(3)
     rows = overhead(sizes, work, args.time_limit, args.mip_gap, args.repeats, args.seed)
     for r in rows:
@@ -853,14 +877,15 @@ def main(argv=None) -> int:
     print("\n" + greedy_tables(mk, cases, generated).split("<details>")[0], flush=True)
 
     seconds = time.perf_counter() - started
-    text = report(m, args, startup, rows, sens, qual, mk, cases, generated, props, seconds)
+    text = with_scale(report(m, args, startup, rows, sens, qual, mk, cases, generated, props, seconds), scale_rows)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
     raw_json = output.with_suffix(".json")
     saved_args = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     raw_json.write_text(json.dumps({"machine": m, "startup": startup, "overhead": rows, "sensitivity": sens,
                                     "proposals": props, "quality": qual, "greedy_mknap": mk, "greedy_cases": cases,
-                                    "greedy_generated": generated, "args": saved_args, "seconds": seconds},
+                                    "greedy_generated": generated, "args": saved_args, "seconds": seconds,
+                                    "scale": scale_rows},
                                    default=str, indent=1))
     print(f"\nwrote {output} and {raw_json.name} in {seconds:.0f} s", flush=True)
     if tmp is not None:

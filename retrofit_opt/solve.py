@@ -1,5 +1,7 @@
-"""The only module that talks to HiGHS (through Pyomo's ``pyomo.contrib.solver`` 'highs'
-interface, a persistent wrapper around ``highspy``).
+"""The only module that talks to HiGHS: :class:`Solver` through Pyomo's
+``pyomo.contrib.solver`` 'highs' interface (a persistent wrapper around ``highspy``) for
+the studies, :class:`ArraySolver` with ``highspy`` directly for the hot path of ``solve``
+(Pyomo is imported only when a :class:`Solver` is made).
 
 A solve never passes a non-optimal result off as optimal: the outcome carries HiGHS's
 termination, the incumbent, the bound and the relative gap.
@@ -11,10 +13,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-
-import pyomo.environ as pyo
-from pyomo.contrib.solver.common.factory import SolverFactory
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
 from retrofit_opt.errors import SolverError
 
@@ -51,6 +49,7 @@ def highs_version() -> str:
 
 def _has_no_decisions(model) -> bool:
     """True when no variable appears in the active objective or any active constraint."""
+    import pyomo.environ as pyo
     from pyomo.core.expr.visitor import identify_variables
     for obj in model.component_data_objects(pyo.Objective, active=True, descend_into=True):
         if next(identify_variables(obj.expr), None) is not None:
@@ -62,6 +61,7 @@ def _has_no_decisions(model) -> bool:
 
 
 def _constant_objective(model) -> float:
+    import pyomo.environ as pyo
     for obj in model.component_data_objects(pyo.Objective, active=True, descend_into=True):
         return float(pyo.value(obj.expr))
     return 0.0
@@ -71,8 +71,10 @@ class Solver:
     """A persistent HiGHS instance for one model: re-solves after bound, right-hand-side,
     objective or constraint changes reuse what was loaded."""
 
-    def __init__(self, model: pyo.ConcreteModel, time_limit: float = 300.0, mip_gap: float = 1e-4,
+    def __init__(self, model: "pyo.ConcreteModel", time_limit: float = 300.0, mip_gap: float = 1e-4,
                  threads: int = 1):
+        from pyomo.contrib.solver.common.factory import SolverFactory
+
         self.model = model
         self.opt = SolverFactory("highs")
         if not self.opt.available():
@@ -85,6 +87,9 @@ class Solver:
         self.last_start_size = 0  # columns given by the last warm start that reached HiGHS
 
     def solve(self, time_limit: float | None = None) -> SolveOutcome:
+        import pyomo.environ as pyo
+        from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+
         started = time.perf_counter()
         try:
             results = self.opt.solve(
@@ -133,6 +138,8 @@ class Solver:
     def current_values(self) -> list:
         """(variable, value) for every variable of the model as it stands (after a solve:
         the loaded plan) — a start for :meth:`warm_start`."""
+        import pyomo.environ as pyo
+
         if self._variables is None:
             self._variables = list(self.model.component_data_objects(pyo.Var, descend_into=True))
         return [(v, v.value) for v in self._variables]
@@ -312,9 +319,11 @@ class ArraySolver:
         if self.arrays.num_col == 0:  # nothing to decide: "choose nothing" is optimal
             self.values = np.zeros(0)
             return SolveOutcome(OPTIMAL, "convergenceCriteriaSatisfied", 0.0, 0.0, 0.0, 0.0)
-        # HiGHS checks time_limit against its run clock, which adds up over the runs of
-        # one instance: the limit of this run starts from where the clock stands.
-        h.setOptionValue("time_limit", float(h.getRunTime()) + float(time_limit))
+        # HiGHS (1.15) checks an LP's time_limit against the instance's run clock, which adds
+        # up over runs (measured: hot-started LP re-solves all stopped once the clock passed
+        # the limit), but a MIP's against the run itself: an LP's limit starts from the clock.
+        offset = float(h.getRunTime()) if h is self._lp else 0.0
+        h.setOptionValue("time_limit", offset + float(time_limit))
         if mip_gap is not None:
             h.setOptionValue("mip_rel_gap", float(mip_gap))
         try:

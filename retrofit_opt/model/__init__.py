@@ -13,21 +13,31 @@ the :class:`ModelData` it was built from and passes it on.
 """
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
 from retrofit_opt.case import Case
 from retrofit_opt.model.data import ModelData
-from retrofit_opt.model.families import FAMILIES, define_families
-from retrofit_opt.model.objective import define_objective
-from retrofit_opt.model.variants import allow_budget_extra, allow_shortfall
 
 __all__ = ["FAMILIES", "ModelData", "build_model", "define_families"]
 
 
-def build_model(source: Case | ModelData, *, elastic: bool = False) -> pyo.ConcreteModel:
+def __getattr__(name: str):
+    """``FAMILIES`` and ``define_families`` on first use: importing the package (e.g. for
+    :mod:`retrofit_opt.model.arrays`, the hot path) does not import Pyomo."""
+    if name in ("FAMILIES", "define_families"):
+        from retrofit_opt.model import families
+        return getattr(families, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def build_model(source: Case | ModelData, *, elastic: bool = False) -> "pyo.ConcreteModel":
     """The MILP of a case (or of the :class:`ModelData` computed from one).  With
     ``elastic``, budget extras e_j and target shortfalls s_k are free (non-negative)
     instead of fixed at 0; the caller then sets the objective."""
+    import pyomo.environ as pyo
+
+    from retrofit_opt.model.families import define_families
+    from retrofit_opt.model.objective import define_objective
+    from retrofit_opt.model.variants import allow_budget_extra, allow_shortfall
+
     data = source if isinstance(source, ModelData) else ModelData.from_case(source)
     m = pyo.ConcreteModel(name="retrofit_portfolio")
     define_families(m, data)

@@ -36,7 +36,6 @@ from retrofit_opt.model import ModelData
 from retrofit_opt.results import Exclusion
 from retrofit_opt.solve import INFEASIBLE, OPTIMAL, ArraySolver
 
-EXPLAIN_LIMIT = None  # no cap on the number of projects analysed (kept for the API)
 EXPLAIN_SECONDS = 120.0  # hard cap on all explanations together (the LP screen included)
 EXPLAIN_FACTOR = 0.75  # the explanations may take this many times the main solve …
 EXPLAIN_FLOOR = 1.0  # … but at least this many seconds
@@ -69,8 +68,9 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
                        time_limit: float = FORCE_IN_SECONDS, time_budget: float | None = None,
                        hard_cap: float = EXPLAIN_SECONDS) -> dict[str, Exclusion]:
     """Reasons for every left-out project (see the module docstring).  ``time_budget``
-    (default :func:`explain_budget` of ``main_seconds``) bounds the MIP re-solves;
-    ``hard_cap`` everything — projects not even LP-screened by then are "not analysed"."""
+    (default :func:`explain_budget` of ``main_seconds``) bounds stages 1-3, ``hard_cap``
+    also the LP screen of projects without a plan; what is not proven by then is stated as
+    far as it is proven ("at least X"; "not analysed" when not even a loss above 0 is)."""
     case = data.case
     reasons: dict[str, Exclusion] = {}
     chosen_ids = set(plan)
@@ -99,7 +99,6 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
     # 0. free bounds: reduced costs of the root LP (lower end), the main plan with the
     #    project swapped in (upper end)
     losses: dict[int, _Loss] = {}
-    skipped: list[int] = []
     root, reduced = solver.lp_bound(LP_SECONDS)
     main_x = solver.values
     margin = 1e-9 * max(1.0, abs(root.objective or 0.0))
@@ -188,10 +187,6 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
     for p_index in pending:
         project = case.projects[p_index]
         related = related_projects(case, project, chosen_ids, group_members)
-        if p_index in skipped:
-            reasons[project.id] = Exclusion(project.id, "not_computed",
-                                            f"not analysed (explanations stopped after {hard_cap:.0f} s)")
-            continue
         reasons[project.id] = exclusion_of(project.id, losses[p_index], related, tolerance)
     return reasons
 
