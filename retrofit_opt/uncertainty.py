@@ -475,3 +475,45 @@ def _objective(case: Case, plan: Plan, totals: dict, year) -> np.ndarray:
             value = det[name]
             out = out + weight * (value[str(year)] if isinstance(value, dict) else value)
     return out
+
+
+def project_deviations(case: Case, plan: Plan, scenarios: Scenarios, quantity: str,
+                       year: int | None = None) -> np.ndarray:
+    """[n_samples, n_projects]: each project's deviation from its estimate in ``quantity``
+    (energy_saving, co2_reduction, capex, npv — NPV at the horizon's start) as it enters
+    the plan's total: 0 for projects not in the plan (or not counted in ``year``).  The
+    columns add up to the total's deviation, so they split its variance among projects."""
+    params = case.parameters
+    if quantity in ("energy_saving", "co2_reduction"):
+        matrix = getattr(scenarios, quantity)
+        estimate = np.array([p.metric(quantity) for p in case.projects], dtype=float)
+    elif quantity == "capex":
+        matrix, estimate = scenarios.capex, np.array([p.capex for p in case.projects], dtype=float)
+    elif quantity == "npv":
+        matrix = scenarios.npv_at_start
+        estimate = np.array([economics.npv_at_start(p, params) for p in case.projects], dtype=float)
+    else:
+        raise ValueError(f"no deviations for {quantity!r}")
+    weight = np.zeros(len(case.projects))
+    for k, p in enumerate(case.projects):
+        if p.id not in plan:
+            continue
+        start = plan[p.id]
+        if quantity in ("energy_saving", "co2_reduction") and not counts_in_year(p, start, year):
+            continue
+        weight[k] = 1.0
+        if quantity == "npv" and start is not None and params.start_year is not None:
+            weight[k] = 1.0 / (1 + params.discount_rate) ** (start - params.start_year)
+    return (matrix - estimate) * weight
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion (95 % for the default z):
+    (p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n)."""
+    if n <= 0:
+        raise ValueError("n must be positive")
+    p = successes / n
+    denominator = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
