@@ -150,3 +150,21 @@ def test_libreoffice_renders_the_risk_sheet(tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "风险分析" in text and "完成概率" in text and "龙卷风图" in text
+
+
+def test_readme_ganhe_risk_example_runs_as_written(tmp_path):
+    """README "Ganhe: the probability of meeting 35,300 tce/yr" (seed 1, 2,000 samples)."""
+    case = Path(__file__).resolve().parents[1] / "cases" / "ganhe_2024.xlsx"
+    result = run("risk", case, "--samples", 2000, "--seed", 1, "--tornado", 0, "-o", tmp_path / "r.xlsx", "--json")
+    assert result.exit_code == 0, result.output
+    risk = json.loads(result.stdout)["risk"]
+    energy = risk["targets"][0]
+    assert energy["target"] == "energy_saving ≥ 35300" and energy["probability"] == 1.0
+    assert round(energy["interval"][0], 3) == 0.998
+    assert [round(energy["percentiles"][k]) for k in ("p10", "p50", "p90")] == [43084, 44450, 45636]
+    total = risk["budgets"][0]
+    assert total["pool"] == "total" and round(total["probability"], 4) == 0.1205
+    assert [round(100 * x, 1) for x in total["interval"]] == [10.7, 13.5]
+    assert round(total["expected_overrun"]) == 6707 and round(risk["percentiles"]["capex"]["p90"]) == 222492
+    assert [d["project"] for d in energy["drivers"][:3]] == ["JN01", "CB03", "CB04"]
+    assert "the budget total holds with a probability of about 12% (expected overrun 6,707 万元)" in result.stderr
