@@ -42,8 +42,21 @@ With no ranges every sample equals the estimates bit for bit.
 
 API for other studies (e.g. SAA and CVaR in ``model/robust.py``)::
 
-    scenarios = sample_scenarios(case, n=2000, seed=0)     # Scenarios, arrays [n, n_projects]
-    outcome = evaluate_plan(case, plan, scenarios)          # PlanOutcome, arrays [n]
+    sample_scenarios(case: Case, n: int = 2000, seed: int | None = 0) -> Scenarios
+        .energy_saving, .co2_reduction, .capex, .npv_at_start: float arrays
+        [n_samples, n_projects], projects in case.projects order (.project_ids), column-major;
+        .parameters["electricity_price" | "carbon_price" | "grid_co2_factor"]: [n_samples]
+    evaluate_plan(case, plan, scenarios) -> PlanOutcome   # a fixed plan: arrays [n_samples]
+        .targets[i] achieved, .met[i], .shortfall[i] (case.targets order), .spend[j]
+        (case.budgets order), .totals["energy_saving" | "co2_reduction" | "capex" | "npv" |
+        "objective"]
+    project_deviations(case, plan, scenarios, quantity, year) -> [n_samples, n_projects]
+    scenario_case(case, scenarios, k) -> Case     # scenario k as a deterministic case
+    fixed_scenarios(case, [{"saving:P1": 80}, ...]) -> Scenarios   # chosen input values
+    wilson_interval(successes, n) -> (low, high)
+
+NPV of a plan on scenario k: Σ_p x_p · npv_at_start[k, p] / (1 + r)^(start_p − start_year)
+(single period: no discounting), which is what ``evaluate_plan`` sums.
 """
 from __future__ import annotations
 
