@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 from retrofit_opt.errors import CaseError, Problem, RetrofitError, SolverError  # noqa: E402
 
 __all__ = ["CaseError", "Problem", "RetrofitError", "SolverError", "__version__",
-           "load_case", "solve_case"]
+           "load_case", "risk", "sample_scenarios", "solve_case"]
 
 
 def load_case(path, **kwargs):
@@ -23,3 +23,16 @@ def solve_case(case, **kwargs):
     """Build, solve and extract a validated case; see :func:`retrofit_opt.pipeline.solve_case`."""
     from retrofit_opt.pipeline import solve_case as _solve_case
     return _solve_case(case, **kwargs)
+
+
+def risk(case, **kwargs):
+    """How sure the plan of a validated case is to meet its targets under the case's
+    ranges; see :func:`retrofit_opt.studies.risk.risk_study`."""
+    from retrofit_opt.studies.risk import risk_study
+    return risk_study(case, **kwargs)
+
+
+def sample_scenarios(case, n=2000, seed=0):
+    """Seeded scenarios of a case's ranged inputs; see :func:`retrofit_opt.uncertainty.sample_scenarios`."""
+    from retrofit_opt.uncertainty import sample_scenarios as _sample
+    return _sample(case, n, seed)
