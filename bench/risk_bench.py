@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
-from retrofit_opt.pipeline import solve_case  # noqa: E402
+from retrofit_opt.studies.solve import solve_case  # noqa: E402
 from retrofit_opt.studies.risk import risk_study  # noqa: E402
 from retrofit_opt.uncertainty import evaluate_plan, sample_scenarios  # noqa: E402
 

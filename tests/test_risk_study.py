@@ -18,7 +18,7 @@ import pytest
 
 from retrofit_opt import evaluate
 from retrofit_opt.loader import load_case
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 from retrofit_opt.studies.risk import plan_case, risk_study
 from retrofit_opt.uncertainty import evaluate_plan, sample_scenarios, scenario_case, wilson_interval
 from workbooks import write_workbook
@@ -152,7 +152,7 @@ def test_without_ranges_probability_is_what_the_deterministic_plan_says(tmp_path
     result = risk_study(case, samples=500, seed=3)
     det = result.deterministic
     assert det.targets_met and not result.inputs and not result.tornado
-    for risk, check in zip(result.targets, det.targets):
+    for risk, check in zip(result.targets, det.target_checks):
         assert risk.probability == 1.0 and risk.expected_shortfall == 0.0 and risk.shortfall_when_missed is None
         assert risk.interval == wilson_interval(500, 500)
         assert risk.percentiles.p10 == risk.percentiles.p90 == check.achieved
@@ -231,6 +231,6 @@ def test_tornado_screening_equals_one_input_at_a_time(tmp_path):
     for k, i in enumerate(inputs):
         outcome = evaluate_plan(case, result.plan, fixed_scenarios(case, [{i.key: i.low}, {i.key: i.high}]))
         swing = max(abs(outcome.totals["objective"] - result.objective).max() / abs(result.objective),
-                    *(np.abs(v - c.achieved).max() / abs(c.achieved) for v, c in zip(outcome.targets, result.targets)))
+                    *(np.abs(v - c.achieved).max() / abs(c.achieved) for v, c in zip(outcome.targets, result.target_checks)))
         assert batched[k] == pytest.approx(swing, rel=1e-9, abs=1e-12), i.key
     assert any(batched > 0) and len(inputs) == 10

@@ -29,13 +29,10 @@ from retrofit_opt.case import Case
 from retrofit_opt.results_risk import (QUANTITIES, BudgetRisk, Driver, Histogram, Percentiles, RiskResult,
                                        TargetRisk, TornadoBar)
 from retrofit_opt.rules import target_row
+from retrofit_opt.studies.solve import solve_case
 from retrofit_opt.uncertainty import (DEFAULT_SAMPLES, evaluate_plan, fixed_scenarios, project_deviations,
                                       sample_scenarios, scenario_case, uncertain_inputs, wilson_interval)
 
-try:  # issue 12 moves the pipeline to studies/solve.py
-    from retrofit_opt.studies.solve import solve_case
-except ImportError:  # pragma: no cover - before the architecture refactor lands
-    from retrofit_opt.pipeline import solve_case
 
 TORNADO_DEFAULT = 10
 DRIVERS_SHOWN = 10
@@ -82,7 +79,7 @@ def risk_study(case: Case, *, samples: int = DEFAULT_SAMPLES, seed: int | None =
     evaluated = time.perf_counter()
 
     targets = []
-    for i, (target, check) in enumerate(zip(case.targets, result.targets)):
+    for i, (target, check) in enumerate(zip(case.targets, result.target_checks)):
         met = outcome.met[i]
         shortfall = outcome.shortfall[i]
         missed = ~met
@@ -96,7 +93,7 @@ def risk_study(case: Case, *, samples: int = DEFAULT_SAMPLES, seed: int | None =
             percentiles=percentiles(outcome.targets[i]),
             drivers=_drivers(case_of_plan, plan, scenarios, row.metric, row.year)))
     budgets = []
-    for j, use in enumerate(result.budgets):
+    for j, use in enumerate(result.budget_uses):
         spend = outcome.spend[j]
         limit = use.budget.limit
         within = spend <= limit * (1 + 1e-6) + 1e-6  # BudgetUse.ok's tolerance
@@ -161,7 +158,7 @@ def _screen(case: Case, result, inputs) -> np.ndarray:
     objective = sum(w * deviation[q] for q, w in weights.items())
     base = max(abs(result.objective), 1e-9)
     column = {p.id: j for j, p in enumerate(case.projects)}
-    checks = [(target_row(case, target), check) for target, check in zip(case.targets, result.targets)]
+    checks = [(target_row(case, target), check) for target, check in zip(case.targets, result.target_checks)]
     target_devs = [(project_deviations(case, plan, swings, row.metric, row.year) if row.metric in quantities[:2]
                     else None, max(abs(check.achieved), 1e-9)) for row, check in checks]
     score = np.zeros(len(inputs))
