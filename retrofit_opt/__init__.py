@@ -1,16 +1,56 @@
 """retrofit-opt: choose and schedule energy-saving and emission-reduction retrofit projects.
 
 The stages are kept apart: ``read → validate → build model → solve → extract results →
-write report``.  The public entry points are :func:`retrofit_opt.load_case` (read and
-validate a case workbook) and :func:`retrofit_opt.solve_case` (model, solve, extract).
+write report``.  The Python API (for notebooks): :func:`read_case` (read and validate a
+case workbook), :meth:`Case.from_frames` (the same from pandas DataFrames) and
+:func:`solve` (model, solve, extract; options checked).  Imports are lazy: ``import
+retrofit_opt`` loads neither Pyomo nor pandas.
 """
 
 __version__ = "0.1.0"
 
+import sys as _sys  # noqa: E402
+import types as _types  # noqa: E402
+
+from retrofit_opt.case import Case  # noqa: E402
 from retrofit_opt.errors import CaseError, Problem, RetrofitError, SolverError  # noqa: E402
 
-__all__ = ["CaseError", "Problem", "RetrofitError", "SolverError", "__version__",
-           "load_case", "solve_case"]
+__all__ = ["Case", "CaseError", "Problem", "RetrofitError", "SolverError", "__version__",
+           "read_case", "solve", "load_case", "solve_case"]
+
+
+def read_case(path):
+    """Read and validate a case workbook; see :func:`retrofit_opt.api.read_case`."""
+    from retrofit_opt.api import read_case as _read_case
+    return _read_case(path)
+
+
+def solve(case, **options):
+    """Solve a validated case, options checked; see :func:`retrofit_opt.api.solve`."""
+    from retrofit_opt.api import solve as _solve
+    return _solve(case, **options)
+
+
+class _SolverModule(_types.ModuleType):
+    """The module ``retrofit_opt.solve`` (the one that talks to HiGHS), callable as the API
+    function :func:`solve`.  Importing a submodule binds it on its package, so after the
+    first solve ``retrofit_opt.solve`` is that module, not the function defined above: a
+    callable module keeps ``retrofit_opt.solve(case, …)`` and ``retrofit_opt.solve.Solver``
+    both working, whatever was imported first."""
+
+    def __call__(self, case, **options):
+        from retrofit_opt.api import solve as _solve
+        return _solve(case, **options)
+
+
+class _Package(_types.ModuleType):
+    def __setattr__(self, name, value):
+        if name == "solve" and type(value) is _types.ModuleType:
+            value.__class__ = _SolverModule
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package
 
 
 def load_case(path, **kwargs):

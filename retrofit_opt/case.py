@@ -158,6 +158,20 @@ class Case:
     def __post_init__(self):
         object.__setattr__(self, "baseline", MappingProxyType(dict(self.baseline)))
 
+    @classmethod
+    def from_frames(cls, frames=None, /, *, projects=None, budgets=None, targets=None, baseline=None,
+                    parameters=None, scenarios=None, interactions=None, name: str = "DataFrames") -> "Case":
+        """The validated case of pandas DataFrames, one per sheet, checked exactly like a
+        workbook (same rules, same messages; rows numbered as in a sheet with the header in
+        row 1).  Pass the sheets as keywords (``projects=df``, the only one required) or as a
+        mapping of sheet names, English or Chinese (``pandas.read_excel(path,
+        sheet_name=None)``).  Raises :class:`~retrofit_opt.errors.CaseError` listing every
+        problem.  See :mod:`retrofit_opt.frames`."""
+        from retrofit_opt.frames import case_from_frames  # pandas is loaded only when used
+        return case_from_frames(frames, name=name, projects=projects, budgets=budgets, targets=targets,
+                                baseline=baseline, parameters=parameters, scenarios=scenarios,
+                                interactions=interactions)
+
     @property
     def multi_year(self) -> bool:
         return self.parameters.start_year is not None
