@@ -11,7 +11,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 ORLIB = REPO / "tests" / "data" / "orlib"
 SHARED = "sha" + "red"  # spelled apart so that this file does not match its own patterns
-OUTSIDE = re.compile(rf"\.\./{SHARED}|/work/{SHARED}|[\"']{SHARED}[\"']\s*[/,)]|parents\[" "2\]")
+OUTSIDE = re.compile(rf"\.\./{SHARED}|/work/{SHARED}|[\"']{SHARED}[\"']\s*[/,)]|parents\[2\]")
 
 
 def test_nothing_under_tests_or_bench_reads_the_shared_folder():
