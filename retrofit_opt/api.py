@@ -40,7 +40,7 @@ def solve(case: Case, **options):
     :class:`~retrofit_opt.results.Result`.  ``options``: see :data:`SOLVE_OPTIONS`; an
     unknown option or a bad value raises :class:`CaseError` before anything is solved."""
     checked = solve_options(case, options)
-    from retrofit_opt.pipeline import solve_case
+    from retrofit_opt import solve_case  # the package's one pointer to the main pipeline
     return solve_case(case, **checked)
 
 
