@@ -53,6 +53,24 @@ class _Package(_types.ModuleType):
 _sys.modules[__name__].__class__ = _Package
 
 
+def _case_from_frames(cls, frames=None, /, *, projects=None, budgets=None, targets=None, baseline=None,
+                      parameters=None, scenarios=None, interactions=None, name: str = "DataFrames"):
+    """The validated case of pandas DataFrames, one per sheet, checked exactly like a
+    workbook (same rules, same messages; rows numbered as in a sheet with the header in
+    row 1).  Pass the sheets as keywords (``projects=df``, the only one required) or as a
+    mapping of sheet names, English or Chinese (``pandas.read_excel(path,
+    sheet_name=None)``).  Raises :class:`CaseError` listing every problem.  See
+    :mod:`retrofit_opt.frames`."""
+    from retrofit_opt.frames import case_from_frames  # pandas is loaded only when used
+    return case_from_frames(frames, name=name, projects=projects, budgets=budgets, targets=targets,
+                            baseline=baseline, parameters=parameters, scenarios=scenarios,
+                            interactions=interactions)
+
+
+# The public constructor lives here, in the API layer: case.py stays below validation.
+Case.from_frames = classmethod(_case_from_frames)
+
+
 def load_case(path, **kwargs):
     """Read and validate a case workbook; see :func:`retrofit_opt.loader.load_case`."""
     from retrofit_opt.loader import load_case as _load_case

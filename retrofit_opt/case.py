@@ -142,6 +142,11 @@ class Parameters:
 
 @dataclass(frozen=True)
 class Case:
+    """A validated case.  Built by :func:`retrofit_opt.read_case` (a workbook) or
+    ``Case.from_frames`` (pandas DataFrames; attached by the public API in
+    ``retrofit_opt/__init__.py``, since building a case means validating it, a layer above
+    this module)."""
+
     projects: tuple[Project, ...]
     parameters: Parameters = Parameters()
     budgets: tuple[Budget, ...] = ()
@@ -157,20 +162,6 @@ class Case:
 
     def __post_init__(self):
         object.__setattr__(self, "baseline", MappingProxyType(dict(self.baseline)))
-
-    @classmethod
-    def from_frames(cls, frames=None, /, *, projects=None, budgets=None, targets=None, baseline=None,
-                    parameters=None, scenarios=None, interactions=None, name: str = "DataFrames") -> "Case":
-        """The validated case of pandas DataFrames, one per sheet, checked exactly like a
-        workbook (same rules, same messages; rows numbered as in a sheet with the header in
-        row 1).  Pass the sheets as keywords (``projects=df``, the only one required) or as a
-        mapping of sheet names, English or Chinese (``pandas.read_excel(path,
-        sheet_name=None)``).  Raises :class:`~retrofit_opt.errors.CaseError` listing every
-        problem.  See :mod:`retrofit_opt.frames`."""
-        from retrofit_opt.frames import case_from_frames  # pandas is loaded only when used
-        return case_from_frames(frames, name=name, projects=projects, budgets=budgets, targets=targets,
-                                baseline=baseline, parameters=parameters, scenarios=scenarios,
-                                interactions=interactions)
 
     @property
     def multi_year(self) -> bool:
