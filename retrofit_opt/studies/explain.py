@@ -101,7 +101,7 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
     losses: dict[int, _Loss] = {}
     root, reduced = solver.lp_bound(LP_SECONDS)
     main_x = solver.values
-    margin = 1e-9 * max(1.0, abs(root.objective or 0.0))
+    margin = 1e-7 * max(1.0, abs(root.objective or 0.0))  # dual tolerances: a lower end never overstated
     for p_index in pending:
         options = data.project_options[p_index]
         columns = solver.columns_of(options)
