@@ -22,7 +22,7 @@ SOLVE_OPTIONS = {  # option → what it takes (for messages)
     "mip_gap": "the relative gap at which the solver stops, from 0 (prove optimality) to 1 "
                "(default: the case's mip_gap parameter, else 1e-4)",
     "explain": "True or False: re-solve with each left-out project forced in to say why it is out (default True)",
-    "explain_limit": "how many left-out projects to explain at most, a whole number ≥ 0 (default 200)",
+    "explain_limit": "how many left-out projects to explain at most, a whole number ≥ 0 (default: every one)",
     "diagnose": "True or False: when targets cannot be met, find the best reachable values and the budget "
                 "they need (default True)",
 }

@@ -66,11 +66,13 @@ class _Loss:
 def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objective: float, bound: float | None,
                        minimise: bool, *, main_seconds: float, mip_gap: float,
                        time_limit: float = FORCE_IN_SECONDS, time_budget: float | None = None,
-                       hard_cap: float = EXPLAIN_SECONDS) -> dict[str, Exclusion]:
+                       hard_cap: float = EXPLAIN_SECONDS, limit: int | None = None) -> dict[str, Exclusion]:
     """Reasons for every left-out project (see the module docstring).  ``time_budget``
     (default :func:`explain_budget` of ``main_seconds``) bounds stages 1-3, ``hard_cap``
     also the LP screen of projects without a plan; what is not proven by then is stated as
-    far as it is proven ("at least X"; "not analysed" when not even a loss above 0 is)."""
+    far as it is proven ("at least X"; "not analysed" when not even a loss above 0 is).
+    ``limit``: only the first ``limit`` left-out projects (in the case's order) are
+    analysed, the others are "not analysed" (default: every one)."""
     case = data.case
     reasons: dict[str, Exclusion] = {}
     chosen_ids = set(plan)
@@ -83,6 +85,9 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
         elif not data.project_options[p_index]:
             reasons[project.id] = Exclusion(project.id, "cannot_complete",
                                             "cannot be completed within the planning horizon")
+        elif limit is not None and len(pending) >= limit:
+            reasons[project.id] = Exclusion(project.id, "not_computed",
+                                            f"not analysed (more than {limit} projects left out)")
         else:
             pending.append(p_index)
     if not pending:

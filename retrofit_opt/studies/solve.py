@@ -16,14 +16,16 @@ from retrofit_opt.studies.explain import EXPLAIN_SECONDS, FORCE_IN_SECONDS, expl
 
 
 def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
-               explain: bool = True, explain_seconds: float | None = None, diagnose: bool = True) -> Result:
+               explain: bool = True, explain_limit: int | None = None, explain_seconds: float | None = None,
+               diagnose: bool = True) -> Result:
     """Solve ``case``; the result carries the plan, its evaluation, and (on request) why
     each left-out project is out and what infeasible targets would need.
 
     The hot path needs no Pyomo component: the model goes to HiGHS as arrays
     (:func:`retrofit_opt.model.arrays.model_arrays`, the same LP as ``build_model``), and
-    the explanations re-solve that same instance.  ``explain_seconds`` bounds the
-    explanations' MIP re-solves (default: scaled with the main solve)."""
+    the explanations re-solve that same instance.  ``explain_limit`` caps how many
+    left-out projects are analysed (default: all); ``explain_seconds`` bounds the
+    explanations' re-solves (default: scaled with the main solve)."""
     params = case.parameters
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
     started = time.perf_counter()
@@ -50,7 +52,7 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
                                         params.objective == "min_cost", main_seconds=outcome.seconds,
                                         mip_gap=mip_gap, time_limit=min(time_limit, FORCE_IN_SECONDS),
                                         time_budget=explain_seconds,
-                                        hard_cap=max(EXPLAIN_SECONDS, 2 * outcome.seconds))
+                                        hard_cap=max(EXPLAIN_SECONDS, 2 * outcome.seconds), limit=explain_limit)
     explained = time.perf_counter()
     if outcome.status == "infeasible" and diagnose and case.targets:
         from retrofit_opt.studies.diagnose import diagnose as run_diagnosis
