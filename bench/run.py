@@ -495,8 +495,9 @@ def overhead_tables(rows: list[dict], startup: dict) -> str:
     out.append(table(head, body))
     out.append("\nStages from `bench/cli_stages.py` (the command run with timers); \"start-up + imports\" is "
                "a bare `python -c pass` plus the imports of the solve path in that run; \"CLI total\" is "
-               "the wall time of a separate, untimed `retrofit-opt solve` process.  \"load\" is Pyomo → "
-               "HiGHS (`Solver.solve` minus HiGHS's own run time); \"evaluate\" the rest of `solve_case`.\n")
+               "the wall time of a separate, untimed `retrofit-opt solve` process.  \"build\" is `model_arrays` "
+               "and \"load\" arrays → HiGHS plus the main solve's own overhead (with an older package: "
+               "`build_model`, and Pyomo → HiGHS); \"evaluate\" the rest of `solve_case`.\n")
     head = ["size", "raw imports", "raw build", "raw HiGHS", "raw build + solve", "raw process (wall)",
             "CLI / raw", "CLI / raw process", "model path / raw", "objectives", "LP identical"]
     body = []
@@ -539,7 +540,7 @@ def where_time_goes(rows: list[dict], startup: dict) -> str:
         s = r["stages"]["stages"]
         total = r["cli"]["wall"]
         parts = {"start-up + imports": startup["python"] + s.get("imports", 0), "read + validate": s.get("read", 0),
-                 "build (Pyomo)": s.get("build", 0), "load (Pyomo → HiGHS)": s.get("load", 0),
+                 "build (arrays; Pyomo in older packages)": s.get("build", 0), "load (→ HiGHS)": s.get("load", 0),
                  "HiGHS": s.get("solve", 0), "evaluate": s.get("after_solve", 0),
                  "write workbook + JSON": s.get("write", 0) + s.get("json", 0)}
         raw_total = r["raw"]["build"] + r["raw"]["solve"]
