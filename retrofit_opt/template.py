@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from retrofit_opt import schema, units
 from retrofit_opt.errors import OutputError
 from retrofit_opt.reader import DYNAMIC_PREFIXES
+from retrofit_opt.schema import labels as label_table
 
 LANGUAGES = ("zh", "en")
 LAST_ROW = 1_048_576  # validations cover the whole column below the header
@@ -39,114 +40,10 @@ TITLE_FONT = Font(bold=True, size=14)
 SECTION_FONT = Font(bold=True, size=12)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
-# Names of the quantity kinds of units.CANONICAL, for the instructions sheet.
-KIND_LABELS = {
-    "zh": {"money": "金额", "money_per_year": "年金额", "energy": "节能量（标准煤）",
-           "energy_stock": "能源消费量（标准煤）", "electricity": "电量", "mass": "质量（减排量、节煤量）",
-           "mass_stock": "排放量", "gas": "天然气", "heat": "热力", "water": "水量",
-           "water_stock": "用水量", "years": "年限", "share": "比例"},
-    "en": {"money": "money", "money_per_year": "money per year", "energy": "energy saving (standard coal)",
-           "energy_stock": "energy consumption (standard coal)", "electricity": "electricity",
-           "mass": "mass (emissions, coal)", "mass_stock": "emissions", "gas": "natural gas",
-           "heat": "heat / steam", "water": "water", "water_stock": "water use", "years": "years",
-           "share": "share"},
-}
-
-TEXT = {
-    "zh": {
-        "instructions": "说明",
-        "title": "retrofit-opt 案例模板 — 填写说明",
-        "steps_head": "填写步骤",
-        "steps": [
-            "每个工作表第一行是表头，从第二行起每行一条记录；不要改动表头文字（可改表头括号内的单位）。",
-            "黄色表头为必填列，蓝色表头为选填列；把鼠标停在表头上可看到该列的含义、单位、默认值。",
-            "“{projects}”表必填，每行一个候选项目；其余工作表按需填写，不需要的可以留空或删除。",
-            "是/否列、目标类型、目标函数等单元格有下拉列表；留空的单元格取默认值。",
-            "“{parameters}”表已列出全部参数及默认值（默认值的依据见下方参数表），按本案例修改“值”列即可。",
-            "填好后运行 retrofit-opt validate 文件名.xlsx 检查，再运行 retrofit-opt solve 文件名.xlsx 求解。",
-            "本“说明”表在读取时被忽略。",
-        ],
-        "units_head": "单位",
-        "units_intro": ("表中数值按标准单位填写。表头可在括号中注明其他单位，读取时自动换算为标准单位，"
-                        "例如 {example1} 或 {example2}；括号中的单位不认识时报错，从不猜测。"
-                        "年度量的单位可带“/年”或“/yr”。"),
-        "units_cols": ["量", "标准单位", "表头中可用的单位"],
-        "yesno": "是/否列可填：{yes} 或 {no}（也接受 yes/no、1/0 等，见下方“选项”）。",
-        "sheets_head": "工作表",
-        "sheets_cols": ["工作表", "英文名", "其他名称", "是否必需", "说明"],
-        "columns_head": "各表的列",
-        "columns_cols": ["工作表", "列（表头）", "英文名", "类型", "单位", "默认值", "必填", "说明"],
-        "parameters_head": "参数",
-        "parameters_cols": ["参数", "英文键", "单位", "默认值", "说明", "默认值依据"],
-        "choices_head": "选项",
-        "choices_cols": ["字段", "可填值"],
-        "dynamic_head": "可增加的列和参数",
-        "dynamic": [
-            "{projects}表可增加自定义指标列 {benefit}名称(单位)，例如 {benefit}占地(亩)，目标可引用该指标。",
-            "{scenarios}表可增加覆盖列：{budget}资金池、{target}指标，以及任一参数（如 折现率）。",
-            "目标函数为“加权”时，在{parameters}表增加行 weight:指标（如 weight:energy_saving），值为权重。",
-        ],
-        "yes": "是", "no": "否", "required": "必填", "optional": "选填", "sheet_required": "必需",
-        "sheet_optional": "可选", "unit": "单位", "default": "默认值", "values": "可填值", "type": "类型",
-        "source": "依据", "sep": "：", "semi": "；", "other_units": "可在表头括号中改用其他单位，如 {examples}",
-        "share_note": "填 0–1 的小数；表头写 (%) 时按百分数填写，如 30",
-        "types": {"id": "编号", "text": "文本", "number": "数值", "integer": "整数", "year": "年份",
-                  "bool": "是/否", "idlist": "项目编号列表", "profile": "分年度比例", "share": "比例（0–1）",
-                  "choice": "选项", "any": "任意"},
-        "dv_title": "请选择", "dv_error": "请从下拉列表中选择：{values}",
-    },
-    "en": {
-        "instructions": "instructions",
-        "title": "retrofit-opt case template — how to fill it in",
-        "steps_head": "Steps",
-        "steps": [
-            "Row 1 of every sheet is the header; enter one record per row from row 2. Keep the header "
-            "names (you may change the unit in brackets).",
-            "Yellow headers are required columns, blue ones optional; hover over a header for its meaning, "
-            "unit and default.",
-            "The '{projects}' sheet is required, one row per candidate project; fill the other sheets as "
-            "needed and leave empty (or delete) the ones you do not need.",
-            "Yes/no columns, target kind and objective have drop-down lists; a blank cell takes the default.",
-            "The '{parameters}' sheet lists every parameter with its default (sources in the parameter table "
-            "below); change the value column for your case.",
-            "Then run  retrofit-opt validate FILE.xlsx  to check it and  retrofit-opt solve FILE.xlsx  to "
-            "solve it.",
-            "This instructions sheet is ignored when the case is read.",
-        ],
-        "units_head": "Units",
-        "units_intro": ("Enter values in the canonical units. A header may name another unit in brackets and "
-                        "the values are converted to the canonical unit, e.g. {example1} or {example2}; an "
-                        "unknown unit is an error, never a guess. Annual quantities may add '/yr' or '/年'."),
-        "units_cols": ["quantity", "canonical unit", "units accepted in a header"],
-        "yesno": "Yes/no columns take {yes} or {no} (also 是/否, 1/0 and more, see Choices below).",
-        "sheets_head": "Sheets",
-        "sheets_cols": ["sheet", "Chinese name", "other names", "required", "description"],
-        "columns_head": "Columns of each sheet",
-        "columns_cols": ["sheet", "column (header)", "Chinese name", "type", "unit", "default", "required",
-                         "description"],
-        "parameters_head": "Parameters",
-        "parameters_cols": ["parameter", "Chinese name", "unit", "default", "description", "source of default"],
-        "choices_head": "Choices",
-        "choices_cols": ["field", "values"],
-        "dynamic_head": "Extra columns and parameters",
-        "dynamic": [
-            "The {projects} sheet may add metric columns {benefit}<name> (<unit>), e.g. '{benefit}land (mu)'; "
-            "targets may name them.",
-            "The {scenarios} sheet may add override columns {budget}<pool>, {target}<metric> and any parameter "
-            "key (e.g. discount_rate).",
-            "For the objective 'weighted', add rows weight:<metric> (e.g. weight:energy_saving) to the "
-            "{parameters} sheet with the weight as value.",
-        ],
-        "yes": "yes", "no": "no", "required": "required", "optional": "optional", "sheet_required": "yes",
-        "sheet_optional": "no", "unit": "Unit", "default": "Default", "values": "Values", "type": "Type",
-        "source": "Source", "sep": ": ", "semi": "; ",
-        "other_units": "another unit in the header brackets is converted, e.g. {examples}", "share_note": "a fraction 0–1; with (%) in the header enter percent, e.g. 30",
-        "types": {"id": "id", "text": "text", "number": "number", "integer": "whole number", "year": "year",
-                  "bool": "yes/no", "idlist": "project ids", "profile": "shares per year, e.g. 40/60",
-                  "share": "share (0–1)", "choice": "choice", "any": "any"},
-        "dv_title": "Choose", "dv_error": "Choose from the list: {values}",
-    },
-}
+# Every word of the template comes from the one bilingual label table
+# (retrofit_opt/schema/labels.csv, keys template.*): TEXT[lang] is that group rebuilt.
+TEXT = {lang: label_table.group("template", lang) for lang in LANGUAGES}
+KIND_LABELS = {lang: TEXT[lang].pop("kind") for lang in LANGUAGES}  # names of units.CANONICAL kinds
 
 
 def write_template(path: str | Path, lang: str = "zh") -> Path:
