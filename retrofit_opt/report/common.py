@@ -37,10 +37,22 @@ def status_text(result, lang: str) -> str:
     return status
 
 
-def target_text(check, lang: str) -> str:
-    """A target as the user reads it: ``energy_saving ≥ 500`` / ``节能量 ≥ 500``."""
+def target_text(check, lang: str, case=None) -> str:
+    """A target as a plan states it: ``节能量 ≥ 35300`` (English: the target's own label);
+    an intensity target ``单位工业增加值能耗较2020年下降12.5%（2025年）`` /
+    ``energy intensity −12.5 % vs 2020 by 2025``."""
     if check is None:
         return ""
+    if check.kind == "intensity_reduction":
+        base = None
+        if case is not None:
+            base = next((t.base_year for t in case.targets if t.kind == check.kind and t.metric == check.metric
+                         and t.value == check.target_value), None)
+        key = f"target.intensity.{check.metric}"
+        name = L.label(key, lang) if L.label_exists(key) else L.metric_name(check.metric, lang)
+        return L.label("target.intensity", lang, name=name, value=plain_number(check.target_value),
+                       base=base if base is not None else L.label("intensity.base_year", lang),
+                       year=check.year if check.year is not None else "")
     if lang == "en":
         return check.label
     value = check.target_value
@@ -72,6 +84,11 @@ def total_at(result, metric: str, year) -> float:
 
 
 def objective_unit(case, objective: str, lang: str) -> str:
+    """The objective's unit as the report's language writes it (吨标准煤/年, 万元 …)."""
+    return unit_text(_objective_unit(case, objective, lang), lang)
+
+
+def _objective_unit(case, objective: str, lang: str) -> str:
     if objective == "max_saving":
         return case.metric_units.get("energy_saving", "tce/yr")
     if objective == "max_co2":
@@ -106,5 +123,76 @@ def contribution(case, project, start, objective: str, weights) -> float:
 
 def contribution_unit(case, objective: str, lang: str) -> str:
     if objective == "min_cost":
-        return case.metric_units.get("energy_saving", "tce/yr")
+        return unit_text(case.metric_units.get("energy_saving", "tce/yr"), lang)
     return objective_unit(case, objective, lang)
+
+
+# ----------------------------------------------------------------------------------------------
+# Units and figures in the report's language
+ZH_UNITS = {
+    "tce/yr": "吨标准煤/年", "tce": "吨标准煤", "t/yr": "吨/年", "t": "吨", "MWh/yr": "兆瓦时/年",
+    "MWh": "兆瓦时", "GJ/yr": "吉焦/年", "GJ": "吉焦", "m³/yr": "立方米/年", "m³": "立方米",
+    "万元/yr": "万元/年", "yr": "年", "s": "秒", "fraction": "比例", "t CO2/yr": "吨二氧化碳/年",
+    "元/t CO2": "元/吨二氧化碳", "元/tce": "元/吨标准煤", "tce/万元": "吨标准煤/万元", "t/万元": "吨/万元",
+    "m³/万元": "立方米/万元",
+}
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """A canonical unit as the report's language writes it: ``tce/yr`` → 吨标准煤/年 in
+    Chinese (as plans write it); English keeps the canonical spelling.  A ``/yr`` unit not
+    in the table becomes ``/年``."""
+    if lang != "zh" or not unit:
+        return unit
+    if unit in ZH_UNITS:
+        return ZH_UNITS[unit]
+    return unit[:-3] + "/年" if unit.endswith("/yr") else unit
+
+
+# Leadership units (PRODUCT.md §4 for 概要): (divisor, zh unit, en unit) by canonical unit; a
+# quantity below the divisor stays in its canonical unit.
+LEADERSHIP = {
+    "万元": (1e4, "亿元", "亿元 (100 M yuan)"),
+    "tce/yr": (1e4, "万吨标准煤/年", "10⁴ tce/yr"),
+    "t/yr": (1e4, "万吨/年", "10⁴ t/yr"),
+    "m³/yr": (1e4, "万立方米/年", "10⁴ m³/yr"),
+    "MWh/yr": (10.0, "万千瓦时/年", "10⁴ kWh/yr"),
+    "GJ/yr": (1e4, "万吉焦/年", "10⁴ GJ/yr"),
+}
+
+
+def leadership_figure(value: float, unit: str, lang: str) -> tuple[float, str]:
+    """(value, unit) in the units leadership reads: 207,950 万元 → (20.795, 亿元);
+    46,729.7 tce/yr → (4.67297, 万吨标准煤/年); small quantities stay as they are."""
+    if unit in LEADERSHIP:
+        divisor, zh, en = LEADERSHIP[unit]
+        if abs(value) >= divisor or unit == "万元":
+            return value / divisor, zh if lang == "zh" else en
+    return value, unit_text(unit, lang)
+
+
+def plain_decimal(value: float, decimals: int) -> str:
+    """A number with ``decimals`` places and thousands separators, never in exponent form."""
+    return f"{value:,.{decimals}f}"
+
+
+def percent_text(fraction: float) -> str:
+    """A fraction as a percentage without exponent form or trailing zeros: 1e-4 → ``0.01%``."""
+    text = f"{fraction * 100:.4f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def target_checks_of(result) -> list:
+    """The result's target checks (``target_checks`` after the issue-12 rename, ``targets`` before)."""
+    checks = getattr(result, "target_checks", None)
+    return list(checks if checks is not None else result.targets)
+
+
+def budget_uses_of(result) -> list:
+    """The result's budget uses (``budget_uses`` after the issue-12 rename, ``budgets`` before)."""
+    uses = getattr(result, "budget_uses", None)
+    return list(uses if uses is not None else result.budgets)
+
+
+def objective_of(result) -> str:
+    return result.options.get("objective", result.case.parameters.objective)

@@ -34,8 +34,10 @@ def write_frontier(w: SheetWriter, run, lang: str) -> None:
     least = run.least
     w.put(1, 1, t("frontier.title"), font=TITLE_FONT, measure=False)
     w.header(3, 1, [t("summary.item"), t("summary.value")])
-    info = [(t("frontier.pool"), run.pool, None),
-            (t("frontier.objective_name"), f"{objective}: {t('objective.' + objective)}", None)]
+    from retrofit_opt.report.common import pool_name
+    info = [(t("frontier.pool"), pool_name(run.pool, lang), None),
+            (t("frontier.objective_name"), t("objective." + objective) if lang == "zh"
+             else f"{objective}: {t('objective.' + objective)}", None)]
     if least is not None:
         found = least.budget is not None
         info += [(t("frontier.least_value"), least.budget if found else t("frontier.least_none"),

@@ -20,6 +20,10 @@ def label(key: str, lang: str, **fmt) -> str:
     return label_table.text(key, lang, **fmt)
 
 
+def label_exists(key: str) -> bool:
+    return label_table.has(key)
+
+
 def sheet_title(key: str, lang: str) -> str:
     return label(f"sheet.{key}", lang)
 
@@ -32,6 +36,8 @@ def unit_of_column(sheet: str, name: str) -> str:
 def with_unit(text: str, unit: str, lang: str) -> str:
     if not unit:
         return text
+    from retrofit_opt.report.common import unit_text
+    unit = unit_text(unit, lang)
     return f"{text}（{unit}）" if lang == "zh" else f"{text} ({unit})"
 
 

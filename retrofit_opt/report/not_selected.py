@@ -35,12 +35,12 @@ def reason_text(code: str, lang: str) -> str:
 def detail_text(result, project, code: str, detail: str, loss, related, lang: str) -> str:
     """The detail sentence: the explanation's own text in English, rebuilt from its
     structured fields in Chinese (and wherever the explanation gave none)."""
-    if lang == "en" and detail:
+    if lang == "en" and detail and code != "lowers_objective":
         return detail
     objective = result.options.get("objective", result.case.parameters.objective)
     if code == "lowers_objective" and loss is not None:
-        text = L.label("detail.lowers", lang, loss=f"{loss:,.4g}",
-                       unit=objective_unit(result.case, objective, lang))
+        text = L.label("detail.lowers" if objective != "min_cost" else "detail.raises_cost", lang,
+                       loss=f"{loss:,.1f}", unit=objective_unit(result.case, objective, lang))
         if "not proven" in detail:
             text += L.label("detail.not_proven", lang)
     elif code == "no_plan":
@@ -88,7 +88,7 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
                t("not_selected.related"), t("portfolio.payback"), *[c.header for c in indicators]]
     w.header(1, 1, headers)
     row = 2
-    loss_format = number_format(unit) if unit in ("万元", "tce/yr", "t/yr") else "#,##0.00"
+    loss_format = number_format(unit)
     for project in case.projects:
         if project.id in result.plan:
             continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.charts import bars, reference
-from retrofit_opt.report.common import objective_unit, status_text, yes_no
+from retrofit_opt.report.common import objective_unit, pool_name, status_text, yes_no
 from retrofit_opt.report.writer import (INTEGER, MONEY, PERCENT, SECTION_FONT, TITLE_FONT, SheetWriter,
                                         number_format)
 
@@ -18,7 +18,7 @@ def write_priority(w: SheetWriter, run, lang: str) -> None:
     unit = objective_unit(case, ranking.objective, lang)
     value_format = number_format(unit)
     w.put(1, 1, t("priority.title"), font=TITLE_FONT, measure=False)
-    w.note(2, t("priority.note", objective=t("objective." + ranking.objective), pool=ranking.pool))
+    w.note(2, t("priority.note", objective=t("objective." + ranking.objective), pool=pool_name(ranking.pool, lang)))
     w.note(3, t("priority.weights." + ranking.weights_from))
     w.row(4, 1, [t("priority.status"), status_text(ranking, lang)])
     row = 6

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from retrofit_opt.case import TOTAL_POOL, Budget
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import pool_name, target_text
+from retrofit_opt.report.common import unit_text
 from retrofit_opt.report.summary import intensity_sentence
 from retrofit_opt.report.writer import (HEADER_FONT, MONEY, NOTE_FONT, PERCENT, SECTION_FONT, TITLE_FONT,
                                         YEAR, SheetWriter, number_format)
@@ -168,13 +169,13 @@ def _write_capacity(w: SheetWriter, result, lang: str, years, row: int):
         first = row
         w.put(row, 1, name, font=HEADER_FONT)
         w.put(row, 2, t("yearly.formed"))
-        w.put(row, 3, unit)
+        w.put(row, 3, unit_text(unit, lang))
         w.row(row, FIRST_YEAR_COL, [capacity(case, plan, metric, y) for y in years], [fmt] * len(years))
         row += 1
         for check in (c for c in result.targets if c.metric == metric):
             w.put(row, 1, target_text(check, lang))
             w.put(row, 2, t("yearly.cap" if check.kind == "max_total" else "yearly.required"))
-            w.put(row, 3, unit)
+            w.put(row, 3, unit_text(unit, lang))
             if check.year in years:
                 cell = w.put(row, FIRST_YEAR_COL + years.index(check.year), check.required, fmt)
                 cell.fill = OK_FILL if check.met else BAD_FILL
@@ -232,7 +233,7 @@ def _add_chart(w: SheetWriter, title: str, unit: str, years, header_row: int, fi
     ws = w.ws
     chart = LineChart()
     chart.title = L.label("yearly.chart_title", lang, metric=title)
-    chart.y_axis.title = unit
+    chart.y_axis.title = unit_text(unit, lang)
     chart.x_axis.title = L.label("yearly.chart_year", lang)
     chart.display_blanks = "gap"
     last_col = FIRST_YEAR_COL + len(years) - 1
