@@ -42,6 +42,8 @@ def setting_name(name: str, lang: str) -> str:
     """An option, parameter, timing or library name in the report's language (the
     schema's Chinese name for a parameter; library names stay as they are)."""
     from retrofit_opt import schema
+    if lang != "zh":
+        return name  # English: the key as the case, the CLI and the API spell it
     key = f"setting.{name}"
     if L.label_exists(key):
         return L.label(key, lang)
@@ -56,6 +58,8 @@ def setting_name(name: str, lang: str) -> str:
 def _shown_value(name: str, value, lang: str):
     """A setting's value in the report's language: yes/no, an objective's or a choice's name."""
     from retrofit_opt import schema
+    if lang != "zh":
+        return _shown(value)
     if isinstance(value, bool):
         return L.label("yes" if value else "no", lang)
     if isinstance(value, str) and name == "pool":

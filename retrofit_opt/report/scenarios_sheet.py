@@ -59,7 +59,8 @@ def overrides_text(scenario, lang: str = "en") -> str:
 
 def scenario_name(scenario, index: int, lang: str) -> str:
     """The base case's name in the report's language; other scenarios as the case names them."""
-    return L.label("scenarios.base_name", lang) if index == 0 and scenario.name == "base" else scenario.name
+    return L.label("scenarios.base_name", lang) if index == 0 and scenario.name == "base" and lang == "zh" \
+        else scenario.name
 
 
 def _columns(runs):

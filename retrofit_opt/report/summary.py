@@ -57,7 +57,7 @@ def write_summary(w: SheetWriter, result, lang: str, chart_data=None) -> None:
     row, budget_rows = _write_budgets(w, result, lang, row)
     if result.diagnosis is not None:
         row = _write_diagnosis(w, result, lang, row)
-    w.finish(None)
+    w.finish("A2")
     if chart_data is not None:
         _add_charts(w, result, lang, chart_data, row, target_rows, budget_rows)
 
@@ -212,10 +212,11 @@ def _write_targets(w: SheetWriter, result, lang: str, row: int):
         w.row(row, 1, values, formats)
         w.ws.cell(row=row, column=7).fill = MET_FILL if check.met else UNMET_FILL
         row += 1
+    last = row - 1
     if intensity:
-        w.note(row, t("summary.note_intensity"))
-        row += 1
-    return row + 1, (first, row - 1 - (1 if intensity else 0))
+        w.note(row + 1, t("summary.note_intensity"))
+        row += 2
+    return row + 1, (first, last)
 
 
 def completion(check) -> float | str:
