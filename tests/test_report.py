@@ -461,8 +461,12 @@ def test_rich_case_every_number_recomputed(tmp_path, objective):
             assert r["Reason"] == "forcing it in breaks a budget, target or rule"
             assert r[loss_title] is None
         else:
-            assert r["Reason"] == "left out on merit: forcing it in worsens the objective"
             loss = forced - best if objective == "min_cost" else best - forced
+            # the wording follows the objective (min_cost: forcing raises the cost); a tie is a tie
+            assert r["Reason"] == ("a tie: another optimal plan includes it" if abs(loss) < 1e-6 else
+                                   "left out on merit: forcing it in raises the total investment"
+                                   if objective == "min_cost" else
+                                   "left out on merit: forcing it in worsens the objective")
             assert r[loss_title] == approx(loss)
         if p["group"] and any(by_id[c]["group"] == p["group"] for c in chosen):
             other = next(c for c in chosen if by_id[c]["group"] == p["group"])
@@ -730,7 +734,9 @@ def test_chinese_case_gets_chinese_labels(tmp_path):
     assert ns[0][:2] == ["项目编号", "项目名称"]
     row = dict(zip(ns[0], ns[1]))
     assert row["原因"] == "择优未选：强制入选会使优化目标变差"
-    assert row["说明"] == "强制入选将使优化目标减少 600.0 吨标准煤/年"
+    # P1 + P2 use 1,400 of 1,500: 100 remain, P3 needs 300 — the binding row is named
+    assert row["说明"] == ("强制入选将使优化目标减少 600.0 吨标准煤/年；与现入选项目同时实施将超出：总预算（剩余 100.00 万元，"
+                         "本项目需 300.00 万元），强制入选须挤出部分入选项目")
     # --lang en overrides the case's language
     en = tmp_path / "en.xlsx"
     write_results(result, en, "en")

@@ -305,9 +305,13 @@ def test_capacity_per_year_against_the_milestones(solved, lang):
 def test_capacity_chart_per_metric(solved):
     result, _, _ = solved
     ws = build_workbook(result, "en").workbook["Yearly plan"]
-    charts = ws._charts
+    from openpyxl.chart import BarChart, LineChart
+    charts = [c for c in ws._charts if isinstance(c, LineChart)]
     assert len(charts) == 2  # energy_saving, co2_reduction
     assert [len(c.series) for c in charts] == [1 + 3, 1 + 1]  # the capacity line and one marker per milestone
+    # spend against limit per year, for each pool with a yearly limit (total, subsidy, special)
+    spend = [c for c in ws._charts if isinstance(c, BarChart)]
+    assert len(spend) == 3 and all(len(c.series) == 2 for c in spend)
 
 
 # ----------------------------------------------------------------------------- schedule

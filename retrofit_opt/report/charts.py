@@ -159,6 +159,7 @@ def finish_chart(chart) -> None:
                 series.smooth = False
     chart.display_blanks = "gap"
     chart.visible_cells_only = False  # the chart-data sheet is hidden
+    chart.x_axis.tickLblPos = "low"  # category labels below negative bars, not across them
     for axis in [chart.x_axis, chart.y_axis]:
         axis.delete = False
         axis.txPr = _text_properties()

@@ -72,11 +72,12 @@ def _table(w: SheetWriter, result, lang: str, field: str, row: int) -> int:
         if field == "enterprise":
             values.append("、".join(g["sectors"]) if lang == "zh" else ", ".join(g["sectors"]))
         values += [len(g["chosen"]), len(g["left_out"]), g["capex"], g["subsidy"], g["own"],
-                   *[g[m] for m in metrics], ", ".join(p.id for p in g["chosen"]),
-                   ", ".join(p.id for p in g["left_out"])]
+                   *[g[m] for m in metrics]]
         formats = [None] * len(first_col) + ["0", "0", MONEY, MONEY, MONEY,
                                              *[number_format(case.metric_units.get(m, "")) for m in metrics]]
-        w.row(row, 1, values, formats + [None, None])
+        w.row(row, 1, values, formats)
+        for offset, key in enumerate(("chosen", "left_out")):  # id lists wrap in a column of header width
+            w.put(row, len(values) + 1 + offset, ", ".join(p.id for p in g[key]), measure=False, wrap=True)
         for key in ("chosen", "left_out"):
             sums[key] = sums.get(key, 0) + len(g[key])
         for key in ("capex", "subsidy", "own", *metrics):

@@ -27,8 +27,16 @@ def reason_of(result, project) -> tuple[str, str, float | None, tuple[str, ...]]
     return "not_explained", "", None, ()
 
 
-def reason_text(code: str, lang: str) -> str:
+def reason_text(code: str, lang: str, result=None, loss=None) -> str:
+    """The reason in words; for a project left out on merit it follows the objective
+    (min_cost: forcing it in raises the cost) and a tie is said as a tie."""
     key = f"reason.{code}"
+    if code == "lowers_objective" and result is not None:
+        objective = result.options.get("objective", result.case.parameters.objective)
+        if loss is not None and abs(loss) <= 1e-6 * max(1.0, abs(result.objective or 0.0)):
+            key = "reason.tie"
+        elif objective == "min_cost":
+            key = "reason.raises_cost"
     return L.label(key, lang) if key in L.LABELS else code
 
 
@@ -39,10 +47,17 @@ def detail_text(result, project, code: str, detail: str, loss, related, lang: st
         return detail
     objective = result.options.get("objective", result.case.parameters.objective)
     if code == "lowers_objective" and loss is not None:
-        text = L.label("detail.lowers" if objective != "min_cost" else "detail.raises_cost", lang,
-                       loss=f"{loss:,.1f}", unit=objective_unit(result.case, objective, lang))
+        scale = max(1.0, abs(result.objective or 0.0))
+        if abs(loss) <= 1e-6 * scale:
+            text = L.label("detail.tie", lang)  # a tie is said as a tie, never as a loss of 0
+        else:
+            text = L.label("detail.lowers" if objective != "min_cost" else "detail.raises_cost", lang,
+                           loss=f"{loss:,.1f}", unit=objective_unit(result.case, objective, lang))
         if "not proven" in detail:
             text += L.label("detail.not_proven", lang)
+        binding = binding_rows(result, project, lang)
+        if binding:
+            text += L.label("detail.binding", lang, rows=("；" if lang == "zh" else "; ").join(binding))
     elif code == "no_plan":
         text = L.label("detail.no_plan", lang)
     elif code == "not_explained":
@@ -62,6 +77,27 @@ def detail_text(result, project, code: str, detail: str, loss, related, lang: st
     if notes:
         text += ("（" + "；".join(notes) + "）") if lang == "zh" else (" (" + "; ".join(notes) + ")")
     return text
+
+
+def binding_rows(result, project, lang: str) -> list[str]:
+    """The budget rows that adding this project to the chosen plan (at its earliest start)
+    would break, each with what remains and what the project needs: why it does not simply
+    fit in (forcing it in means pushing other projects out)."""
+    from retrofit_opt.report.common import budget_uses_of, pool_name
+    from retrofit_opt.rules import option_spend
+    start = first_start(result.case, project)
+    out = []
+    for use in budget_uses_of(result):
+        budget = use.budget
+        need = option_spend(project, start, budget)
+        remaining = budget.limit - use.used
+        if need > 0 and need > remaining + 1e-6 * max(1.0, budget.limit):
+            name = pool_name(budget.pool, lang)
+            if budget.year is not None:
+                name += f"（{budget.year}年）" if lang == "zh" else f" {budget.year}"
+            out.append(L.label("detail.binding_row", lang, row=name, remaining=f"{max(remaining, 0.0):,.2f}",
+                               need=f"{need:,.2f}"))
+    return out
 
 
 def first_start(case, project):
@@ -97,7 +133,7 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
         payback = economics.simple_payback(project, params)
         w.row(row, 1, [project.id, project.name, project.enterprise, project.sector, project.capex,
                        project.metric("energy_saving"), project.metric("co2_reduction"),
-                       reason_text(code, lang), detail_text(result, project, code, detail, loss, related, lang),
+                       reason_text(code, lang, result, loss), detail_text(result, project, code, detail, loss, related, lang),
                        loss, ", ".join(related), t("portfolio.never") if payback is None else payback,
                        *[c.value(project, start) for c in indicators]],
               [None, None, None, None, MONEY, number_format(energy_unit), number_format(co2_unit),

@@ -16,11 +16,13 @@ from retrofit_opt.report.charts import FONT
 FIT_COLUMNS = 14  # sheets up to this wide print one page wide
 PORTRAIT_COLUMNS = 7  # sheets up to this wide print portrait
 ONE_PAGE = ("summary",)  # sheets printed on exactly one page
+ONE_WIDE = ("enterprises", "cash_flow", "baseline", "yearly_plan", "scenarios")  # one page wide, however wide
 
 
 def prepare_for_print(workbook, case_name: str, lang: str, written_at: datetime | None = None) -> None:
     stamp = (written_at or datetime.now(timezone.utc)).date().isoformat()
     one_page = {L.sheet_title(key, lang) for key in ONE_PAGE}
+    one_wide = {L.sheet_title(key, lang) for key in ONE_WIDE}
     set_font(workbook)
     for ws in workbook.worksheets:
         if ws.sheet_state != "visible":
@@ -35,7 +37,7 @@ def prepare_for_print(workbook, case_name: str, lang: str, written_at: datetime 
         if ws.title in one_page:
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             setup.fitToWidth, setup.fitToHeight = 1, 1
-        elif ws.max_column <= FIT_COLUMNS:
+        elif ws.max_column <= FIT_COLUMNS or ws.title in one_wide:
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             setup.fitToWidth, setup.fitToHeight = 1, 0
         repeat_titles(ws)

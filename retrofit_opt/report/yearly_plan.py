@@ -94,9 +94,13 @@ def write_yearly_plan(w: SheetWriter, result, lang: str) -> None:
     years = list(case.years)
     w.put(1, 1, t("yearly.title"), font=TITLE_FONT, measure=False)
     w.put(2, 1, t("yearly.horizon", first=years[0], last=years[-1]), measure=False)
-    row = _write_spend(w, result, lang, years, 4)
+    spend_charts = []
+    row = _write_spend(w, result, lang, years, 4, spend_charts)
     row, charts = _write_capacity(w, result, lang, years, row)
     row = _write_schedule(w, result, lang, years, row)
+    for n, (pool, spent_row, limit_row, header_row) in enumerate(spend_charts):
+        _add_spend_chart(w, pool, years, header_row, spent_row, limit_row, row, lang)
+        row += CHART_ROWS + 1
     for n, (title, unit, first_row, last_row, header_row) in enumerate(charts):
         _add_chart(w, title, unit, years, header_row, first_row, last_row, row + n * (CHART_ROWS + 1), lang)
     w.finish("D4")
@@ -106,7 +110,7 @@ def _year_headers(years) -> list[str]:
     return [str(y) for y in years]
 
 
-def _write_spend(w: SheetWriter, result, lang: str, years, row: int) -> int:
+def _write_spend(w: SheetWriter, result, lang: str, years, row: int, spend_charts=None) -> int:
     case, plan = result.case, result.plan
     t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
     w.put(row, 1, t("yearly.spend"), font=SECTION_FONT, measure=False)
@@ -114,6 +118,7 @@ def _write_spend(w: SheetWriter, result, lang: str, years, row: int) -> int:
     columns = [*years, None]  # None: the whole horizon
     w.header(row, 1, [t("yearly.pool"), t("yearly.item"), t("yearly.unit"), *_year_headers(years),
                       t("yearly.whole_horizon")])
+    header_row = row
     row += 1
     limits = {(b.pool, b.year): b.limit for b in case.budgets}
     for pool in pools(case, plan):
@@ -127,6 +132,8 @@ def _write_spend(w: SheetWriter, result, lang: str, years, row: int) -> int:
             continue
         w.put(row, 2, t("yearly.limit"))
         w.put(row, 3, "万元")
+        if spend_charts is not None and any((pool, y) in limits for y in years):
+            spend_charts.append((pool, row - 1, row, header_row))
         w.put(row + 1, 2, t("yearly.share"))
         w.put(row + 2, 2, t("yearly.within"))
         for offset, (year, used) in enumerate(zip(columns, spent)):
@@ -225,6 +232,29 @@ def _write_schedule(w: SheetWriter, result, lang: str, years, row: int) -> int:
         w.put(row, 2, t(f"yearly.legend.{mark}"), font=NOTE_FONT, measure=False)
         row += 1
     return row + 1
+
+
+def _add_spend_chart(w: SheetWriter, pool: str, years, header_row: int, spent_row: int, limit_row: int,
+                     anchor_row: int, lang: str) -> None:
+    """Spend against limit per year for one pool (columns, 万元, from 0); a year without a
+    limit row shows no limit bar."""
+    from openpyxl.chart import BarChart
+    ws = w.ws
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = L.label("yearly.spend_chart", lang, pool=pool_name(pool, lang))
+    chart.y_axis.title = "万元"
+    chart.x_axis.title = L.label("yearly.chart_year", lang)
+    last_col = FIRST_YEAR_COL + len(years) - 1
+    for row, key, colour in ((spent_row, "yearly.spent", "1F77B4"), (limit_row, "yearly.limit", "BDBDBD")):
+        series = Series(Reference(ws, min_col=FIRST_YEAR_COL, max_col=last_col, min_row=row, max_row=row),
+                        title=L.label(key, lang))
+        series.graphicalProperties.solidFill = colour
+        chart.series.append(series)
+    chart.set_categories(Reference(ws, min_col=FIRST_YEAR_COL, max_col=last_col, min_row=header_row,
+                                   max_row=header_row))
+    chart.height, chart.width = 7.5, 16
+    ws.add_chart(chart, f"A{anchor_row}")
 
 
 def _add_chart(w: SheetWriter, title: str, unit: str, years, header_row: int, first: int, last: int,
