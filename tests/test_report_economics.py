@@ -354,13 +354,16 @@ def test_macc_table_order_cumulative_widths_and_chart(tmp_path):
     (chart,) = ws._charts
     assert isinstance(chart, ScatterChart)
     groups = {r["Chosen?"] for r in table}
-    assert len(chart.series) == len(groups) + 1
+    outlines, labels = chart.series[:len(groups) + 1], chart.series[len(groups) + 1:]
+    # then one label point per bar, named by its project id (a labelled MACC)
+    assert [s.tx.v for s in labels] == [r["id"] for r in table]
+    assert all(s.dLbls is not None and s.dLbls.showSerName for s in labels)
     last_row = first_row + len(points) - 1
-    refs = [(s.xVal.numRef.f, s.yVal.numRef.f) for s in chart.series]
+    refs = [(s.xVal.numRef.f, s.yVal.numRef.f) for s in outlines]
     assert all(x == f"'MACC'!$A${first_row}:$A${last_row}" for x, _ in refs)
     assert [y for _, y in refs] == [f"'MACC'!${c}${first_row}:${c}${last_row}"
                                     for c in ("B" if "yes" in groups else "") + ("C" if "no" in groups else "") + "D"]
-    assert [s.tx.v for s in chart.series][-1] == "Carbon price (元/t CO2)"
+    assert [s.tx.v for s in outlines][-1] == "Carbon price (元/t CO2)"
 
     def text(title):
         return "".join(run.t for para in title.tx.rich.p for run in (para.r or []))
@@ -427,7 +430,7 @@ def test_chinese_labels_for_the_new_columns_the_macc_and_the_factors(tmp_path):
     assert {r["是否入选"] for r in table} <= {"是", "否"}
     (chart,) = ws._charts
     assert "".join(r.t for p in chart.y_axis.title.tx.rich.p for r in p.r) == "减排成本（元/吨二氧化碳）"
-    assert len(chart.series) == 2  # chosen and not chosen; no carbon price
+    assert len(chart.series) == 2 + len(table)  # chosen and not chosen (no carbon price), then the bar labels
     factors = run_info_factors(wb["运行信息"])
     assert list(factors) == list(FACTOR_KEYS)
     assert {row["取值来源"] for row in factors.values()} == {"默认值"}

@@ -117,7 +117,9 @@ def _chart(w: SheetWriter, lang: str, header: int, first: int, last: int, anchor
         series.marker.size = 10 if marker == "diamond" else 6
         if marker == "diamond":
             series.graphicalProperties.line.noFill = True
-            series.marker.graphicalProperties = None
+            from openpyxl.chart.shapes import GraphicalProperties
+            series.marker.graphicalProperties = GraphicalProperties(solidFill="C62828")
+            series.marker.graphicalProperties.line.solidFill = "C62828"
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     chart.width, chart.height = 18, 9
     ws.add_chart(chart, f"A{anchor}")
