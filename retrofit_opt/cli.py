@@ -68,21 +68,26 @@ def validate(case: Path) -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of sheet names, headers and notes.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
-def template(out: Path, lang: str, force: bool) -> None:
+@click.option("--example", type=click.Choice(["single", "multi"]), default=None,
+              help="Fill the template with a small example case (single period, or multi-year 2024–2026) "
+                   "that validates and solves; without it the template is empty.")
+def template(out: Path, lang: str, force: bool, example: str | None) -> None:
     """Write an empty, documented case workbook to OUT.
 
     Every sheet of the case format, header notes with unit and meaning, drop-downs for
-    yes/no, objective and target kind, and an instructions sheet.
+    yes/no, objective, target kind and metric and budget pools, number and year checks,
+    grouped columns, and an instructions sheet.
 
     \b
     Example:
       retrofit-opt template new_case.xlsx --lang en
+      retrofit-opt template example_case.xlsx --example multi
     """
     from retrofit_opt.template import write_template
     if out.exists() and not force:
         _fail(RetrofitError(f"{out} exists; pass --force to replace it"))
     try:
-        write_template(out, lang)
+        write_template(out, lang, example)
     except RetrofitError as err:
         _fail(err)
     click.echo(f"wrote {out}")

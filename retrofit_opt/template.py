@@ -27,6 +27,7 @@ from retrofit_opt import schema, units
 from retrofit_opt.errors import OutputError
 from retrofit_opt.reader import DYNAMIC_PREFIXES
 from retrofit_opt.schema import labels as label_table
+from retrofit_opt.template_example import EXAMPLES
 
 LANGUAGES = ("zh", "en")
 LAST_ROW = 1_048_576  # validations cover the whole column below the header
@@ -46,11 +47,14 @@ TEXT = {lang: label_table.group("template", lang) for lang in LANGUAGES}
 KIND_LABELS = {lang: TEXT[lang].pop("kind") for lang in LANGUAGES}  # names of units.CANONICAL kinds
 
 
-def write_template(path: str | Path, lang: str = "zh") -> Path:
+def write_template(path: str | Path, lang: str = "zh", example: str | None = None) -> Path:
     """Write an empty, documented case workbook to ``path`` (replacing it) and return the path.
 
-    ``lang`` is ``"zh"`` (Chinese sheet names, headers and notes) or ``"en"``.
+    ``lang`` is ``"zh"`` (Chinese sheet names, headers and notes) or ``"en"``; ``example``
+    (``"single"`` or ``"multi"``) fills it with a small case that validates and solves.
     """
+    if example is not None and example not in EXAMPLES:
+        raise OutputError(f"unknown example '{example}'; use one of: {', '.join(EXAMPLES)}")
     if lang not in LANGUAGES:
         raise OutputError(f"unknown template language '{lang}'; use one of: {', '.join(LANGUAGES)}")
     path = Path(path)
@@ -61,21 +65,27 @@ def write_template(path: str | Path, lang: str = "zh") -> Path:
         raise OutputError(f"{path} is a folder; pass the name of the .xlsx file to write")
     if not path.parent.is_dir():
         raise OutputError(f"folder {path.parent} does not exist; create it or write the template elsewhere")
-    workbook = build_template(lang)
+    workbook = build_template(lang, example)
     _save_atomically(workbook, path)
     return path
 
 
-def build_template(lang: str = "zh") -> Workbook:
+def build_template(lang: str = "zh", example: str | None = None) -> Workbook:
     """The template as an in-memory workbook (see :func:`write_template`)."""
     text = TEXT[lang]
     workbook = Workbook()
     _instructions(workbook.active, lang)
+    data = EXAMPLES[example] if example else {}
     for spec in schema.sheets():
         ws = workbook.create_sheet(sheet_title(spec, lang))
         _data_sheet(ws, spec, lang)
         if spec.name == "parameters":
-            _fill_parameters(ws, lang)
+            _fill_parameters(ws, lang, data.get("parameters", {}))
+        elif data.get(spec.name):
+            _fill_rows(ws, spec, data[spec.name], lang)
+        _group_columns(ws, spec)
+    for ws in workbook.worksheets:
+        _print_layout(ws)
     workbook.active = 0
     workbook.properties.creator = AUTHOR
     workbook.properties.title = text["title"]
@@ -164,10 +174,114 @@ def _other_units(kind: str, lang: str) -> list[str]:
         names = groups[factor]
         if lang == "en":
             preferred = [u for u in names if u.isascii() and not any(c.isdigit() for c in u)]
-        else:
-            preferred = [u for u in names if not u.isascii()]
-        picked.append((preferred or names)[0])
+        else:  # a unit written the Chinese way: no Latin letters (亿千瓦时, 万吉焦, not 亿kwh, 万gj)
+            preferred = [u for u in names if not any(c.isascii() and c.isalpha() for c in u)]
+        picked.append(UNIT_SPELLING.get((preferred or names)[0], (preferred or names)[0]))
     return picked
+
+
+# The unit table keeps units lower-cased for matching; these are their written forms.
+UNIT_SPELLING = {"kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "gj": "GJ", "mj": "MJ", "tj": "TJ", "nm³": "Nm³",
+                 "万kwh": "万kWh", "亿kwh": "亿kWh", "万gj": "万GJ", "万nm³": "万Nm³"}
+
+
+# ------------------------------------------------------------------------------ examples
+_CANONICAL_WORDS = {"总预算": "total", "补贴资金": "subsidy", "是": "yes", "否": "no", "不低于": "min_total",
+                    "不高于": "max_total", "强度下降": "intensity_reduction"}
+
+
+def _example_value(spec: schema.ColumnSpec, value, lang: str):
+    """An example cell as a user of ``lang`` would type it: an English template names
+    metrics, kinds, special pools and yes/no by their English keys."""
+    if lang == "en" and isinstance(value, str):
+        if spec.sheet == "targets" and spec.name == "metric":
+            return next((c.name for c in schema.columns() if c.sheet == "projects" and value in c.aliases), value)
+        return _CANONICAL_WORDS.get(value, value)
+    return value
+
+
+def _fill_rows(ws, spec: schema.SheetSpec, rows: list[dict], lang: str) -> None:
+    columns = {c.name: index for index, c in enumerate(schema.sheet_columns(spec.name), start=1)}
+    specs = {c.name: c for c in schema.sheet_columns(spec.name)}
+    for number, record in enumerate(rows, start=2):
+        for name, value in record.items():
+            ws.cell(row=number, column=columns[name], value=_example_value(specs[name], value, lang))
+
+
+# ------------------------------------------------------------------------------ layout
+# Column groups of the projects sheet (outline level 1); the optional ones start collapsed.
+COLUMN_GROUPS = {
+    "savings": (("energy_saving", "water_saving"), False),
+    "economics": (("annual_cost_saving", "lifetime"), False),
+    "timing": (("earliest_year", "capex_profile"), True),
+    "rules": (("npv", "subsidy_rate"), True),
+    "uncertainty": (("saving_low", "saving_high"), True),
+}
+
+
+def _group_columns(ws, spec: schema.SheetSpec) -> None:
+    """Group the projects sheet's columns (savings, economics, timing, rules, uncertainty),
+    the rarely needed groups collapsed; the required columns stay ungrouped."""
+    if spec.name != "projects":
+        return
+    index = {c.name: i for i, c in enumerate(schema.sheet_columns(spec.name), start=1)}
+    for (first, last), collapsed in COLUMN_GROUPS.values():
+        if first in index and last in index:
+            ws.column_dimensions.group(get_column_letter(index[first]), get_column_letter(index[last]),
+                                       outline_level=1, hidden=collapsed)
+    ws.sheet_properties.outlinePr.summaryRight = False
+
+
+def _print_layout(ws) -> None:
+    """Landscape A4, one page wide, the header row repeated: not 31 portrait pages."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if ws.freeze_panes:
+        ws.print_title_rows = "1:1"
+
+
+def _input_validation(spec: schema.ColumnSpec, lang: str) -> DataValidation | None:
+    """Number, year and whole-number checks with a message in the template's language;
+    a suggestion list for pool names (other names allowed)."""
+    text = TEXT[lang]
+    if spec.name in ("pool", "budget_pool"):
+        pools = [label_table.text("pool.total", lang), label_table.text("pool.subsidy", lang)] if lang == "zh" \
+            else ["total", "subsidy"]
+        validation = DataValidation(type="list", formula1='"' + ",".join(pools) + '"', allow_blank=True,
+                                    showErrorMessage=False)
+        validation.promptTitle, validation.prompt = text["dv_pool_title"], text["dv_pool"]
+        validation.showInputMessage = True
+        return validation
+    if spec.sheet == "targets" and spec.name == "metric":
+        names = [c.zh if lang == "zh" else c.name for c in schema.columns()
+                 if c.sheet == "projects" and c.name in schema.METRICS]
+        formula = '"' + ",".join(names) + '"'
+        if len(formula) <= MAX_LIST_FORMULA:
+            validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                                        errorStyle="warning")
+            validation.errorTitle, validation.error = text["dv_title"], text["dv_metric"]
+            return validation
+    if spec.type == "year":
+        validation = DataValidation(type="whole", operator="between", formula1="1990", formula2="2100",
+                                    allow_blank=True, showErrorMessage=True)
+        validation.errorTitle, validation.error = text["dv_title_number"], text["dv_year"]
+        return validation
+    if spec.type == "integer":
+        validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", allow_blank=True,
+                                    showErrorMessage=True)
+        validation.errorTitle, validation.error = text["dv_title_number"], text["dv_integer"]
+        return validation
+    if spec.type in ("number", "share"):
+        low = "0" if spec.name in ("capex", "limit", "lifetime", "subsidy_rate") or spec.type == "share" \
+            else "-1000000000000"
+        validation = DataValidation(type="decimal", operator="between", formula1=low, formula2="1000000000000",
+                                    allow_blank=True, showErrorMessage=True)
+        validation.errorTitle = text["dv_title_number"]
+        validation.error = text["dv_nonnegative" if low == "0" else "dv_number"]
+        return validation
+    return None
 
 
 # ------------------------------------------------------------------------------ comments
@@ -259,7 +373,7 @@ def _data_sheet(ws, spec: schema.SheetSpec, lang: str) -> None:
         cell.comment = _comment(column_note(column, lang))
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = _column_width(column, lang)
-        validation = _validation(_list_values(column, lang), lang)
+        validation = _validation(_list_values(column, lang), lang) or _input_validation(column, lang)
         if validation is not None:
             ws.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{LAST_ROW}")
@@ -277,12 +391,17 @@ def _column_width(spec: schema.ColumnSpec, lang: str) -> float:
     return float(min(max(width, 10), 40))
 
 
-def _fill_parameters(ws, lang: str) -> None:
+def _fill_parameters(ws, lang: str, values: dict | None = None) -> None:
     name_width = 12
+    values = values or {}
     for row, spec in enumerate(schema.parameters(), start=2):
         name_cell = ws.cell(row=row, column=1, value=parameter_name(spec, lang))
         name_cell.comment = _comment(parameter_note(spec, lang))
-        ws.cell(row=row, column=2, value=typed_default(spec, lang))
+        value = values[spec.key] if spec.key in values else typed_default(spec, lang)
+        if spec.key in values and spec.type == "choice":
+            aliases = schema.CHOICES.get(spec.key, {}).get(value)
+            value = aliases[0] if lang == "zh" and aliases else value
+        ws.cell(row=row, column=2, value=value)
         name_width = max(name_width, _display_width(name_cell.value) + 4)
         if spec.type == "choice":
             validation = _validation(choice_values(spec.key, lang), lang)
