@@ -18,7 +18,7 @@ from workbooks import classic
 
 import retrofit_opt
 from retrofit_opt import schema
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 from retrofit_opt.report import write_results
 from retrofit_opt.scenarios import apply_scenario
 

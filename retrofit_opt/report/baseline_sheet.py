@@ -8,7 +8,7 @@ from openpyxl.chart import LineChart, Reference
 
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.writer import SECTION_FONT, TITLE_FONT, YEAR, SheetWriter
-from retrofit_opt.rules import metric_total
+from retrofit_opt.evaluate import metric_total
 
 HEADER_ROW = 4
 INTENSITY = "0.0000"

@@ -5,10 +5,11 @@ Nothing here imports Pyomo (PRODUCT.md: reports see only the case and the result
 """
 from __future__ import annotations
 
-from retrofit_opt import economics
+from retrofit_opt import evaluate
 from retrofit_opt.case import SUBSIDY_POOL, TOTAL_POOL, plain_number
-from retrofit_opt.rules import counts_in_year
 from retrofit_opt.report import labels as L
+from retrofit_opt.schema.vocabulary import default_unit
+from retrofit_opt.schema.vocabulary import objective as objective_spec
 
 _SIGN = {"min_total": "≥", "max_total": "≤", "intensity_reduction": "−%"}
 
@@ -84,69 +85,39 @@ def total_at(result, metric: str, year) -> float:
 
 
 def objective_unit(case, objective: str, lang: str) -> str:
-    """The objective's unit as the report's language writes it (吨标准煤/年, 万元 …)."""
-    return unit_text(_objective_unit(case, objective, lang), lang)
-
-
-def _objective_unit(case, objective: str, lang: str) -> str:
-    if objective == "max_saving":
-        return case.metric_units.get("energy_saving", "tce/yr")
-    if objective == "max_co2":
-        return case.metric_units.get("co2_reduction", "t/yr")
-    if objective in ("min_cost", "max_npv"):
-        return "万元"
-    return L.label("objective.weighted_unit", lang)
+    """The objective's unit (its row of ``schema/objectives.csv``) as the report's language
+    writes it (吨标准煤/年, 万元 …)."""
+    return unit_text(quantity_unit(case, objective_spec(objective).single_quantity, lang), lang)
 
 
 def counts_at_end(case, project, start) -> bool:
-    """Whether a project's capacity counts at the horizon's end (:func:`rules.counts_in_year`)."""
-    return counts_in_year(project, start, case.parameters.end_year if case.multi_year else None)
+    """Whether a project's capacity counts at the horizon's end (:func:`evaluate.counts_in_year`)."""
+    return evaluate.counts_in_year(project, start, case.evaluation_year)
 
 
 def contribution(case, project, start, objective: str, weights) -> float:
     """The project's own contribution to the objective (for min_cost: its energy saving),
-    the numerator of the priority rank."""
-    counted = counts_at_end(case, project, start)
-    metric = (lambda name: project.metric(name) if counted else 0.0)  # noqa: E731
-    if objective in ("max_saving", "min_cost"):
-        return metric("energy_saving")
-    if objective == "max_co2":
-        return metric("co2_reduction")
-    npv = economics.npv(project, case.parameters, start)
-    if objective == "max_npv":
-        return npv
-    total = 0.0
-    for name, weight in weights.items():
-        total += weight * (npv if name == "npv" else project.capex if name == "capex" else metric(name))
-    return total
+    the numerator of the priority rank (:func:`retrofit_opt.evaluate.contribution`)."""
+    return evaluate.contribution(case, project, start, objective, weights)
+
+
+def quantity_unit(case, quantity: str | None, lang: str) -> str:
+    """Unit of a quantity: 万元 for capex and npv, a metric's own unit, the weighted label."""
+    if quantity is None:
+        return L.label("objective.weighted_unit", lang)
+    if quantity in ("capex", "npv"):
+        return "万元"
+    return case.metric_units.get(quantity, default_unit(quantity))
 
 
 def contribution_unit(case, objective: str, lang: str) -> str:
-    if objective == "min_cost":
-        return unit_text(case.metric_units.get("energy_saving", "tce/yr"), lang)
-    return objective_unit(case, objective, lang)
+    quantity = objective_spec(objective).rank_quantity
+    return unit_text(quantity_unit(case, quantity, lang), lang)
 
 
 # ----------------------------------------------------------------------------------------------
 # Units and figures in the report's language
-ZH_UNITS = {
-    "tce/yr": "吨标准煤/年", "tce": "吨标准煤", "t/yr": "吨/年", "t": "吨", "MWh/yr": "兆瓦时/年",
-    "MWh": "兆瓦时", "GJ/yr": "吉焦/年", "GJ": "吉焦", "m³/yr": "立方米/年", "m³": "立方米",
-    "万元/yr": "万元/年", "yr": "年", "s": "秒", "fraction": "比例", "t CO2/yr": "吨二氧化碳/年",
-    "元/t CO2": "元/吨二氧化碳", "元/tce": "元/吨标准煤", "tce/万元": "吨标准煤/万元", "t/万元": "吨/万元",
-    "m³/万元": "立方米/万元",
-}
-
-
-def unit_text(unit: str, lang: str) -> str:
-    """A canonical unit as the report's language writes it: ``tce/yr`` → 吨标准煤/年 in
-    Chinese (as plans write it); English keeps the canonical spelling.  A ``/yr`` unit not
-    in the table becomes ``/年``."""
-    if lang != "zh" or not unit:
-        return unit
-    if unit in ZH_UNITS:
-        return ZH_UNITS[unit]
-    return unit[:-3] + "/年" if unit.endswith("/yr") else unit
+from retrofit_opt.report.labels import ZH_UNITS, unit_text  # noqa: E402,F401 (the units table lives with the labels)
 
 
 # Leadership units (PRODUCT.md §4 for 概要): (divisor, zh unit, en unit) by canonical unit; a

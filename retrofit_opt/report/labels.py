@@ -20,6 +20,26 @@ def label(key: str, lang: str, **fmt) -> str:
     return label_table.text(key, lang, **fmt)
 
 
+ZH_UNITS = {
+    "tce/yr": "吨标准煤/年", "tce": "吨标准煤", "t/yr": "吨/年", "t": "吨", "MWh/yr": "兆瓦时/年",
+    "MWh": "兆瓦时", "GJ/yr": "吉焦/年", "GJ": "吉焦", "m³/yr": "立方米/年", "m³": "立方米",
+    "万元/yr": "万元/年", "yr": "年", "s": "秒", "fraction": "比例", "t CO2/yr": "吨二氧化碳/年",
+    "元/t CO2": "元/吨二氧化碳", "元/tce": "元/吨标准煤", "tce/万元": "吨标准煤/万元", "t/万元": "吨/万元",
+    "m³/万元": "立方米/万元",
+}
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """A canonical unit as the report's language writes it: ``tce/yr`` → 吨标准煤/年 in
+    Chinese (as plans write it); English keeps the canonical spelling.  A ``/yr`` unit not
+    in the table becomes ``/年``."""
+    if lang != "zh" or not unit:
+        return unit
+    if unit in ZH_UNITS:
+        return ZH_UNITS[unit]
+    return unit[:-3] + "/年" if unit.endswith("/yr") else unit
+
+
 def label_exists(key: str) -> bool:
     return label_table.has(key)
 
@@ -36,7 +56,6 @@ def unit_of_column(sheet: str, name: str) -> str:
 def with_unit(text: str, unit: str, lang: str) -> str:
     if not unit:
         return text
-    from retrofit_opt.report.common import unit_text
     unit = unit_text(unit, lang)
     return f"{text}（{unit}）" if lang == "zh" else f"{text} ({unit})"
 

@@ -1,6 +1,6 @@
 """The Not selected sheet: every project outside the portfolio with the reason, a detail
 sentence, and — for a project left out on merit — how much the objective falls if it is
-forced in (found by re-solving, see :mod:`retrofit_opt.explain`)."""
+forced in (found by re-solving, see :mod:`retrofit_opt.studies.explain`)."""
 from __future__ import annotations
 
 from retrofit_opt import economics
@@ -84,7 +84,7 @@ def binding_rows(result, project, lang: str) -> list[str]:
     would break, each with what remains and what the project needs: why it does not simply
     fit in (forcing it in means pushing other projects out)."""
     from retrofit_opt.report.common import budget_uses_of, pool_name
-    from retrofit_opt.rules import option_spend
+    from retrofit_opt.evaluate import option_spend
     start = first_start(result.case, project)
     out = []
     for use in budget_uses_of(result):

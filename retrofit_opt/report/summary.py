@@ -266,7 +266,7 @@ def _base_year(result, check):
 def intensity_values(result, check) -> tuple[float | str, float | str]:
     """(base-year intensity, target-year intensity with the plan) per 万元 of value added:
     tce/万元 for energy, m³/万元 for water; "—" for other targets."""
-    from retrofit_opt.rules import BASELINE_COLUMN
+    from retrofit_opt.evaluate import BASELINE_COLUMN
     target = _target_of(result, check)
     case = result.case
     if check.kind != "intensity_reduction" or target is None or target.base_year not in case.baseline:

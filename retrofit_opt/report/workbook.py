@@ -10,7 +10,7 @@ object only.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -135,8 +135,6 @@ def write_comparison(runs, out: Path, lang: str | None = None) -> Report:
 
 def build_sweep_workbook(run, lang: str | None = None, written_at: datetime | None = None) -> Report:
     """``retrofit-opt sweep``: Frontier, Pareto (when asked), Priority list (when asked), Run info."""
-    from types import SimpleNamespace
-
     from retrofit_opt.report.frontier_sheet import write_frontier, write_pareto
     from retrofit_opt.report.priority_sheet import write_priority
     lang = report_language(run, lang)
@@ -146,8 +144,7 @@ def build_sweep_workbook(run, lang: str | None = None, written_at: datetime | No
     statuses = ("，" if lang == "zh" else ", ").join(
         L.label("run.status_count", lang, n=n, status=L.label(f"status.short.{s}", lang)
                 if L.label_exists(f"status.short.{s}") else s) for s, n in run.status_counts().items())
-    info = SimpleNamespace(case=run.case, status=statuses, termination="—", options=run.options,
-                           timings=run.timings)
+    info = replace(run.run_info(), status=statuses)  # the status counts in the report's language
     sheets = [("frontier", lambda w: write_frontier(w, run, lang))]
     if run.pareto is not None:
         sheets.append(("pareto", lambda w: write_pareto(w, run, lang)))

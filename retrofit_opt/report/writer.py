@@ -28,7 +28,7 @@ FORMATS = {
     "yr": "0.0",
 }
 def _with_chinese_units(formats: dict) -> dict:
-    from retrofit_opt.report.common import ZH_UNITS
+    from retrofit_opt.report.labels import ZH_UNITS
     return {**formats, **{ZH_UNITS[unit]: fmt for unit, fmt in formats.items() if unit in ZH_UNITS}}
 
 
