@@ -16,13 +16,15 @@ from retrofit_opt.report.charts import FONT
 FIT_COLUMNS = 14  # sheets up to this wide print one page wide
 PORTRAIT_COLUMNS = 7  # sheets up to this wide print portrait
 ONE_PAGE = ("summary",)  # sheets printed on exactly one page
-ONE_WIDE = ("enterprises", "cash_flow", "baseline", "yearly_plan", "scenarios")  # one page wide, however wide
+ONE_WIDE = ("enterprises", "cash_flow", "baseline", "yearly_plan")  # one page wide, however wide
+PAGES_WIDE = {"scenarios": 3}  # very wide sheets: this many pages wide, the scenario column repeated
 
 
 def prepare_for_print(workbook, case_name: str, lang: str, written_at: datetime | None = None) -> None:
     stamp = (written_at or datetime.now(timezone.utc)).date().isoformat()
     one_page = {L.sheet_title(key, lang) for key in ONE_PAGE}
     one_wide = {L.sheet_title(key, lang) for key in ONE_WIDE}
+    pages_wide = {L.sheet_title(key, lang): n for key, n in PAGES_WIDE.items()}
     set_font(workbook)
     for ws in workbook.worksheets:
         if ws.sheet_state != "visible":
@@ -37,6 +39,9 @@ def prepare_for_print(workbook, case_name: str, lang: str, written_at: datetime 
         if ws.title in one_page:
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             setup.fitToWidth, setup.fitToHeight = 1, 1
+        elif ws.title in pages_wide:
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            setup.fitToWidth, setup.fitToHeight = pages_wide[ws.title], 0
         elif ws.max_column <= FIT_COLUMNS or ws.title in one_wide:
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             setup.fitToWidth, setup.fitToHeight = 1, 0

@@ -146,7 +146,7 @@ def factor_source(factor: dict, params, lang: str) -> str:
     if default is None:
         from retrofit_opt.accounting import ELECTRICITY_TCE_DEFAULTS
         default = ELECTRICITY_TCE_DEFAULTS[params.electricity_tce_method]
-    return L.label("factor_source.overridden", lang, key=setting_name(key, lang), value=f"{default:g}",
+    return L.label("factor_source.overridden", lang, name=setting_name(key, lang), value=f"{default:g}",
                    unit=factor_unit(spec.unit, lang), source=source)
 
 

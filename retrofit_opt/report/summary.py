@@ -18,7 +18,7 @@ from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import (budget_uses_of, evaluation_years, leadership_figure, objective_of,
                                         percent_text, plain_decimal, pool_name, target_checks_of, target_text,
                                         total_at, unit_text, yes_no)
-from retrofit_opt.report.writer import (MONEY, PERCENT, SECTION_FONT, SIGNED_PERCENT_NUMBER, TITLE_FONT, YEAR,
+from retrofit_opt.report.writer import (MONEY, PERCENT, SECTION_FONT, TITLE_FONT, YEAR,
                                         SheetWriter, number_format)
 
 HEADLINE_FONT = Font(bold=True, size=13, color="1F3864")
@@ -29,6 +29,9 @@ SPAN = 9  # columns the sentences at the top span
 LEADER_FORMAT = "#,##0.00"
 CHART_ROWS = 18
 INTENSITY_FORMAT = "0.0000"
+# The change against the base year to two decimals (one more than a plan's 12.5 %): a
+# 0.05-point margin must not read as 0.1 (issue 13).
+INTENSITY_CHANGE = '+0.00" %";"−"0.00" %";0.00" %"'
 
 
 def write_summary(w: SheetWriter, result, lang: str, chart_data=None) -> None:
@@ -205,7 +208,7 @@ def _write_targets(w: SheetWriter, result, lang: str, row: int):
         if intensity:
             base, plan = intensity_values(result, check)
             values += [check.achieved_intensity_change, intensity_sentence(result, check, lang), base, plan]
-            formats += [SIGNED_PERCENT_NUMBER, None, INTENSITY_FORMAT, INTENSITY_FORMAT]
+            formats += [INTENSITY_CHANGE, None, INTENSITY_FORMAT, INTENSITY_FORMAT]
         if diagnosed:
             values.append(check.best_reachable if check.best_reachable is not None else "—")
             formats.append(fmt)
