@@ -735,8 +735,7 @@ def test_chinese_case_gets_chinese_labels(tmp_path):
     row = dict(zip(ns[0], ns[1]))
     assert row["原因"] == "择优未选：强制入选会使优化目标变差"
     # P1 + P2 use 1,400 of 1,500: 100 remain, P3 needs 300 — the binding row is named
-    assert row["说明"] == ("强制入选将使优化目标减少 600.0 吨标准煤/年；与现入选项目同时实施将超出：总预算（剩余 100.00 万元，"
-                         "本项目需 300.00 万元），强制入选须挤出部分入选项目")
+    assert row["说明"] == "强制入选将使优化目标减少 600.0 吨标准煤/年；与入选项目同时实施将超出总预算（剩余100.00，需300.00万元），须挤出部分入选项目"
     # --lang en overrides the case's language
     en = tmp_path / "en.xlsx"
     write_results(result, en, "en")

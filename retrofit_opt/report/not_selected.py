@@ -57,7 +57,7 @@ def detail_text(result, project, code: str, detail: str, loss, related, lang: st
             text += L.label("detail.not_proven", lang)
         binding = binding_rows(result, project, lang)
         if binding:
-            text += L.label("detail.binding", lang, rows=("；" if lang == "zh" else "; ").join(binding))
+            text += L.label("detail.binding", lang, rows=("、" if lang == "zh" else "; ").join(binding))
     elif code == "no_plan":
         text = L.label("detail.no_plan", lang)
     elif code == "not_explained":
@@ -100,6 +100,24 @@ def binding_rows(result, project, lang: str) -> list[str]:
     return out
 
 
+DETAIL_WIDTH = 58  # the detail column wraps at this width, so that a printed page shows it whole
+
+
+def _wrap_detail(w: SheetWriter, row: int, col: int) -> None:
+    """Wrap the detail sentence in a column of DETAIL_WIDTH and make its row tall enough."""
+    import math
+
+    from openpyxl.styles import Alignment
+    from retrofit_opt.report.writer import display_width
+    cell = w.ws.cell(row=row, column=col)
+    text = cell.value or ""
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    w.widths[col] = min(w.widths.get(col, 0), DETAIL_WIDTH) if w.widths.get(col, 0) > DETAIL_WIDTH else \
+        w.widths.get(col, 0)
+    lines = max(1, math.ceil(display_width(str(text)) / DETAIL_WIDTH))
+    w.ws.row_dimensions[row].height = max(w.ws.row_dimensions[row].height or 0, 15 * lines)
+
+
 def first_start(case, project):
     """The start year a left-out project's NPV is valued for: the earliest open to it
     (``None`` in a single-period case or when no start year is open)."""
@@ -138,6 +156,7 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
                        *[c.value(project, start) for c in indicators]],
               [None, None, None, None, MONEY, number_format(energy_unit), number_format(co2_unit),
                None, None, loss_format, None, PAYBACK, *[c.fmt for c in indicators]])
+        _wrap_detail(w, row, 9)
         row += 1
     if row == 2:
         w.put(row, 1, t("not_selected.none"), measure=False)
