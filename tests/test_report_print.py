@@ -48,6 +48,8 @@ def page_texts(pdf: Path) -> list[str]:
 def test_printed_pages(bundled_outputs, tmp_path, name, lang):
     workbook = bundled_outputs[(name, lang)]
     case_file = "ganhe_2024.xlsx" if not name.startswith("solve_") else name[len("solve_"):] + ".xlsx"
+    from openpyxl import load_workbook
+    titles = [ws.title for ws in load_workbook(workbook, read_only=True).worksheets if ws.sheet_state == "visible"]
     pages = page_texts(to_pdf(workbook, tmp_path))
     assert pages
     summary_pages = 0
@@ -59,7 +61,9 @@ def test_printed_pages(bundled_outputs, tmp_path, name, lang):
         assert header is not None, f"page {number}: no header naming {case_file}: {lines[:3]}"
         assert footer is not None, f"page {number}: no footer with the page number: {lines[-3:]}"
         sheet = header[len(case_file):].strip()
-        assert sheet, f"page {number}: the header does not name the sheet"
+        if not sheet:  # chart text at the header's height can split the header's line in two
+            sheet = next((line for line in lines if line in titles), "")
+        assert sheet in titles, f"page {number}: the header does not name the sheet ({sheet!r})"
         found = PAGE[lang].search(footer)
         assert int(found.group(1)) == number and int(found.group(2)) == len(pages), f"page {number}: {footer!r}"
         assert WRITTEN[lang] in footer, f"page {number}: footer {footer!r} has no date"

@@ -51,7 +51,7 @@ TOTAL_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 6, 60, 22
 NOTE_MAX_SPAN = 12  # a note spans the table's columns, at most this many
-NOTE_WIDTH = 95  # characters across one landscape A4 page at 100 %, beside repeated id/name columns
+NOTE_WIDTH = 120  # characters across one landscape A4 page at 100 %
 
 
 def number_format(unit: str) -> str:
