@@ -241,9 +241,13 @@ def run_batch(runs: list[RunSpec] | tuple[RunSpec, ...], *, workbooks, executor:
             queue = _run_on(executor, queue, workbooks, records, in_flight, retried, report)
     except KeyboardInterrupt:
         interrupted = True
-    for spec, _ in in_flight.values():
+    if interrupted:  # free the stopped pool now (its frames sit in reference cycles with the traceback), so
+        import gc    # that its semaphores are released before exit rather than reported as leaked
+        gc.collect()
+    for future, (spec, _) in in_flight.items():  # handed to a worker (running) or still queued
         records.setdefault(spec.index, error_record(spec, "stopped by an interrupt before it finished",
-                                                    status=INTERRUPTED))
+                                                    status=INTERRUPTED) if future.running() or future.done() else
+                           error_record(spec, "not started: the batch was interrupted", status=NOT_RUN))
     for spec in todo:
         if spec.index not in records:
             records[spec.index] = error_record(spec, "not started: the batch was interrupted" if interrupted else

@@ -134,6 +134,7 @@ class ExecutorSpec:
             finally:
                 pool.shutdown()
         elif self.kind == "processes":
+            _quiet_resource_tracker()
             pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
                                           initializer=_ignore_interrupts)
             try:
@@ -148,6 +149,18 @@ class ExecutorSpec:
                 yield pool
 
 
+def _quiet_resource_tracker() -> None:
+    """Workers stopped by an interrupt (:func:`stop_processes`) leave semaphores that
+    multiprocessing's resource tracker frees at exit — with a "leaked semaphore objects"
+    warning that would alarm a user who pressed Ctrl-C.  The tracker is a separate process
+    started with this interpreter's ``-W`` options, so the filter is added to those before
+    it starts; nothing else is filtered."""
+    import sys
+    quiet = "ignore:resource_tracker:UserWarning"
+    if quiet not in sys.warnoptions:
+        sys.warnoptions.append(quiet)
+
+
 def _ignore_interrupts() -> None:
     """Worker processes leave Ctrl-C to the parent, which stops them (no tracebacks)."""
     import signal
@@ -157,13 +170,14 @@ def _ignore_interrupts() -> None:
 def stop_processes(pool: cf.ProcessPoolExecutor) -> None:
     """Stop a process pool now: cancel what has not started and end the running workers
     (their runs are lost; results already returned are kept by the caller)."""
-    processes = list(getattr(pool, "_processes", {}).values())  # no public way before Python 3.14
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way before Python 3.14
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+    pool.shutdown(wait=True)  # the pool's manager thread notices the ended workers and releases its queues
 
 
 def dask_available() -> bool:

@@ -115,7 +115,7 @@ def plan_batch(inputs: list[Path], outdir: Path, defaults: dict | None = None) -
         problems.append(Problem("the batch has no runs", "give case files, a folder of them, or a manifest with "
                                 "at least one row"))
     if any(p.severity == "error" for p in problems):
-        raise CaseError(problems, "batch")
+        raise CaseError(problems, ", ".join(Path(p).name for p in inputs))
     return BatchPlan(tuple(runs), tuple(targets))
 
 
@@ -263,14 +263,14 @@ def _filled(value) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _set_option(options: dict, column: Column, value, command: str, problems: list[Problem], **where) -> None:
-    if command not in column.commands:
-        problems.append(Problem(f"'{command}' has no option {column.flag}",
-                                f"leave it blank for {command} runs (it is for: {', '.join(column.commands)})",
+def _set_option(options: dict, spec: Column, value, command: str, problems: list[Problem], **where) -> None:
+    if command not in spec.commands:
+        problems.append(Problem(f"'{command}' has no option {spec.flag}",
+                                f"leave it blank for {command} runs (it is for: {', '.join(spec.commands)})",
                                 value=value, **where))
         return
     try:
-        options[column.name] = _typed(column, value)
+        options[spec.name] = _typed(spec, value)
     except cells.CellError as err:
         problems.append(Problem(err.message, err.fix, value=value, **where))
 
@@ -324,8 +324,8 @@ def _parse_options_text(options: dict, text: str, command: str, problems: list[P
             _set_option(options, option_columns()[key], value, command, problems, **where)
             k += 1
             continue
-        column = by_flag.get(name)
-        if column is None or column.type == "bool":
+        spec = by_flag.get(name)
+        if spec is None or spec.type == "bool":
             problems.append(Problem(f"unknown option '{word}'", "use options of `retrofit-opt " + command +
                                     " --help` (without the case and -o), e.g. --time-limit 60", value=text, **where))
             return
@@ -336,11 +336,11 @@ def _parse_options_text(options: dict, text: str, command: str, problems: list[P
         else:
             problems.append(Problem(f"option {name} has no value", f"write {name} VALUE", value=text, **where))
             return
-        if column.name in options:
+        if spec.name in options:
             problems.append(Problem(f"{name} is set twice (in its column and in options)", "keep one",
                                     value=text, **where))
             continue
-        _set_option(options, column, value, command, problems, **where)
+        _set_option(options, spec, value, command, problems, **where)
 
 
 def _province_rows(title: str, rows: list[list], problems: list[Problem]) -> list[ProvinceTarget]:
