@@ -392,7 +392,7 @@ class _BatchProgress:
             kept = " (kept: --resume)" if r.resumed else ""
             seconds = f" ({r.seconds:.1f} s)" if r.seconds is not None and not r.resumed else ""
             click.echo(f"[{event.done}/{event.total}] {r.case} {r.command}: {what}{objective}{seconds}{kept}",
-                       err=True)
+                       file=self.stream)
 
     def close(self) -> None:
         if self.live:
