@@ -69,7 +69,8 @@ class RunRecord:
     targets_count: int = 0
     targets_met_count: int = 0
     totals: dict = field(default_factory=dict)  # ROLLUP_METRICS of the run's plan (solve; compare: base)
-    note: str = ""  # compare: scenarios; sweep: levels and least budget
+    details: dict = field(default_factory=dict)  # compare: scenarios, meeting, solved; sweep: levels,
+    #                                              statuses, pool, least_budget
     error: str | None = None
     seconds: float | None = None
     resumed: bool = False  # skipped by --resume: read back from the existing workbook
@@ -87,7 +88,8 @@ class RunRecord:
         return {"case": self.case, "command": self.command, "status": self.status, "objective": self.objective,
                 "gap": self.gap, "output": self.output, "error": self.error, "park": self.park,
                 "targets_met": self.targets_met, "capex": self.capex, "totals": dict(self.totals),
-                "seconds": self.seconds, "resumed": self.resumed}
+                "seconds": self.seconds, "resumed": self.resumed,
+                **({"details": dict(self.details)} if self.details else {})}
 
     def record_text(self) -> str:
         """This record as JSON, written into the run's Run info so that --resume can list a
@@ -120,6 +122,7 @@ class BatchResult:
     executor: str  # e.g. "2 worker processes"
     province_targets: tuple[ProvinceTarget, ...] = ()
     interrupted: bool = False
+    executor_spec: tuple = ()  # (kind, workers, scheduler), for the roll-up's own wording
 
     @property
     def failed(self) -> int:

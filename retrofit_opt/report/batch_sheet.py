@@ -11,14 +11,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
 import retrofit_opt
 from retrofit_opt.report import charts
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.output import write_atomically
 from retrofit_opt.report.writer import (GAP, MONEY, SECONDS, SECTION_FONT, TITLE_FONT,
-                                        TOTAL_FONT, SheetWriter, number_format)
+                                        TOTAL_FONT, SheetWriter, display_width, number_format)
 from retrofit_opt.results_batch import ERROR, OK_STATUSES, ROLLUP_METRICS, ROLLUP_UNITS, BatchResult
 
 LINK_FONT = Font(color="0563C1", underline="single")
@@ -52,13 +52,44 @@ def _link(target: str, summary_dir: Path) -> str:
         return Path(target).resolve().as_uri()
 
 
+WRAPPED = {"note": 36, "error": 48}  # long texts wrap in columns of these widths
+
+
+def details_text(record, lang: str) -> str:
+    """The compare / sweep particulars of a run, in the workbook's language."""
+    d = record.details
+    if not d:
+        return ""
+    if "scenarios" in d:
+        return _t("batch.note.compare", lang, scenarios=d["scenarios"], meeting=d["meeting"], solved=d["solved"])
+    statuses = "、".join(f"{n} {_status_text(s, lang)}" for s, n in d.get("statuses", {}).items()) if lang == "zh" \
+        else ", ".join(f"{n} {_status_text(s, lang)}" for s, n in d.get("statuses", {}).items())
+    text = _t("batch.note.sweep", lang, levels=d["levels"], statuses=statuses)
+    if "least_budget" in d:
+        text += (_t("batch.note.least", lang, budget=f"{d['least_budget']:,.6g}") if d["least_budget"] is not None
+                 else _t("batch.note.no_least", lang))
+    return text
+
+
+def executor_text(batch: BatchResult, lang: str) -> str:
+    kind, workers, scheduler = batch.executor_spec or ("", 0, None)
+    if kind == "serial":
+        return _t("batch.exec.serial", lang)
+    if kind == "processes":
+        return _t("batch.exec.processes", lang, workers=workers)
+    if kind == "dask":
+        return (_t("batch.exec.dask_local", lang, workers=workers) if scheduler == "local"
+                else _t("batch.exec.dask", lang, scheduler=scheduler))
+    return batch.executor
+
+
 def write_runs(w: SheetWriter, batch: BatchResult, lang: str, summary_dir: Path) -> None:
     w.put(1, 1, _t("batch.title", lang), font=TITLE_FONT, measure=False)
     counts = {s: sum(1 for r in batch.runs if r.status == s) for s in dict.fromkeys(r.status for r in batch.runs)}
     shown = ", ".join(f"{n} {_status_text(s, lang)}" for s, n in counts.items())
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
     w.note(2, _t("batch.subtitle", lang, runs=len(batch.runs), failed=batch.failed, counts=shown,
-                 seconds=f"{batch.seconds:,.1f}", executor=batch.executor, stamp=stamp,
+                 seconds=f"{batch.seconds:,.1f}", executor=executor_text(batch, lang), stamp=stamp,
                  version=retrofit_opt.__version__)
            + (_t("batch.was_interrupted", lang) if batch.interrupted else ""))
     headers = [_t(f"batch.col.{c}", lang) for c in COLUMNS]
@@ -74,16 +105,22 @@ def write_runs(w: SheetWriter, batch: BatchResult, lang: str, summary_dir: Path)
             "co2_reduction": r.totals.get("co2_reduction"),
             "targets": f"{r.targets_met_count}/{r.targets_count}" if ok and r.command != "sweep" else "",
             "targets_met": (_t("yes" if r.targets_met else "no", lang) if r.targets_met is not None else ""),
-            "note": r.note, "error": r.error or "", "seconds": r.seconds,
+            "note": details_text(r, lang), "error": r.error or "", "seconds": r.seconds,
         }
         formats = {"objective": "#,##0.00", "gap": GAP, "capex": MONEY, "energy_saving": number_format("tce/yr"),
                    "co2_reduction": number_format("t/yr"), "seconds": SECONDS}
         for col, key in enumerate(COLUMNS, 1):
             if key == "workbook":
                 continue
-            cell = w.put(row, col, values[key], formats.get(key), wrap=key == "error")
+            cell = w.put(row, col, values[key], formats.get(key), wrap=key in WRAPPED, measure=key not in WRAPPED)
             if key == "error" and values[key]:
                 cell.font = ERROR_FONT
+        lines = max([1] + [sum(max(1, -(-display_width(line) // (width - 2))) for line in str(values[k]).split("\n"))
+                           for k, width in WRAPPED.items() if values[k]])
+        if lines > 1:  # wrapped text: a row tall enough to show it (no application sizes it on opening),
+            w.ws.row_dimensions[row].height = 15 * min(lines, 12)  # every cell of it aligned to the top
+            for cell in w.ws[row]:
+                cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
         if r.error is None or r.resumed or r.status in OK_STATUSES:
             if Path(r.output).exists():
                 cell = w.put(row, len(COLUMNS), Path(r.output).name)
@@ -91,8 +128,9 @@ def write_runs(w: SheetWriter, batch: BatchResult, lang: str, summary_dir: Path)
                 cell.font = LINK_FONT
         row += 1
     w.finish(f"C{RUN_HEADER_ROW + 1}")
-    if any(r.error for r in batch.runs):
-        w.ws.column_dimensions[_letter(COLUMNS.index("error") + 1)].width = 60
+    for key, width in WRAPPED.items():
+        if any(values for values in (details_text(r, lang) if key == "note" else r.error for r in batch.runs)):
+            w.ws.column_dimensions[_letter(COLUMNS.index(key) + 1)].width = width
     w.ws.auto_filter.ref = f"A{RUN_HEADER_ROW}:{_letter(len(COLUMNS))}{max(row - 1, RUN_HEADER_ROW)}"
 
 
@@ -104,9 +142,9 @@ def _letter(col: int) -> str:
 PROVINCE_HEADER_ROW = 4
 
 
-def write_province(w: SheetWriter, batch: BatchResult, lang: str) -> tuple[int, int]:
+def write_province(w: SheetWriter, batch: BatchResult, lang: str) -> tuple[int, int, int]:
     """The parks' solve plans, their totals, and the province-level targets.  Returns the
-    first and last data row of the park table (for the charts)."""
+    first and last data row of the park table (for the charts) and the next free row."""
     w.put(1, 1, _t("batch.province_title", lang), font=TITLE_FONT, measure=False)
     w.note(2, _t("batch.province_note", lang))
     headers = [_t("batch.col.park", lang), _t("batch.col.case", lang)] + \
@@ -146,7 +184,7 @@ def write_province(w: SheetWriter, batch: BatchResult, lang: str) -> tuple[int, 
                 w.ws.cell(row=row, column=7).font = ERROR_FONT
             row += 1
     w.finish(f"A{PROVINCE_HEADER_ROW + 1}")
-    return first, last
+    return first, last, row + 1
 
 
 def build_batch_workbook(batch: BatchResult, lang: str, summary_dir: Path) -> Workbook:
@@ -156,28 +194,24 @@ def build_batch_workbook(batch: BatchResult, lang: str, summary_dir: Path) -> Wo
     runs_ws = wb.create_sheet(L.sheet_title("batch", lang))
     write_runs(SheetWriter(runs_ws, registry), batch, lang, summary_dir)
     province_ws = wb.create_sheet(L.sheet_title("province", lang))
-    first, last = write_province(SheetWriter(province_ws, registry), batch, lang)
-    if last >= first:  # charts across parks, on the summary sheet, from the province table's cells
-        anchor_row = RUN_HEADER_ROW + len(batch.runs) + 3
+    first, last, next_row = write_province(SheetWriter(province_ws, registry), batch, lang)
+    if last >= first:  # charts across parks, below the province table, from its cells
         categories = charts.reference(province_ws, 1, first, last)
         col = {m: 3 + k for k, m in enumerate(ROLLUP_METRICS)}
-        charts.bars(runs_ws, f"B{anchor_row}", _t("batch.chart_capex", lang), _t("batch.col.park", lang), "万元",
-                    categories, [charts.reference(province_ws, col["capex"], PROVINCE_HEADER_ROW, last)])
-        charts.bars(runs_ws, f"I{anchor_row}", _t("batch.chart_energy", lang), _t("batch.col.park", lang),
-                    "tce/yr", categories, [charts.reference(province_ws, col["energy_saving"], PROVINCE_HEADER_ROW,
-                                                            last)])
-        charts.bars(runs_ws, f"B{anchor_row + 20}", _t("batch.chart_co2", lang), _t("batch.col.park", lang),
-                    "t/yr", categories, [charts.reference(province_ws, col["co2_reduction"], PROVINCE_HEADER_ROW,
-                                                          last)])
-    for ws in wb.worksheets:  # landscape A4; the wide run table prints with its header row on every page
+        for k, (metric, key) in enumerate((("capex", "batch.chart_capex"), ("energy_saving", "batch.chart_energy"),
+                                           ("co2_reduction", "batch.chart_co2"))):
+            chart = charts.bars(province_ws, f"A{next_row + 1 + 19 * k}", _t(key, lang), _t("batch.col.park", lang),
+                                ROLLUP_UNITS[metric], categories,
+                                [charts.reference(province_ws, col[metric], PROVINCE_HEADER_ROW, last)])
+            chart.y_axis.scaling.min = 0  # bars from zero: a park's share is read off their heights
+            chart.legend = None
+    for ws in wb.worksheets:  # landscape A4, one page wide, the header row repeated on every page
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        if ws is runs_ws:
-            ws.print_title_rows = f"{RUN_HEADER_ROW}:{RUN_HEADER_ROW}"
-        else:
-            ws.sheet_properties.pageSetUpPr.fitToPage = True
-            ws.page_setup.fitToWidth = 1
-            ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    runs_ws.print_title_rows = f"{RUN_HEADER_ROW}:{RUN_HEADER_ROW}"
     wb.active = 0
     wb.properties.creator = f"retrofit-opt {retrofit_opt.__version__}"
     wb.properties.title = _t("batch.title", lang)

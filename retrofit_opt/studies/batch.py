@@ -138,16 +138,16 @@ def record_of(spec: RunSpec, study, seconds: float) -> RunRecord:
         result = study if spec.command == "solve" else study[0].result
         checks = result.targets
         has_plan = result.status in OK_STATUSES
-        note = ""
+        details = {}
         met = result.targets_met
         if spec.command == "compare":
             met = all(r.result.targets_met for r in study)
-            note = f"{len(study) - 1} scenarios; {sum(r.result.targets_met for r in study)} of {len(study)} meet " \
-                   "their targets"
+            details = {"scenarios": len(study) - 1, "meeting": sum(r.result.targets_met for r in study),
+                       "solved": len(study)}
         return RunRecord(**base, status=result.status, objective=result.objective,
                          objective_name=result.options.get("objective"), gap=result.gap, targets_met=met,
                          targets_count=len(checks), targets_met_count=sum(1 for t in checks if t.met and has_plan),
-                         totals=result_totals(result), note=note)
+                         totals=result_totals(result), details=details)
     points = study.points
     with_plan = [p for p in points if p.objective is not None]
     if with_plan:
@@ -155,14 +155,12 @@ def record_of(spec: RunSpec, study, seconds: float) -> RunRecord:
     else:
         status = "timeout" if any(p.status == "timeout" for p in points) else "infeasible"
     gaps = [p.gap for p in with_plan if p.gap is not None]
-    counts = ", ".join(f"{n} {s}" for s, n in study.status_counts().items())
-    note = f"{len(points)} budget levels ({counts})"
+    details = {"levels": len(points), "statuses": dict(study.status_counts()), "pool": study.pool}
     if study.least is not None:
-        note += (f"; least budget meeting every target {study.least.budget:,.6g} 万元" if study.least.budget is not None
-                 else "; no budget on this pool meets every target")
+        details["least_budget"] = study.least.budget  # None: no budget on this pool meets every target
     return RunRecord(**base, status=status, objective=with_plan[-1].objective if with_plan else None,
                      objective_name=study.options.get("objective"), gap=max(gaps) if gaps else None,
-                     targets_met=study.any_plan_meets_targets, note=note)
+                     targets_met=study.any_plan_meets_targets, details=details)
 
 
 def error_record(spec: RunSpec, message: str, seconds: float | None = None, status: str = ERROR) -> RunRecord:
@@ -254,7 +252,7 @@ def run_batch(runs: list[RunSpec] | tuple[RunSpec, ...], *, workbooks, executor:
                                                "not started", status=NOT_RUN)
     ordered = [records[spec.index] for spec in runs]
     return BatchResult(ordered, time.perf_counter() - started, executor.describe(), tuple(province_targets),
-                       interrupted)
+                       interrupted, (executor.kind, executor.workers, executor.scheduler))
 
 
 def _run_on(executor: ExecutorSpec, queue: list[RunSpec], workbooks, records, in_flight, retried: set[int],
