@@ -13,7 +13,11 @@ written by the parent.  Figures:
   cluster; the start-up alone is timed separately), speed-up against serial;
 - per-run overhead: (workers × wall − Σ serial run times) / runs — the worker-seconds
   each run costs beyond the work it does when run serially (serial: the parent's own
-  bookkeeping and writing);
+  bookkeeping and writing); on a machine shared with other work this counts the time
+  other processes took from the workers too, so
+- CPU seconds (this process and every worker process, from ``getrusage``) per run, and
+  the CPU overhead per run against serial — not inflated by other processes' load; and
+  the load average before and after each executor's run, to show the contention;
 - every executor must give the same status and objective for every case as serial.
 
 Results are appended to ``bench/RESULTS-batch.md``.
@@ -24,6 +28,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -48,12 +53,22 @@ def write_cases(folder: Path, count: int, n: int) -> list[Path]:
     return paths
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of every child process reaped so far (workers, and a
+    Dask cluster's nannies with their workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def timed_batch(cases_dir: Path, out: Path, spec: ExecutorSpec):
     out.mkdir(parents=True, exist_ok=True)
     plan = plan_batch([cases_dir], out, {"no_explain": True})
+    load_before = os.getloadavg()[0]
+    cpu = cpu_seconds()
     started = time.perf_counter()
     result = run_batch(plan.runs, workbooks=WORKBOOKS, executor=spec)
-    return time.perf_counter() - started, result
+    wall = time.perf_counter() - started
+    return wall, result, cpu_seconds() - cpu, (load_before, os.getloadavg()[0])
 
 
 def cluster_startup(workers: int) -> float:
@@ -84,7 +99,7 @@ def main() -> None:
         rows = []
         serial_result = None
         for k, (name, spec) in enumerate(specs):
-            wall, result = timed_batch(cases_dir, tmp / f"out{k}", spec)
+            wall, result, cpu, load = timed_batch(cases_dir, tmp / f"out{k}", spec)
             failed = [r for r in result.runs if r.error]
             if failed:
                 raise SystemExit(f"{name}: {len(failed)} runs failed, e.g. {failed[0].error}")
@@ -94,8 +109,8 @@ def main() -> None:
                 for a, b in zip(serial_result.runs, result.runs):
                     if a.status != b.status or abs((a.objective or 0) - (b.objective or 0)) > 1e-6 * max(1, abs(a.objective or 0)):
                         raise SystemExit(f"{name}: {b.case} gave {b.status} {b.objective}, serial {a.status} {a.objective}")
-            rows.append((name, spec.workers, wall))
-            print(f"{name}: {wall:.1f} s", flush=True)
+            rows.append((name, spec.workers, wall, cpu, load))
+            print(f"{name}: {wall:.1f} s wall, {cpu:.1f} CPU-s, load {load[0]:.1f} → {load[1]:.1f}", flush=True)
         startup = cluster_startup(workers)
         print(f"Dask LocalCluster start + stop alone: {startup:.1f} s", flush=True)
     serial_wall = rows[0][2]
@@ -107,11 +122,14 @@ def main() -> None:
              "indicative; rerun on an idle machine for firm figures).",
              f"Σ of the serial run times (load + solve + workbook, per run): {serial_work:.1f} s "
              f"({serial_work / count:.2f} s per run).\n",
-             "| executor | workers | wall (s) | speed-up vs serial | per-run overhead (worker-s) |",
-             "|---|---|---|---|---|"]
-    for name, w, wall in rows:
+             "| executor | workers | wall (s) | speed-up vs serial | per-run overhead (worker-s) | CPU-s per run "
+             "| CPU overhead per run vs serial (s) | load average before → after |",
+             "|---|---|---|---|---|---|---|---|"]
+    serial_cpu = rows[0][3]
+    for name, w, wall, cpu, load in rows:
         overhead = (w * wall - serial_work) / count
-        lines.append(f"| {name} | {w} | {wall:.1f} | {serial_wall / wall:.2f}× | {overhead:+.3f} |")
+        lines.append(f"| {name} | {w} | {wall:.1f} | {serial_wall / wall:.2f}× | {overhead:+.3f} | {cpu / count:.2f} "
+                     f"| {(cpu - serial_cpu) / count:+.3f} | {load[0]:.1f} → {load[1]:.1f} |")
     lines.append(f"\nStarting and stopping the local Dask cluster alone took {startup:.1f} s (inside the Dask wall "
                  "time above). Every executor gave the same status and objective as serial for all "
                  f"{count} cases.")

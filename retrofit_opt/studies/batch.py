@@ -24,7 +24,7 @@ from retrofit_opt.case import Case
 from retrofit_opt.errors import CaseError, RetrofitError
 from retrofit_opt.results_batch import (ERROR, INTERRUPTED, NOT_RUN, OK_STATUSES, BatchResult, ProvinceTarget,
                                         RunRecord, RunSpec)
-from retrofit_opt.studies.execution import ExecutorSpec
+from retrofit_opt.studies.execution import ExecutorSpec, dask_worker_count
 
 Progress = Callable[["BatchProgress"], None]
 ERROR_TEXT_LIMIT = 2000
@@ -262,7 +262,8 @@ def _run_on(executor: ExecutorSpec, queue: list[RunSpec], workbooks, records, in
     when a worker process died (the pool is then opened anew), else []."""
     queue = list(queue)
     with executor.open() as pool:
-        window = 1 if executor.kind == "serial" else 2 * executor.workers
+        workers = dask_worker_count(pool) or executor.workers  # a remote cluster: the workers it has now
+        window = 1 if executor.kind == "serial" else 2 * workers
         while queue or in_flight:
             while queue and len(in_flight) < window:
                 spec = queue.pop(0)
@@ -307,7 +308,9 @@ def _finish(spec: RunSpec, future: cf.Future, load_seconds: float, workbooks) ->
     except BrokenProcessPool:
         return None
     except Exception as err:  # noqa: BLE001 - e.g. a Dask worker lost, a result that could not be sent
-        return error_record(spec, f"the run failed on its worker ({type(err).__name__}: {err})")
+        hint = (" — install retrofit-opt (the same version) on every Dask worker machine"
+                if isinstance(err, ImportError) else "")
+        return error_record(spec, f"the run failed on its worker ({type(err).__name__}: {err}){hint}")
     record = output.record
     if output.workbook is not None:
         try:
