@@ -127,7 +127,7 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
       retrofit-opt solve cases/ganhe_2024.xlsx -o ganhe_result.xlsx --json
     """
     from retrofit_opt.loader import load_case
-    from retrofit_opt.pipeline import solve_case
+    from retrofit_opt.studies.solve import solve_case
     from retrofit_opt.report import check_output_path, write_results
     out = out or default_output(case)
     try:
@@ -147,7 +147,7 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
 def _summary_line(result, out: Path) -> str:
     gap = f", gap {result.gap:.4%}" if result.gap is not None else ""
     objective = f", objective {result.objective:,.6g}" if result.objective is not None else ""
-    unmet = [t.label for t in result.targets if not t.met]
+    unmet = [t.label for t in result.target_checks if not t.met]
     if result.status == "timeout":
         met = "no plan found within the time limit (raise --time-limit)"
     elif result.status == "infeasible":
@@ -232,7 +232,7 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
     Example:
       retrofit-opt compare cases/ganhe_2024.xlsx -o ganhe_scenarios.xlsx --lang zh
     """
-    from retrofit_opt.compare import compare_scenarios
+    from retrofit_opt.studies.compare import compare_scenarios
     from retrofit_opt.loader import load_case
     from retrofit_opt.report import check_output_path
     from retrofit_opt.report.workbook import write_comparison

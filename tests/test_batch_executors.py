@@ -9,7 +9,7 @@ import pytest
 from batch_helpers import BUNDLED, run_cli, same_workbook
 
 from retrofit_opt.cli import _BatchProgress
-from retrofit_opt.frontier import _chunks
+from retrofit_opt.studies.sweep import chunks_of
 from retrofit_opt.results_batch import RunRecord
 from retrofit_opt.studies.batch import BatchProgress
 from retrofit_opt.studies.execution import ExecutorError, ExecutorSpec, SerialExecutor
@@ -37,7 +37,7 @@ def test_serial_executor_keeps_a_task_error_on_its_future():
 def test_sweep_chunks_cover_every_level_once_in_order():
     for n in range(1, 30):
         for count in range(1, 8):
-            chunks = _chunks(list(range(n)), count)
+            chunks = chunks_of(list(range(n)), count)
             assert [k for chunk in chunks for k in chunk] == list(range(n))
             assert len(chunks) == min(n, count) and max(map(len, chunks)) - min(map(len, chunks)) <= 1
 

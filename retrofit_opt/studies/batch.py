@@ -95,10 +95,10 @@ def run_study(command: str, case: Case, options: dict):
     itself one worker's task)."""
     time_limit, mip_gap = options.get("time_limit"), options.get("mip_gap")
     if command == "solve":
-        from retrofit_opt.pipeline import solve_case
+        from retrofit_opt.studies.solve import solve_case
         return solve_case(case, time_limit=time_limit, mip_gap=mip_gap, explain=not options.get("no_explain"))
     if command == "compare":
-        from retrofit_opt.compare import compare_scenarios
+        from retrofit_opt.studies.compare import compare_scenarios
         return compare_scenarios(case, time_limit=time_limit, mip_gap=mip_gap, explain=False,
                                  explain_base=not options.get("no_explain"))
     if command == "sweep":
@@ -136,7 +136,7 @@ def record_of(spec: RunSpec, study, seconds: float) -> RunRecord:
                 seconds=seconds)
     if spec.command in ("solve", "compare"):
         result = study if spec.command == "solve" else study[0].result
-        checks = result.targets
+        checks = result.target_checks
         has_plan = result.status in OK_STATUSES
         details = {}
         met = result.targets_met

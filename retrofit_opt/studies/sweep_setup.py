@@ -1,13 +1,12 @@
 """From the ``sweep`` options as a user writes them (pool and quantity names in English or
 Chinese, level counts) to a :func:`retrofit_opt.frontier.run_sweep` call — shared by
-``retrofit-opt sweep`` and ``sweep`` rows of a batch, so that both run the same study."""
+``retrofit-opt sweep`` and ``sweep`` rows of a batch, so that both run the same study.
+Pool and quantity names are matched through :mod:`retrofit_opt.schema.vocabulary`."""
 from __future__ import annotations
 
 from retrofit_opt import schema
 from retrofit_opt.case import SUBSIDY_POOL, TOTAL_POOL, Case
 from retrofit_opt.errors import RetrofitError
-
-POOL_ALIASES = {"总预算": TOTAL_POOL, "总投资": TOTAL_POOL, "补贴资金": SUBSIDY_POOL, "补贴": SUBSIDY_POOL}
 
 
 class OptionError(RetrofitError):
@@ -22,12 +21,12 @@ class OptionError(RetrofitError):
 
 def resolve_pool(case: Case, text: str) -> str:
     """The case's pool that ``text`` names (matched like headers; 总预算 = total, 补贴资金 = subsidy)."""
+    from retrofit_opt.schema.vocabulary import pool_alias
     pools = [TOTAL_POOL] + [b.pool for b in case.budgets] + [p.budget_pool for p in case.projects]
     if any(p.subsidy_rate > 0 for p in case.projects):
         pools.append(SUBSIDY_POOL)
     pools = list(dict.fromkeys(pools))
-    wanted = schema.normalise_name(text)
-    wanted = schema.normalise_name(POOL_ALIASES.get(wanted, wanted))
+    wanted = schema.normalise_name(pool_alias(text) or text)
     for pool in pools:
         if schema.normalise_name(pool) == wanted:
             return pool
@@ -35,11 +34,10 @@ def resolve_pool(case: Case, text: str) -> str:
 
 
 def resolve_quantity(case: Case, text: str) -> str | None:
+    from retrofit_opt.schema.vocabulary import quantity_alias
+    if quantity_alias(text) is not None:
+        return quantity_alias(text)
     wanted = schema.normalise_name(text)
-    if wanted in ("capex", "投资", "cost", "成本", "总投资"):
-        return "capex"
-    if wanted in ("npv", "净现值"):
-        return "npv"
     for metric in case.metric_units:
         if schema.normalise_name(metric) == wanted:
             return metric
@@ -71,8 +69,9 @@ def sweep_from_options(case: Case, *, budget_from: float, budget_to: float, step
                        priority_steps: int | None = None, time_limit: float | None = None,
                        mip_gap: float | None = None, executor=None, progress=None):
     """The study ``retrofit-opt sweep`` runs, from its options (see its ``--help``)."""
-    from retrofit_opt.frontier import budget_levels, run_sweep
-    from retrofit_opt.priority import scenario_levels
+    from retrofit_opt.scenarios import budget_levels
+    from retrofit_opt.studies.priority import scenario_levels
+    from retrofit_opt.studies.sweep import run_sweep
     check_range(budget_from, budget_to)
     swept_pool = resolve_pool(case, pool)
     axes = resolve_pareto(case, pareto) if pareto else None
