@@ -76,3 +76,25 @@ def same_workbook(a: Path, b: Path) -> None:
     assert list(va) == list(vb), (a, b)
     for title in va:
         assert timing_columns_dropped(va[title]) == timing_columns_dropped(vb[title]), (title, a, b)
+
+
+class CrashingWorkbooks:
+    """The real workbook writer, except that a run whose case file is named ``crash*.xlsx``
+    ends its worker process abruptly (as an out-of-memory kill would) — fault injection
+    for the worker-crash path; picklable, so spawned workers receive it."""
+
+    def __init__(self):
+        from retrofit_opt.report.run_output import WORKBOOKS
+        self.real = WORKBOOKS
+
+    def to_bytes(self, command, study, lang, provenance):
+        import os
+        if study.case.source_name.startswith("crash"):
+            os._exit(9)
+        return self.real.to_bytes(command, study, lang, provenance)
+
+    def write(self, path, data):
+        self.real.write(path, data)
+
+    def recorded(self, path):
+        return self.real.recorded(path)

@@ -232,11 +232,16 @@ def run_batch(runs: list[RunSpec] | tuple[RunSpec, ...], *, workbooks, executor:
     report(None)
     interrupted = False
     in_flight: dict[cf.Future, tuple[RunSpec, float]] = {}
-    retried: set[int] = set()
     try:
         queue = list(todo)
         while queue:
-            queue = _run_on(executor, queue, workbooks, records, in_flight, retried, report)
+            queue, suspects = _run_on(executor, queue, workbooks, records, in_flight, report)
+            for spec in suspects:  # in flight when a worker died: each again alone, so a crash is its own
+                _, again = _run_on(ExecutorSpec("processes", 1), [spec], workbooks, records, in_flight, report)
+                for crashed in again:
+                    records[crashed.index] = error_record(crashed, "the worker process running it stopped "
+                                                          "unexpectedly (killed, or out of memory?)")
+                    report(records[crashed.index])
     except KeyboardInterrupt:
         interrupted = True
     if interrupted:  # free the stopped pool now (its frames sit in reference cycles with the traceback), so
@@ -255,11 +260,12 @@ def run_batch(runs: list[RunSpec] | tuple[RunSpec, ...], *, workbooks, executor:
                        interrupted, (executor.kind, executor.workers, executor.scheduler))
 
 
-def _run_on(executor: ExecutorSpec, queue: list[RunSpec], workbooks, records, in_flight, retried: set[int],
-            report) -> list[RunSpec]:
+def _run_on(executor: ExecutorSpec, queue: list[RunSpec], workbooks, records, in_flight,
+            report) -> tuple[list[RunSpec], list[RunSpec]]:
     """Run ``queue`` on one opened executor, keeping a few tasks per worker in flight so
-    that loading the next cases here overlaps the solves.  Returns the runs still to do
-    when a worker process died (the pool is then opened anew), else []."""
+    that loading the next cases here overlaps the solves.  When a worker process dies the
+    pool is broken: returns (the runs not yet started, the runs that were in flight — one
+    of which killed it), else ([], [])."""
     queue = list(queue)
     with executor.open() as pool:
         workers = dask_worker_count(pool) or executor.workers  # a remote cluster: the workers it has now
@@ -277,27 +283,20 @@ def _run_on(executor: ExecutorSpec, queue: list[RunSpec], workbooks, records, in
             if not in_flight:
                 continue
             done, _ = cf.wait(list(in_flight), return_when=cf.FIRST_COMPLETED)
-            broken = False
+            suspects = []
             for future in done:
                 spec, load_seconds = in_flight.pop(future)
                 record = _finish(spec, future, load_seconds, workbooks)
-                if record is None:  # the worker process died: run again on a new pool, once
-                    broken = True
-                    if spec.index in retried:
-                        record = error_record(spec, "the worker process running it stopped unexpectedly "
-                                              "(killed, or out of memory?)")
-                    else:
-                        retried.add(spec.index)
-                        queue.insert(0, spec)
-                        continue
+                if record is None:
+                    suspects.append(spec)
+                    continue
                 records[spec.index] = record
                 report(record)
-            if broken:
-                for future, (spec, _) in list(in_flight.items()):
-                    in_flight.pop(future)
-                    queue.insert(0, spec)
-                return queue
-    return []
+            if suspects:
+                suspects += [spec for spec, _ in in_flight.values()]
+                in_flight.clear()
+                return queue, sorted(suspects, key=lambda spec: spec.index)
+    return [], []
 
 
 def _finish(spec: RunSpec, future: cf.Future, load_seconds: float, workbooks) -> RunRecord | None:
