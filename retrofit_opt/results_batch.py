@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-COMMANDS = ("solve", "compare", "sweep")
+COMMANDS = ("solve", "compare", "sweep", "risk")
 ROLLUP_METRICS = ("capex", "energy_saving", "co2_reduction", "annual_cost_saving")  # summed across parks
 ROLLUP_UNITS = {"capex": "万元", "energy_saving": "tce/yr", "co2_reduction": "t/yr", "annual_cost_saving": "万元/yr"}
 OK_STATUSES = ("optimal", "feasible")
@@ -23,7 +23,7 @@ class RunSpec:
     index: int  # 1-based position in the batch
     case: str  # the case path as given (manifest cell or command-line argument)
     path: Path  # the case path resolved (a manifest's relative paths: against its folder)
-    command: str  # solve | compare | sweep
+    command: str  # solve | compare | sweep | risk
     options: tuple  # sorted (name, value) pairs; only what the user set
     output: Path
     park: str  # name in the roll-up (manifest 'park' column, else the case file's stem)
@@ -70,7 +70,7 @@ class RunRecord:
     targets_met_count: int = 0
     totals: dict = field(default_factory=dict)  # ROLLUP_METRICS of the run's plan (solve; compare: base)
     details: dict = field(default_factory=dict)  # compare: scenarios, meeting, solved; sweep: levels,
-    #                                              statuses, pool, least_budget
+    #                                              statuses, pool, least_budget; risk: samples, lowest, target
     error: str | None = None
     seconds: float | None = None
     resumed: bool = False  # skipped by --resume: read back from the existing workbook

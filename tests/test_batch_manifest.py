@@ -1,4 +1,4 @@
-"""Manifests: one row per run (solve, compare, sweep with options), each giving the single
+"""Manifests: one row per run (solve, compare, sweep, risk with options), each giving the single
 command's workbook; a run that fails inside its study (no scenarios, an unknown pool) is an
 error row; the provincial roll-up sums the parks' solve plans against province-level
 targets; a bad manifest is refused like a bad case sheet (sheet, row, column, fix; exit 2;
@@ -42,7 +42,8 @@ def test_manifest_runs_solve_compare_and_sweep_as_the_single_commands_do(cases, 
                                                                "--pareto-steps 3"],
                  ["tiny.xlsx", "compare", "tiny_compare.xlsx", None, None, None, None, None],
                  ["tiny.xlsx", "sweep", "tiny_bad_pool.xlsx", None, None, None, None,
-                  "--budget-from 0 --budget-to 100 --pool no_such_pool"]],
+                  "--budget-from 0 --budget-to 100 --pool no_such_pool"],
+                 ["ganhe_2024.xlsx", "risk", None, None, None, None, None, "--samples 200 --seed 3 --tornado 2"]],
         "province_targets": [["label", "metric", "kind", "value"],
                              ["全省节能量", "节能量", "min_total", 100_000],
                              ["全省投资上限", "capex", "max_total", 300_000]]})
@@ -51,7 +52,8 @@ def test_manifest_runs_solve_compare_and_sweep_as_the_single_commands_do(cases, 
     assert code == 1  # two runs fail
     runs = data["runs"]
     assert [(r["command"], r["status"] == "error") for r in runs] == [
-        ("solve", False), ("solve", False), ("compare", False), ("sweep", False), ("compare", True), ("sweep", True)]
+        ("solve", False), ("solve", False), ("compare", False), ("sweep", False), ("compare", True), ("sweep", True),
+        ("risk", False)]
     assert "no scenarios" in runs[4]["error"] and "no_such_pool" in runs[5]["error"] and "total" in runs[5]["error"]
     assert not (out / "tiny_compare.xlsx").exists() and not (out / "tiny_bad_pool.xlsx").exists()
     assert runs[0]["park"] == "甘河工业园区" and runs[1]["output"] == str(out / "qinghai_2025_result.xlsx")
@@ -71,6 +73,10 @@ def test_manifest_runs_solve_compare_and_sweep_as_the_single_commands_do(cases, 
     same_workbook(out / "ganhe_scenarios.xlsx", single / "c.xlsx")
     assert runs[3]["objective"] == sweep["points"][-1]["objective"]
     same_workbook(out / "tiny_sweep.xlsx", single / "s.xlsx")
+    risk = single_json("risk", cases / "ganhe_2024.xlsx", "--samples", 200, "--seed", 3, "--tornado", 2,
+                       "-o", single / "r.xlsx")
+    assert (runs[6]["status"], runs[6]["objective"]) == (risk["status"], risk["objective"])
+    same_workbook(out / "ganhe_2024_risk.xlsx", single / "r.xlsx")
 
     # provincial roll-up: the two solve runs summed, against the two province rows
     def end(value):

@@ -60,6 +60,11 @@ def details_text(record, lang: str) -> str:
     d = record.details
     if not d:
         return ""
+    if "samples" in d:
+        text = _t("batch.note.risk", lang, samples=d["samples"])
+        if "lowest" in d:
+            text += _t("batch.note.risk_lowest", lang, p=f"{d['lowest']:.1%}", target=d["target"])
+        return text
     if "scenarios" in d:
         return _t("batch.note.compare", lang, scenarios=d["scenarios"], meeting=d["meeting"], solved=d["solved"])
     statuses = "、".join(f"{n} {_status_text(s, lang)}" for s, n in d.get("statuses", {}).items()) if lang == "zh" \

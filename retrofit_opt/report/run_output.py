@@ -16,9 +16,11 @@ class RunWorkbooks:
     def to_bytes(self, command: str, study, lang: str | None, provenance: dict) -> bytes:
         from retrofit_opt.report.workbook import (build_comparison_workbook, build_sweep_workbook, build_workbook,
                                                   fit_to_page_width)
-        build = {"solve": build_workbook, "compare": build_comparison_workbook, "sweep": build_sweep_workbook}[command]
+        from retrofit_opt.report.risk_sheet import build_risk_workbook
+        build = {"solve": build_workbook, "compare": build_comparison_workbook, "sweep": build_sweep_workbook,
+                 "risk": build_risk_workbook}[command]
         report = build(study, lang, provenance=provenance)
-        fit_to_page_width(report.workbook)  # as write_results / write_comparison / write_sweep do
+        fit_to_page_width(report.workbook)  # as write_results / write_comparison / write_sweep / risk do
         buffer = io.BytesIO()
         report.workbook.save(buffer)
         return buffer.getvalue()

@@ -110,6 +110,10 @@ def run_study(command: str, case: Case, options: dict):
                                   priority_steps=(int(options["priority_steps"]) if "priority_steps" in options
                                                   else None),
                                   time_limit=time_limit, mip_gap=mip_gap)
+    if command == "risk":
+        from retrofit_opt.studies.risk import risk_study
+        return risk_study(case, samples=int(options.get("samples", 2000)), seed=int(options.get("seed", 0)),
+                          tornado=int(options.get("tornado", 10)), time_limit=time_limit, mip_gap=mip_gap)
     raise ValueError(f"unknown batch command {command!r}")
 
 
@@ -134,8 +138,9 @@ def result_totals(result) -> dict:
 def record_of(spec: RunSpec, study, seconds: float) -> RunRecord:
     base = dict(index=spec.index, case=spec.case, command=spec.command, park=spec.park, output=str(spec.output),
                 seconds=seconds)
-    if spec.command in ("solve", "compare"):
-        result = study if spec.command == "solve" else study[0].result
+    if spec.command in ("solve", "compare", "risk"):
+        result = {"solve": lambda: study, "compare": lambda: study[0].result,
+                  "risk": lambda: study.deterministic}[spec.command]()
         checks = result.target_checks
         has_plan = result.status in OK_STATUSES
         details = {}
@@ -144,6 +149,11 @@ def record_of(spec: RunSpec, study, seconds: float) -> RunRecord:
             met = all(r.result.targets_met for r in study)
             details = {"scenarios": len(study) - 1, "meeting": sum(r.result.targets_met for r in study),
                        "solved": len(study)}
+        if spec.command == "risk":
+            details = {"samples": study.samples}
+            if study.targets:
+                weakest = min(study.targets, key=lambda t: t.probability)
+                details.update(lowest=weakest.probability, target=weakest.label)
         return RunRecord(**base, status=result.status, objective=result.objective,
                          objective_name=result.options.get("objective"), gap=result.gap, targets_met=met,
                          targets_count=len(checks), targets_met_count=sum(1 for t in checks if t.met and has_plan),

@@ -2,7 +2,7 @@
 
 A manifest has one row per run on its ``runs`` (批量运行) sheet — or is the CSV itself —
 with the columns of ``schema/manifest.csv``: ``case``, ``command`` (solve | compare |
-sweep), ``output``, ``park``, and the command's options as columns (``budget_from``, …)
+sweep | risk), ``output``, ``park``, and the command's options as columns (``budget_from``, …)
 and/or as command-line text in ``options``.  An ``.xlsx`` manifest may add a
 ``province_targets`` (省级目标) sheet: the province-level rows the parks' plans should add
 up to.  The manifest is validated like a case sheet: every problem with its sheet, row,
@@ -29,8 +29,9 @@ RUNS, PROVINCE = "runs", "province_targets"
 SHEET_ALIASES = {RUNS: ("runs", "批量运行", "运行清单", "manifest", "清单"),
                  PROVINCE: ("province_targets", "省级目标", "全省目标")}
 ROLLUP_ALIASES = {"capex": ("投资", "总投资"), "annual_cost_saving": ("年节约费用",)}
-DEFAULT_OUTPUT = {"solve": "{stem}_result.xlsx", "compare": "{stem}_compare.xlsx", "sweep": "{stem}_sweep.xlsx"}
-OUTPUT_SUFFIXES = ("_result", "_compare", "_sweep")  # a folder's results are not taken for cases
+DEFAULT_OUTPUT = {"solve": "{stem}_result.xlsx", "compare": "{stem}_compare.xlsx", "sweep": "{stem}_sweep.xlsx",
+                  "risk": "{stem}_risk.xlsx"}
+OUTPUT_SUFFIXES = ("_result", "_compare", "_sweep", "_risk")  # a folder's results are not taken for cases
 SUMMARY_NAME = "batch_summary.xlsx"
 MAX_RUNS = 100_000
 
@@ -234,7 +235,7 @@ def _run_rows(path: Path, title: str, rows: list[list], problems: list[Problem])
         if "command" in cellmap:
             command = schema.normalise_name(str(cellmap["command"]))
             if command not in COMMANDS:
-                problems.append(Problem("is not a command a batch runs", "enter solve, compare or sweep",
+                problems.append(Problem("is not a command a batch runs", "enter solve, compare, sweep or risk",
                                         column=col["command"], value=cellmap["command"], **where))
                 continue
         options: dict = {}
