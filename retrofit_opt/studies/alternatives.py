@@ -45,7 +45,7 @@ DEFAULT_WITHIN = 0.02
 DEFAULT_COUNT = 5
 MAX_COUNT = 1000
 MAX_ENUMERATE = 100_000
-SPREAD_GAP = 1e-4  # proves the max–min distance t exactly: t is whole and the tie-break term stays below ½
+SPREAD_GAP = 1e-4  # at most; with the tie-break term below ½ and t whole, min(1e-4, 0.4/(units+1)) proves t
 WITNESS_GAP = 0.5  # a class proof needs any plan, not the best cover
 CLASS_SECONDS = 600.0  # all class proofs together stop after this long; the rest are unproven
 EVALUATION_SLACK = 1e-6  # absolute slack when a recomputed objective is checked against the threshold
@@ -287,9 +287,11 @@ class _Study:
         variants.add_plan_rows(m, self._key(plans[0].plan), self.by_start_year)
         variants.set_active_objective(m, "alt_spread")
         exhausted, message = False, ""
+        units = len(m.data.options) if self.by_start_year else sum(1 for o in m.data.project_options if o)
+        gap = min(SPREAD_GAP, 0.4 / (units + 1))  # t ≤ units is whole: this gap proves the largest t
         self.progress("alternatives", 1, self.count)
         while len(plans) < self.count:
-            outcome = self._solve(max(self.mip_gap, SPREAD_GAP))
+            outcome = self._solve(max(self.mip_gap, gap))
             if not outcome.has_solution:
                 if outcome.status == INFEASIBLE:
                     exhausted = True
