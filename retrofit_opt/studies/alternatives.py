@@ -59,7 +59,8 @@ class RequestError(RetrofitError):
 
 # ------------------------------------------------------------------------------ the request
 def check_request(case: Case, *, within, count, keep=(), drop=(), keep_enterprises=(), drop_enterprises=(),
-                  enumerate_cap=None, time_limit=None, mip_gap=None, by_start_year=False) -> Conditions:
+                  enumerate_cap=None, time_limit=None, mip_gap=None, by_start_year=False,
+                  spread_gap=None) -> Conditions:
     """Every problem with the study's options, reported together (RequestError), or the
     conditions as validated tuples."""
     problems: list[str] = []
@@ -79,6 +80,8 @@ def check_request(case: Case, *, within, count, keep=(), drop=(), keep_enterpris
         number("--time-limit", time_limit, 1e-3, 1e7)
     if mip_gap is not None:
         number("--mip-gap", mip_gap, 0, 1)
+    if spread_gap is not None:
+        number("--spread-gap", spread_gap, 0, 1)
     if by_start_year and not case.multi_year:
         problems.append("--by-start-year: the case is single-period, so plans have no start years — leave it out")
 
@@ -139,22 +142,25 @@ def check_request(case: Case, *, within, count, keep=(), drop=(), keep_enterpris
 def find_alternatives(case: Case | str | Path, *, within: float = DEFAULT_WITHIN, count: int = DEFAULT_COUNT,
                       keep=(), drop=(), keep_enterprises=(), drop_enterprises=(), by_start_year: bool = False,
                       enumerate_cap: int | None = None, classify: bool = True, time_limit: float | None = None,
-                      mip_gap: float | None = None, class_seconds: float = CLASS_SECONDS,
-                      progress: Progress | None = None) -> AlternativesResult:
+                      mip_gap: float | None = None, spread_gap: float | None = None,
+                      class_seconds: float = CLASS_SECONDS, progress: Progress | None = None) -> AlternativesResult:
     """Up to ``count`` plans within ``within`` (a share: 0.02 = 2 %) of the optimum, each as
     different as possible from those before it, and every project's class (core, optional,
     never).  ``mip_gap`` applies to the optimum and the best plan under the conditions
-    (default 0: proven, which the exact classes need); ``time_limit`` to every solve."""
+    (default 0: proven, which the exact classes need); ``spread_gap`` to the alternatives'
+    re-solves (default: tight enough to prove the largest least distance; a larger gap,
+    e.g. 0.01, is much faster on large cases); ``time_limit`` to every solve."""
     if isinstance(case, (str, Path)):
         from retrofit_opt.loader import load_case
         case = load_case(case)
     conditions = check_request(case, within=within, count=count, keep=keep, drop=drop,
                                keep_enterprises=keep_enterprises, drop_enterprises=drop_enterprises,
                                enumerate_cap=enumerate_cap, time_limit=time_limit, mip_gap=mip_gap,
-                               by_start_year=by_start_year)
+                               by_start_year=by_start_year, spread_gap=spread_gap)
     study = _Study(case, float(within), int(count), conditions, by_start_year,
                    case.parameters.time_limit if time_limit is None else float(time_limit),
                    0.0 if mip_gap is None else float(mip_gap), progress or (lambda *_: None))
+    study.spread_gap = None if spread_gap is None else float(spread_gap)
     return study.run(None if enumerate_cap is None else int(enumerate_cap), classify, class_seconds)
 
 
@@ -225,6 +231,7 @@ class _Study:
                       threshold=getattr(self, "threshold", None), timings=dict(self.timings),
                       options={"within": self.within, "count": self.count, "by_start_year": self.by_start_year,
                                "time_limit": self.time_limit, "mip_gap": self.mip_gap,
+                               "spread_gap": self.spread_gap,
                                "objective": self.case.parameters.objective, **self.conditions.to_json()})
         fields.update(kw)
         return AlternativesResult(**fields)
@@ -289,6 +296,8 @@ class _Study:
         exhausted, message = False, ""
         units = len(m.data.options) if self.by_start_year else sum(1 for o in m.data.project_options if o)
         gap = min(SPREAD_GAP, 0.4 / (units + 1))  # t ≤ units is whole: this gap proves the largest t
+        if self.spread_gap is not None:
+            gap = self.spread_gap
         self.progress("alternatives", 1, self.count)
         while len(plans) < self.count:
             outcome = self._solve(max(self.mip_gap, gap))
