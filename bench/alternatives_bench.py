@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE.parent))
 import generate  # noqa: E402
 
 from retrofit_opt.model import alternatives as variants  # noqa: E402
-from retrofit_opt.model import build_model  # noqa: E402
+from retrofit_opt.model import ModelData, build_model  # noqa: E402
 from retrofit_opt.solve import Solver, highs_version  # noqa: E402
 from retrofit_opt.studies.alternatives import find_alternatives  # noqa: E402
 
@@ -51,13 +51,14 @@ def independent(case, result, args) -> tuple[float, list[float], list]:
     minimise = case.parameters.objective == "min_cost"
     for k in range(len(result.plans)):
         began = time.perf_counter()
-        m = build_model(case)
+        data = ModelData.from_case(case)
+        m = build_model(data)
         solver = Solver(m, args.time_limit, args.mip_gap if k == 0 else args.spread_gap)
         if k:
-            variants.add_within_row(m, result.threshold, result.reference, minimise)
-            variants.define_spread_objective(m, result.reference, result.threshold, minimise)
+            variants.add_within_row(m, data, result.threshold, result.reference, minimise)
+            variants.define_spread_objective(m, data, result.reference, result.threshold, minimise)
             for earlier in result.plans[:k]:
-                variants.add_plan_rows(m, variants.plan_units(m, earlier.plan, False), False)
+                variants.add_plan_rows(m, data, variants.plan_units(data, earlier.plan, False), False)
             variants.set_active_objective(m, "alt_spread")
         outcome = solver.solve()
         elapsed = time.perf_counter() - began

@@ -20,8 +20,8 @@ def load_case(path, **kwargs):
 
 
 def solve_case(case, **kwargs):
-    """Build, solve and extract a validated case; see :func:`retrofit_opt.pipeline.solve_case`."""
-    from retrofit_opt.pipeline import solve_case as _solve_case
+    """Build, solve and extract a validated case; see :func:`retrofit_opt.studies.solve.solve_case`."""
+    from retrofit_opt.studies.solve import solve_case as _solve_case
     return _solve_case(case, **kwargs)
 
 

@@ -163,6 +163,12 @@ class Case:
         return self.parameters.start_year is not None
 
     @property
+    def evaluation_year(self) -> int | None:
+        """The year objectives and totals count capacity at: the horizon's last year
+        (``None`` in a single-period case)."""
+        return self.parameters.end_year if self.multi_year else None
+
+    @property
     def years(self) -> tuple[int, ...]:
         p = self.parameters
         if p.start_year is None:

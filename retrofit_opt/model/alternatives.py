@@ -26,17 +26,18 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from retrofit_opt.model.families import _sum, chosen
+from retrofit_opt.model.data import ModelData
+from retrofit_opt.model.families import chosen, linear_sum
 from retrofit_opt.model.objective import objective_expression
 
 WITHIN_TOLERANCE = 1e-9  # relative slack on the within row, so that a plan exactly on the edge is in
 SPREAD_TIEBREAK = 0.5  # weight of the objective term of ``spread``: below 1, so distance comes first
 
 
-def case_objective(m):
+def case_objective(m, data: ModelData):
     """(f(x), sense) of the case's own objective on model ``m``."""
-    params = m.data.case.parameters
-    return objective_expression(m, m.data, params.objective, params.weights)
+    params = data.case.parameters
+    return objective_expression(m, data, params.objective, params.weights)
 
 
 def within_threshold(reference: float, within: float, minimise: bool) -> float:
@@ -49,24 +50,23 @@ def within_slack(reference: float) -> float:
     return WITHIN_TOLERANCE * max(1.0, abs(reference))
 
 
-def add_within_row(m, threshold: float, reference: float, minimise: bool) -> None:
+def add_within_row(m, data: ModelData, threshold: float, reference: float, minimise: bool) -> None:
     """within: f(x) ≤ threshold + slack (min) or f(x) ≥ threshold − slack (max)."""
-    expr, _ = case_objective(m)
+    expr, _ = case_objective(m, data)
     slack = within_slack(reference)
     if isinstance(expr, (int, float)):  # no project can change the objective: every plan is within
         return
     m.alt_within = pyo.Constraint(expr=expr <= threshold + slack if minimise else expr >= threshold - slack)
 
 
-def project_index(m) -> dict[str, int]:
-    return {p.id: k for k, p in enumerate(m.data.projects)}
+def project_index(data: ModelData) -> dict[str, int]:
+    return {p.id: k for k, p in enumerate(data.projects)}
 
 
-def add_conditions(m, keep=(), drop=(), keep_enterprises=(), drop_enterprises=()) -> None:
+def add_conditions(m, data: ModelData, keep=(), drop=(), keep_enterprises=(), drop_enterprises=()) -> None:
     """keep / drop / keep_enterprise / drop_enterprise rows (see the module docstring), on
     one block ``alt_conditions``.  Ids and enterprise names must be validated already."""
-    data = m.data
-    index = project_index(m)
+    index = project_index(data)
     block = pyo.Block()
     m.alt_conditions = block
     block.rows = pyo.ConstraintList()
@@ -80,7 +80,7 @@ def add_conditions(m, keep=(), drop=(), keep_enterprises=(), drop_enterprises=()
                 block.rows.add(_fixed(chosen(m, data, k), 0))
     for name in keep_enterprises:
         members = [k for k, p in enumerate(data.projects) if p.enterprise == name]
-        total = _sum(chosen(m, data, k) for k in members)
+        total = linear_sum(chosen(m, data, k) for k in members)
         block.rows.add(total >= 1 if not isinstance(total, int) else pyo.Constraint.Infeasible)
 
 
@@ -91,36 +91,34 @@ def _fixed(expr, value: int):
     return expr == value
 
 
-def plan_units(m, plan: dict, by_start_year: bool) -> frozenset:
+def plan_units(data: ModelData, plan: dict, by_start_year: bool) -> frozenset:
     """The units of a plan: project indices, or (with ``by_start_year``) option indices."""
-    data = m.data
     if not by_start_year:
-        index = project_index(m)
+        index = project_index(data)
         return frozenset(index[pid] for pid in plan)
     return frozenset(i for i, (p, start) in enumerate(data.options)
                      if data.projects[p].id in plan and plan[data.projects[p].id] == start)
 
 
-def _unit_vars(m, by_start_year: bool) -> dict[int, object]:
+def _unit_vars(m, data: ModelData, by_start_year: bool) -> dict[int, object]:
     """y_u for every unit that can be chosen: C_p per selectable project, or x_i per option."""
-    data = m.data
     if by_start_year:
         return {i: m.x[i] for i in range(len(data.options))}
     return {p: chosen(m, data, p) for p, options in enumerate(data.project_options) if options}
 
 
-def hamming(m, units: frozenset, by_start_year: bool):
+def hamming(m, data: ModelData, units: frozenset, by_start_year: bool):
     """H(x, P) = Σ_{u ∈ P} (1 − y_u) + Σ_{u ∉ P} y_u."""
-    ys = _unit_vars(m, by_start_year)
-    return _sum((1 - y) if u in units else y for u, y in ys.items())
+    ys = _unit_vars(m, data, by_start_year)
+    return linear_sum((1 - y) if u in units else y for u, y in ys.items())
 
 
-def define_spread_objective(m, reference: float, threshold: float, minimise: bool) -> None:
+def define_spread_objective(m, data: ModelData, reference: float, threshold: float, minimise: bool) -> None:
     """t ∈ [0, |units|] and the objective ``spread`` (inactive until activated)."""
-    m.alt_distance = pyo.Var(bounds=(0, max(1, len(m.data.options))))
+    m.alt_distance = pyo.Var(bounds=(0, max(1, len(data.options))))
     m.alt_spread_rows = pyo.ConstraintList()
     m.alt_no_good = pyo.ConstraintList()
-    expr, _ = case_objective(m)
+    expr, _ = case_objective(m, data)
     width = abs(reference - threshold)
     tiebreak = 0
     if width > 0 and not isinstance(expr, (int, float)):
@@ -130,9 +128,9 @@ def define_spread_objective(m, reference: float, threshold: float, minimise: boo
     m.alt_spread.deactivate()
 
 
-def add_plan_rows(m, units: frozenset, by_start_year: bool) -> None:
+def add_plan_rows(m, data: ModelData, units: frozenset, by_start_year: bool) -> None:
     """The no-good cut H(x, P) ≥ 1 and the spread row t ≤ H(x, P) of one plan P."""
-    distance = hamming(m, units, by_start_year)
+    distance = hamming(m, data, units, by_start_year)
     if isinstance(distance, (int, float)):  # nothing can be chosen: no other plan exists
         m.alt_no_good.add(pyo.Constraint.Infeasible if distance < 1 else pyo.Constraint.Feasible)
         return
@@ -154,9 +152,9 @@ def set_plan_rows_active(m, active: bool) -> None:
         component.activate() if active else component.deactivate()
 
 
-def force_project(m, p_index: int, value: int) -> None:
+def force_project(m, data: ModelData, p_index: int, value: int) -> None:
     """force_out (value 0) / force_in (value 1): C_p = value, as ``alt_force``."""
-    m.alt_force = pyo.Constraint(expr=_fixed(chosen(m, m.data, p_index), value))
+    m.alt_force = pyo.Constraint(expr=_fixed(chosen(m, data, p_index), value))
 
 
 def release(m) -> None:
@@ -164,14 +162,13 @@ def release(m) -> None:
         m.del_component(m.alt_force)
 
 
-def define_cover_objective(m, out_wanted, in_wanted) -> None:
+def define_cover_objective(m, data: ModelData, out_wanted, in_wanted) -> None:
     """``cover``: maximise Σ_{q ∈ out_wanted} (1 − C_q) + Σ_{q ∈ in_wanted} C_q — a witness
     plan that also decides as many other undecided projects as it can (any feasible plan
     proves the class question; the objective only saves re-solves)."""
     if hasattr(m, "alt_cover"):
         m.del_component(m.alt_cover)
-    data = m.data
     terms = [1 - chosen(m, data, q) for q in out_wanted if data.project_options[q]]
     terms += [chosen(m, data, q) for q in in_wanted if data.project_options[q]]
-    m.alt_cover = pyo.Objective(expr=_sum(terms) if terms else m.alt_distance * 0, sense=pyo.maximize)
+    m.alt_cover = pyo.Objective(expr=linear_sum(terms) if terms else 0, sense=pyo.maximize)
     set_active_objective(m, "alt_cover")

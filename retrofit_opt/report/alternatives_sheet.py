@@ -29,7 +29,7 @@ import retrofit_opt
 from retrofit_opt.case import plain_number
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import objective_unit, status_text, target_text, yes_no
-from retrofit_opt.report.output import write_atomically
+from retrofit_opt.atomic import write_atomically
 from retrofit_opt.report.run_info import write_run_info
 from retrofit_opt.report.writer import (GAP, INTEGER, MONEY, NOTE_FONT, SECTION_FONT, TITLE_FONT, YEAR,
                                         WRAP, SheetWriter, display_width, number_format)

@@ -1,1 +1,11 @@
-"""Studies: re-solves of variants of the one model (PLAN.md); one module per study."""
+"""Studies: each one asks :mod:`retrofit_opt.model` for a model or a variant of it,
+:mod:`retrofit_opt.solve` for a solution, and returns a result of :mod:`retrofit_opt.results`.
+
+One module per study: :mod:`~retrofit_opt.studies.solve` (the main pipeline),
+:mod:`~retrofit_opt.studies.explain`, :mod:`~retrofit_opt.studies.diagnose`,
+:mod:`~retrofit_opt.studies.sweep` (budget frontier, least budget, the sweep command),
+:mod:`~retrofit_opt.studies.pareto`, :mod:`~retrofit_opt.studies.priority`,
+:mod:`~retrofit_opt.studies.compare` (scenarios), :mod:`~retrofit_opt.studies.alternatives`
+(near-optimal alternatives and core / optional / never projects) and
+:mod:`~retrofit_opt.studies.greedy` (the spreadsheet baselines, no solver).
+"""

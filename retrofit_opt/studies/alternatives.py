@@ -30,9 +30,9 @@ from typing import Callable
 from retrofit_opt import evaluate
 from retrofit_opt.case import Case
 from retrofit_opt.errors import RetrofitError, SolverError
-from retrofit_opt.extract import extract_plan
-from retrofit_opt.model import build_model
+from retrofit_opt.model import ModelData, build_model
 from retrofit_opt.model import alternatives as variants
+from retrofit_opt.model.extract import extract_plan
 from retrofit_opt.results_alternatives import (CORE, DROPPED, ENUMERATED, INFEASIBLE_WITH, INFEASIBLE_WITHOUT,
                                                KEPT, MANDATORY, NEVER, NOT_ANALYSED, NOT_SELECTABLE, OPTIONAL,
                                                TIMED_OUT, UNPROVEN, WITNESSED, AlternativePlan,
@@ -181,7 +181,7 @@ class _Study:
 
     def _plan(self):
         """The solver's plan, checked against every rule of the case."""
-        plan = extract_plan(self.model)
+        plan = extract_plan(self.model, self.data)
         violations = evaluate.plan_violations(self.case, plan)
         if violations:
             raise SolverError("internal check failed: the solver's plan breaks the case's rules ("
@@ -193,7 +193,7 @@ class _Study:
         return objective <= self.threshold + slack if self.minimise else objective >= self.threshold - slack
 
     def _key(self, plan: dict):
-        return variants.plan_units(self.model, plan, self.by_start_year)
+        return variants.plan_units(self.data, plan, self.by_start_year)
 
     def _remember(self, plan: dict) -> bool:
         """Add a plan within E to the pool; False when it was known."""
@@ -240,7 +240,8 @@ class _Study:
     def run(self, enumerate_cap: int | None, classify: bool, class_seconds: float) -> AlternativesResult:
         self.started = time.perf_counter()
         case = self.case
-        self.model = build_model(case)
+        self.data = ModelData.from_case(case)
+        self.model = build_model(self.data)
         self.solver = Solver(self.model, self.time_limit, self.mip_gap)
         self.timings["build"] = time.perf_counter() - self.started
 
@@ -257,7 +258,7 @@ class _Study:
         reference_plan, reference_outcome = self.optimum_plan, first
         if self.conditions:
             c = self.conditions
-            variants.add_conditions(self.model, c.keep, c.drop, c.keep_enterprises, c.drop_enterprises)
+            variants.add_conditions(self.model, self.data, c.keep, c.drop, c.keep_enterprises, c.drop_enterprises)
             reference_outcome = self._solve(self.mip_gap)
             self.timings["conditions"] = reference_outcome.seconds
             if not reference_outcome.has_solution:
@@ -268,8 +269,8 @@ class _Study:
             exact = exact and reference_outcome.status == OPTIMAL
         self.reference = evaluate.objective_value(case, reference_plan)
         self.threshold = variants.within_threshold(self.reference, self.within, self.minimise)
-        variants.add_within_row(self.model, self.threshold, self.reference, self.minimise)
-        variants.define_spread_objective(self.model, self.reference, self.threshold, self.minimise)
+        variants.add_within_row(self.model, self.data, self.threshold, self.reference, self.minimise)
+        variants.define_spread_objective(self.model, self.data, self.reference, self.threshold, self.minimise)
 
         role = "best_under_conditions" if self.conditions else "optimum"
         plans = [self._entry(1, role, reference_plan, reference_outcome, None)]
@@ -291,10 +292,10 @@ class _Study:
         """Alternatives 2 … count: maximise the least distance to the plans so far."""
         m = self.model
         started = time.perf_counter()
-        variants.add_plan_rows(m, self._key(plans[0].plan), self.by_start_year)
+        variants.add_plan_rows(m, self.data, self._key(plans[0].plan), self.by_start_year)
         variants.set_active_objective(m, "alt_spread")
         exhausted, message = False, ""
-        units = len(m.data.options) if self.by_start_year else sum(1 for o in m.data.project_options if o)
+        units = len(self.data.options) if self.by_start_year else sum(1 for o in self.data.project_options if o)
         gap = min(SPREAD_GAP, 0.4 / (units + 1))  # t ≤ units is whole: this gap proves the largest t
         if self.spread_gap is not None:
             gap = self.spread_gap
@@ -315,7 +316,7 @@ class _Study:
                 raise SolverError("internal check failed: the solver returned a plan found before")
             distance = min(len(key ^ self._key(p.plan)) for p in plans)
             plans.append(self._entry(len(plans) + 1, "alternative", plan, outcome, distance))
-            variants.add_plan_rows(m, key, self.by_start_year)
+            variants.add_plan_rows(m, self.data, key, self.by_start_year)
             self.progress("alternatives", len(plans), self.count)
         self.timings["alternatives"] = time.perf_counter() - started
         return exhausted, message
@@ -347,7 +348,7 @@ class _Study:
             if not self._remember(plan):
                 raise SolverError("internal check failed: counting returned a plan found before")
             count += 1
-            m.alt_no_good.add(variants.hamming(m, self._key(plan), self.by_start_year) >= 1)
+            m.alt_no_good.add(variants.hamming(m, self.data, self._key(plan), self.by_start_year) >= 1)
         m.alt_spread_rows.activate()
         self.timings["counting"] = time.perf_counter() - started
         return count, capped, note
@@ -355,11 +356,11 @@ class _Study:
     def _classes(self, plans, complete: bool, budget: float) -> tuple[dict, int, bool]:
         """core / optional / never for every project; ``complete``: the pool holds every plan
         within E, so the classes are read off it."""
-        case, m, data = self.case, self.model, self.model.data
+        case, m, data = self.case, self.model, self.data
         started = time.perf_counter()
         c = self.conditions
         dropped = set(c.drop) | {p.id for p in case.projects if p.enterprise in c.drop_enterprises}
-        index = variants.project_index(m)
+        index = variants.project_index(data)
         fixed: dict[str, tuple[str, str]] = {}
         for k, p in enumerate(case.projects):
             if not data.project_options[k]:
@@ -399,8 +400,8 @@ class _Study:
                     continue
                 out_wanted = [index[q] for q in open_ids if q != pid and q not in without_it]
                 in_wanted = [index[q] for q in open_ids if q != pid and q not in with_it]
-                variants.define_cover_objective(m, out_wanted, in_wanted)
-                variants.force_project(m, index[pid], value)
+                variants.define_cover_objective(m, data, out_wanted, in_wanted)
+                variants.force_project(m, data, index[pid], value)
                 outcome = self._solve(WITNESS_GAP)
                 variants.release(m)
                 if outcome.has_solution:
@@ -442,7 +443,7 @@ class _Study:
         for pid in core_ids:
             if time.perf_counter() > deadline:
                 break
-            variants.force_project(m, index[pid], 0)
+            variants.force_project(m, self.data, index[pid], 0)
             outcome = self._solve(self.mip_gap)
             variants.release(m)
             if outcome.has_solution:
