@@ -232,7 +232,8 @@ class _Study:
                       options={"within": self.within, "count": self.count, "by_start_year": self.by_start_year,
                                "time_limit": self.time_limit, "mip_gap": self.mip_gap,
                                "spread_gap": self.spread_gap,
-                               "objective": self.case.parameters.objective, **self.conditions.to_json()})
+                               "objective": self.case.parameters.objective,
+                               **{key: ", ".join(ids) or "—" for key, ids in self.conditions.to_json().items()}})
         fields.update(kw)
         return AlternativesResult(**fields)
 
