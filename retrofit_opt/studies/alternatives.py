@@ -306,7 +306,8 @@ class _Study:
             if not outcome.has_solution:
                 if outcome.status == INFEASIBLE:
                     exhausted = True
-                    message = f"only {len(plans)} distinct plan(s) lie within {self.within:.4g} of the reference"
+                    message = (f"only {len(plans)} distinct plan(s) lie within {self.within * 100:g} % of the "
+                               "reference")
                 else:
                     message = (f"stopped after {len(plans)} plan(s): the solver found no further plan within the "
                                "time limit (raise --time-limit)")
