@@ -42,7 +42,7 @@ CLASS_ORDER = {"core": 0, "optional": 1, "unproven": 2, "never": 3}
 CHART_ROWS = 20  # rows the chart takes under the plans table
 VALUE_COL = 3  # the summary's values (its labels span A:B)
 PLAN_COL = 7  # first plan column, in the plans table and in the matrix
-FIXED_WIDTHS = {"A": 12, "B": 30, "C": 16, "D": 9, "E": 26, "F": 18}  # matrix: id, name, enterprise, class, how, best
+FIXED_WIDTHS = {"A": 12, "B": 30, "C": 24, "D": 9, "E": 50, "F": 18}  # matrix: id, name, enterprise, class, how, best
 PLAN_WIDTH = 17
 LINE_HEIGHT = 15  # points per wrapped line
 
@@ -135,8 +135,8 @@ def write_alternatives(w: SheetWriter, result, lang: str) -> None:
             cell.alignment = Alignment(horizontal="left")
         w.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=VALUE_COL - 1)
         w.ws.merge_cells(start_row=row, start_column=VALUE_COL, end_row=row, end_column=PLAN_COL - 1)
-        if isinstance(value, str):
-            _fit_height(w, row, [value], sum(FIXED_WIDTHS[c] for c in "CDEF"))
+        _fit_height(w, row, [value] if isinstance(value, str) else [], sum(FIXED_WIDTHS[c] for c in "CDEF"))
+        _fit_height(w, row, [name], FIXED_WIDTHS["A"] + FIXED_WIDTHS["B"], keep_taller=True)
         row += 1
     if not result.plans:
         _finish(w)
@@ -207,7 +207,9 @@ def write_alternatives(w: SheetWriter, result, lang: str) -> None:
         if cls is not None:
             cell = w.put(r, 4, t(f"alt.class.{cls.kind}"))
             cell.fill = CLASS_FILL[cls.kind]
-            w.put(r, 5, t(f"alt.reason.{cls.reason}", within=within))
+            how = t(f"alt.reason.{cls.reason}", within=within)
+            w.put(r, 5, how, measure=False, wrap=True)
+            _fit_height(w, r, [how], FIXED_WIDTHS["E"])
             if cls.kind == "core" and cls.best_without_status is not None:
                 if cls.best_without is None:
                     w.put(r, 6, t("alt.no_plan_without"))
@@ -239,11 +241,13 @@ def _finish(w: SheetWriter) -> None:
     w.ws.page_setup.fitToHeight = 0
 
 
-def _fit_height(w: SheetWriter, row: int, texts: list[str], width: float) -> None:
+def _fit_height(w: SheetWriter, row: int, texts: list[str], width: float, keep_taller: bool = False) -> None:
     """Row height for wrapped text: LibreOffice does not grow rows that hold merged cells."""
     lines = max([1] + [math.ceil(display_width(text) / max(1.0, width - 2)) for text in texts])
     if lines > 1:
-        w.ws.row_dimensions[row].height = LINE_HEIGHT * lines
+        current = w.ws.row_dimensions[row].height
+        height = LINE_HEIGHT * lines
+        w.ws.row_dimensions[row].height = max(height, current or 0) if keep_taller else height
 
 
 def _label(w: SheetWriter, row: int, text: str, header: bool = False) -> None:
