@@ -564,5 +564,102 @@ def risk(case: Path, samples: int, seed: int, tornado: int, out: Path | None, as
     sys.exit(result.exit_code)
 
 
+# ----------------------------------------------------------------------------- alternatives
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--within", type=click.FloatRange(min=0, max=1), default=0.02, show_default=True,
+              help="Share of the optimum a plan's objective may fall short by (0.02 = 2 %; for min_cost: "
+                   "exceed by). Measured from the best plan under --keep/--drop when those are given.")
+@click.option("--count", type=click.IntRange(min=1, max=1000), default=5, show_default=True,
+              help="Plans to report, the optimum (or the best plan under the conditions) first.")
+@click.option("--keep", "keep", multiple=True, metavar="ID", help="Every plan includes this project (repeatable).")
+@click.option("--drop", "drop", multiple=True, metavar="ID", help="No plan includes this project (repeatable).")
+@click.option("--keep-enterprise", "keep_enterprises", multiple=True, metavar="NAME",
+              help="Every plan includes at least one project of this enterprise (repeatable).")
+@click.option("--drop-enterprise", "drop_enterprises", multiple=True, metavar="NAME",
+              help="No plan includes any project of this enterprise (repeatable).")
+@click.option("--by-start-year", is_flag=True,
+              help="Multi-year cases: a plan that only moves start years counts as a different plan.")
+@click.option("--enumerate", "enumerate_cap", type=click.IntRange(min=1, max=100000), metavar="N",
+              help="Also count every distinct plan within E, up to N (no-good enumeration; the count says "
+                   "when it stopped at N).")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="Workbook to write (default: <case>_alternatives.xlsx next to the case).")
+@click.option("--json", "as_json", is_flag=True, help="Also print one JSON object with the plans and classes to stdout.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+              help="Solver time limit per re-solve in seconds (default: the case's time_limit, else 300).")
+@click.option("--mip-gap", type=click.FloatRange(min=0, max=1), default=0.0, show_default=True,
+              help="Optimality gap of the optimum's solve; 0 proves it, which exact classes need.")
+@click.option("--spread-gap", type=click.FloatRange(min=0, max=1),
+              help="Gap of the alternatives' re-solves (default: tight enough to prove each is as different as "
+                   "possible; 0.01 is much faster with hundreds of projects).")
+def alternatives(case: Path, within: float, count: int, keep, drop, keep_enterprises, drop_enterprises,
+                 by_start_year: bool, enumerate_cap, out: Path | None, as_json: bool, lang, time_limit,
+                 mip_gap: float, spread_gap) -> None:
+    """Near-optimal alternatives of CASE: up to --count plans within --within of the
+    optimum, each as different as possible from the ones before it, and which projects
+    every such plan needs.
+
+    Every plan keeps every budget, target and rule.  Per project: core (no plan within E
+    without it, proven by a re-solve with it forced out), never (no plan within E with
+    it), optional (otherwise).  --keep/--drop give the best plan under those conditions
+    and what they cost against the optimum.  Sheets: Alternatives (plans side by side, a
+    chart, the project × plan matrix), Run info.  Exit code 0 when a plan exists, 1 when
+    none meets the rules (and conditions), 2 for bad input or options, 3 when the solver
+    failed.
+
+    \b
+    Example:
+      retrofit-opt alternatives cases/ganhe_2024.xlsx --within 0.01 --enumerate 1000
+      retrofit-opt alternatives cases/ganhe_2024.xlsx --drop JN01 -o ganhe_no_jn01.xlsx --json
+    """
+    from retrofit_opt.loader import load_case
+    from retrofit_opt.report import check_output_path
+    from retrofit_opt.report.alternatives_sheet import write_alternatives_workbook
+    from retrofit_opt.studies.alternatives import find_alternatives
+    out = out or case.with_name(f"{case.stem}_alternatives.xlsx")
+    progress = _Progress()
+    try:
+        check_output_path(out, case)
+        loaded = load_case(case)
+        _warn(loaded.warnings)
+        result = find_alternatives(loaded, within=within, count=count, keep=keep, drop=drop,
+                                   keep_enterprises=keep_enterprises, drop_enterprises=drop_enterprises,
+                                   by_start_year=by_start_year, enumerate_cap=enumerate_cap, time_limit=time_limit,
+                                   mip_gap=mip_gap, spread_gap=spread_gap, progress=progress)
+        progress.close()
+        write_alternatives_workbook(result, out, lang or loaded.language)
+    except RetrofitError as err:
+        progress.close()
+        _fail(err)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    click.echo(_alternatives_line(result, out), err=as_json)
+    sys.exit(result.exit_code)
+
+
+def _alternatives_line(result, out: Path) -> str:
+    if not result.plans:
+        return f"{result.status}: {result.message}. Results: {out}"
+    text = (f"{len(result.plans)} plan(s) within {result.within * 100:g} % of "
+            f"{'the best plan under the conditions' if result.conditions else 'the optimum'} "
+            f"{result.reference:,.6g}")
+    if result.conditions:
+        cost = result.condition_cost_share
+        text += (f" (the conditions cost {result.condition_cost:,.6g}"
+                 + (f", {cost:.2%} of the optimum {result.optimum:,.6g})" if cost is not None else ")"))
+    if result.exhausted:
+        text += "; no further distinct plan exists"
+    if result.enumerate_cap is not None:
+        text += (f"; at least {result.plans_within} distinct plans within E (counting stopped at the cap)"
+                 if result.plans_within_capped else f"; {result.plans_within} distinct plans within E in all")
+    if result.classes:
+        text += (f"; {len(result.core)} core, {len(result.optional)} optional, {len(result.never)} never"
+                 + (f", {len(result.unproven)} not proven" if result.unproven else ""))
+        text += f" (core: {', '.join(result.core)})" if result.core else ""
+    return f"{text}. Results: {out}"
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
