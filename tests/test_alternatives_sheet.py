@@ -33,8 +33,8 @@ def qinghai_kept():
 
 
 def test_every_label_has_english_and_chinese():
-    path = ROOT / "retrofit_opt" / "schema" / "labels_alternatives.csv"
-    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    path = ROOT / "retrofit_opt" / "schema" / "labels.csv"
+    rows = [r for r in csv.DictReader(path.read_text(encoding="utf-8").splitlines()) if r["key"].startswith(("alt.", "sheet.alternatives"))]
     assert len({r["key"] for r in rows}) == len(rows)
     for r in rows:
         assert r["en"].strip() and r["zh"].strip(), r["key"]
@@ -77,7 +77,8 @@ def test_the_sheet_shows_the_result(tmp_path, ganhe, lang):
         for a in ganhe.plans:
             assert (cells[a.number] == 1) == (pid in a.plan), (pid, a.number)
     # the plans table: one column per plan, objective and capex rows feed the chart
-    wanted = label("alt.objective_value", lang, unit=ganhe.case.metric_units["energy_saving"])
+    unit = {"zh": "吨标准煤/年", "en": "tce/yr"}[lang]  # as plans write it (max_saving: energy saving)
+    wanted = label("alt.objective_value", lang, unit=unit)
     objective_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == wanted)
     assert [ws.cell(objective_row, PLAN_COL + k).value for k in range(len(ganhe.plans))] == pytest.approx(
         [a.objective for a in ganhe.plans])

@@ -8,15 +8,12 @@ One sheet, top to bottom: what was asked and found (optimum, E, the threshold, t
 conditions and what they cost, how many plans lie within E, the core list), the plans side
 by side (objective, gap to the optimum, capex, projects in / out against plan 1, each
 target) with a chart of their objective and capex, then the project × plan matrix with
-every project's class and how it was proven.  Labels: ``schema/labels_alternatives.csv``.
+every project's class and how it was proven.  Labels: ``alt.*`` rows of ``schema/labels.csv``.
 """
 from __future__ import annotations
 
-import csv
 import math
 from datetime import datetime
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -28,6 +25,7 @@ from openpyxl.utils import get_column_letter
 import retrofit_opt
 from retrofit_opt.case import plain_number
 from retrofit_opt.report import labels as L
+from retrofit_opt.schema import labels as label_table
 from retrofit_opt.report.common import objective_unit, status_text, target_text, yes_no
 from retrofit_opt.atomic import write_atomically
 from retrofit_opt.report.run_info import write_run_info
@@ -47,17 +45,14 @@ PLAN_WIDTH = 17
 LINE_HEIGHT = 15  # points per wrapped line
 
 
-@lru_cache(maxsize=1)
 def labels() -> dict[str, tuple[str, str]]:
-    """key → (en, zh) from ``schema/labels_alternatives.csv``."""
-    text = resources.files("retrofit_opt.schema").joinpath("labels_alternatives.csv").read_text(encoding="utf-8")
-    return {row["key"]: (row["en"], row["zh"]) for row in csv.DictReader(text.splitlines())}
+    """key → (en, zh): the one label table, ``schema/labels.csv``."""
+    return label_table.table()
 
 
 def label(key: str, lang: str, **fmt) -> str:
-    en, zh = labels()[key]
-    text = zh if lang == "zh" else en
-    return text.format(**fmt) if fmt else text
+    """The label ``key`` of ``schema/labels.csv`` in ``lang``."""
+    return label_table.text(key, lang, **fmt)
 
 
 def share_text(value: float) -> str:

@@ -3,40 +3,31 @@
 Reads a :class:`retrofit_opt.results_risk.RiskResult` only (no Pyomo, no solving): key
 findings in plain language, the probability of each target with a bar chart, budgets,
 the plan's totals as percentiles, histograms of the energy saving and the NPV, the
-projects that drive the risk, and the tornado chart.  Labels: ``schema/labels_risk.csv``.
+projects that drive the risk, and the tornado chart.  Labels: ``risk.*`` rows of ``schema/labels.csv``.
 """
 from __future__ import annotations
 
-import csv
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
 from retrofit_opt.report import labels as L
+from retrofit_opt.schema import labels as label_table
 from retrofit_opt.report.charts import bars, reference
 from retrofit_opt.report.common import objective_unit, pool_name, status_text, target_text
 from retrofit_opt.atomic import write_atomically
 from retrofit_opt.report.writer import (INTEGER, MONEY, PERCENT, SECTION_FONT, TITLE_FONT, SheetWriter,
                                         number_format)
 
-_LABELS = Path(__file__).resolve().parents[1] / "schema" / "labels_risk.csv"
 CHART_ROWS = 20  # rows a chart placed below its table takes
 HEADLINE_FONT = Font(bold=True, size=11, color="1F3864")
 
 
-@lru_cache(maxsize=1)
-def risk_labels() -> dict[str, tuple[str, str]]:
-    with open(_LABELS, encoding="utf-8", newline="") as fh:
-        return {r["key"]: (r["en"], r["zh"]) for r in csv.DictReader(fh)}
-
-
 def label(key: str, lang: str, **fmt) -> str:
-    en, zh = risk_labels()[key]
-    text = zh if lang == "zh" else en
-    return text.format(**fmt) if fmt else text
+    """The label ``key`` of ``schema/labels.csv`` in ``lang``."""
+    return label_table.text(key, lang, **fmt)
 
 
 def percent(p: float) -> str:
