@@ -13,6 +13,7 @@ import click
 
 from retrofit_opt import __version__
 from retrofit_opt.errors import CaseError, RetrofitError, format_problems
+from retrofit_opt.limits import MAX_SWEEP_STEPS, check_budget_level
 
 EXIT_OK, EXIT_UNMET, EXIT_BAD_INPUT, EXIT_SOLVER = 0, 1, 2, 3
 
@@ -88,17 +89,35 @@ def template(out: Path, lang: str, force: bool) -> None:
     click.echo(f"wrote {out}")
 
 
+class Checked(click.ParamType):
+    """A number checked by :mod:`retrofit_opt.limits`, the one validation path every value
+    takes: NaN, infinity, out-of-range and implausible values are usage errors (exit 2)."""
+
+    name = "number"
+
+    def __init__(self, check):
+        self.check = check
+
+    def convert(self, value, param, ctx):
+        from retrofit_opt.limits import OptionError
+        try:
+            return self.check(value, f"--{param.name.replace('_', '-')}" if param else "the value")
+        except OptionError as err:
+            self.fail(str(err), param, ctx)
+
+
 def solver_options(per: str = ""):
     """The ``--time-limit`` and ``--mip-gap`` options every solving command shares."""
     each = f" {per}" if per else ""
 
     def decorate(command):
-        command = click.option("--mip-gap", type=click.FloatRange(min=0, max=1),
+        from retrofit_opt import limits
+        command = click.option("--mip-gap", type=Checked(limits.check_mip_gap),
                                help=f"Relative optimality gap at which to stop{each}; 0 proves optimality "
                                "(default: the case's mip_gap, else 1e-4).")(command)
-        return click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-                            help=f"Solver time limit{each} in seconds (default: the case's time_limit, "
-                            "else 300).")(command)
+        return click.option("--time-limit", type=Checked(limits.check_time_limit),
+                            help=f"Time limit{each} in seconds (default: the case's time_limit, else 300); "
+                            "the whole command (reading, solving, explaining, writing) keeps to it.")(command)
     return decorate
 
 
@@ -285,11 +304,11 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
 
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--budget-from", "budget_from", type=click.FloatRange(min=0), required=True,
+@click.option("--budget-from", "budget_from", type=Checked(check_budget_level), required=True,
               help="Lowest budget level, in 万元 (10k yuan), whatever unit the case's budgets sheet uses.")
-@click.option("--budget-to", "budget_to", type=click.FloatRange(min=0), required=True,
+@click.option("--budget-to", "budget_to", type=Checked(check_budget_level), required=True,
               help="Highest budget level, in 万元.")
-@click.option("--steps", type=click.IntRange(min=1, max=10000), default=11, show_default=True,
+@click.option("--steps", type=click.IntRange(min=1, max=MAX_SWEEP_STEPS), default=11, show_default=True,
               help="Number of budget levels, evenly spaced from --budget-from to --budget-to.")
 @click.option("--pool", default="total", show_default=True,
               help="Budget pool whose whole-horizon limit is swept (总预算 = total); its other rows and every "

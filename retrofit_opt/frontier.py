@@ -459,7 +459,14 @@ def run_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, pareto
               progress: Callable[[str, int, int], None] | None = None) -> SweepRun:
     """The budget frontier of ``pool``, its least budget, optionally the Pareto frontier of
     ``pareto`` = (x, y) and the nested priority list over ``priority_levels``."""
+    from retrofit_opt import limits
     from retrofit_opt.priority import nested_priority
+    limits.check_steps(len(levels), "the number of budget levels")
+    levels = [limits.check_budget_level(v) for v in levels]
+    priority_levels = [limits.check_budget_level(v) for v in priority_levels] if priority_levels else priority_levels
+    limits.check_steps(pareto_steps, "pareto_steps", low=2)
+    time_limit = limits.check_time_limit(time_limit) if time_limit is not None else None
+    mip_gap = limits.check_mip_gap(mip_gap) if mip_gap is not None else None
 
     def stage(name):
         return (lambda done, total: progress(name, done, total)) if progress else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import time
 
-from retrofit_opt import evaluate
+from retrofit_opt import evaluate, limits
 from retrofit_opt.case import Case
 from retrofit_opt.errors import SolverError
 from retrofit_opt.explain import EXPLAIN_LIMIT, FORCE_IN_SECONDS, explain_exclusions
@@ -19,8 +19,8 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     """Solve ``case``; the result carries the plan, its evaluation, and (on request) why
     each left-out project is out and what infeasible targets would need."""
     params = case.parameters
-    time_limit = params.time_limit if time_limit is None else time_limit
-    mip_gap = params.mip_gap if mip_gap is None else mip_gap
+    time_limit = limits.check_time_limit(params.time_limit if time_limit is None else time_limit)
+    mip_gap = limits.check_mip_gap(params.mip_gap if mip_gap is None else mip_gap)
     started = time.perf_counter()
     model = build_model(case)
     built = time.perf_counter()

@@ -23,11 +23,11 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
-from retrofit_opt import schema, units
+from retrofit_opt import limits, schema, units
 from retrofit_opt.errors import CaseError, Problem
 
 DYNAMIC_PREFIXES = {"projects": ("benefit:",), "scenarios": ("budget:", "target:")}
-MAX_ROWS = 200_000
+MAX_ROWS = limits.MAX_DATA_ROWS  # rows with data; empty rows are skipped, not counted
 MAX_COLUMNS = 500
 # Bounds against archive bombs: an .xlsx case is a few MB at most.
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024
@@ -271,9 +271,12 @@ def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]
     headers: dict[int, RawColumn] = {}
     uncached = []  # (row, column index, RawColumn or None for a header, formula): no value read
     for number, (values, formulas) in enumerate(zip(rows, formula_rows), start=1):
-        if number > MAX_ROWS:
-            problems.append(Problem(f"more than {MAX_ROWS} rows; the rest is not read", "split the case",
-                                    sheet=sheet.title, severity="error"))
+        if values.count(None) == len(values) and formulas.count(None) == len(formulas):
+            continue  # an empty row is not a row: trailing blank rows and stray formatting cost nothing
+        if len(sheet.rows) >= MAX_ROWS:
+            problems.append(Problem(f"more than {MAX_ROWS} rows with data; the rest is not read (row {number} "
+                                    "and below)", "split the case, or delete stray content below the table",
+                                    sheet=sheet.title, row=number, severity="error"))
             break
         for ref, (min_col, min_row, _, _) in merged.items():
             if min_row == number and min_col - 1 < len(values):
