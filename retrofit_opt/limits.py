@@ -42,10 +42,12 @@ class OptionError(RetrofitError, ValueError):
 
     exit_code = 2
 
-    def __init__(self, message: str, fix: str):
-        super().__init__(f"{message} — {fix}" if fix else message)
+    def __init__(self, message: str, fix: str, value=None):
+        found = f" (found {value!r})" if value is not None else ""
+        super().__init__(f"{message}{found} — {fix}" if fix else f"{message}{found}")
         self.message = message
         self.fix = fix
+        self.value = value
 
 
 def check_number(value, name: str = "the value", *, low: float | None = None, high: float | None = None,
@@ -59,10 +61,10 @@ def check_number(value, name: str = "the value", *, low: float | None = None, hi
         try:
             value = float(value)
         except (TypeError, ValueError):
-            raise OptionError(f"{name} is not a number (found {value!r})", f"give a number{in_unit}") from None
+            raise OptionError(f"{name} is not a number", f"give a number{in_unit}", value) from None
     number = float(value)
     if not math.isfinite(number):
-        raise OptionError(f"{name} is not a finite number (found {value!r})", f"give a finite number{in_unit}")
+        raise OptionError(f"{name} is not a finite number", f"give a finite number{in_unit}", value)
     if abs(number) > MAX_MAGNITUDE:
         raise OptionError(f"{name} is implausibly large ({number:.3g}{shown_unit})",
                           f"give at most {MAX_MAGNITUDE:.0e}{shown_unit}; check the unit")
@@ -71,11 +73,11 @@ def check_number(value, name: str = "the value", *, low: float | None = None, hi
                           "write 0 if nothing is meant, or check the unit")
     if low is not None and (number <= low if low_open else number < low):
         relation = "above" if low_open else "at least"
-        raise OptionError(f"{name} must be {relation} {low:g}{shown_unit} (found {number:g})",
-                          f"give a value {relation} {low:g}")
+        raise OptionError(f"{name} must be {relation} {low:g}{shown_unit}", f"give a value {relation} {low:g}",
+                          value)
     if high is not None and number > high:
-        raise OptionError(f"{name} must be at most {high:g}{shown_unit} (found {number:g})",
-                          f"give a value of at most {high:g}")
+        raise OptionError(f"{name} must be at most {high:g}{shown_unit}", f"give a value of at most {high:g}",
+                          value)
     return number
 
 
@@ -98,7 +100,7 @@ def check_steps(value, name: str = "steps", low: int = 1, high: int = MAX_SWEEP_
     """A whole number of levels between ``low`` and ``high``."""
     number = check_number(value, name, low=low, high=high, resolution=False)
     if number != int(number):
-        raise OptionError(f"{name} must be a whole number (found {value!r})", "give a whole number")
+        raise OptionError(f"{name} must be a whole number", "give a whole number", value)
     return int(number)
 
 
