@@ -1,12 +1,15 @@
 """Command line: parse, call the library, map library errors to a clean message.
 
 Exit codes: 0 solved (or valid), 1 solved but targets unmet / infeasible, 2 bad input or
-usage, 3 solver failure.
+usage, 3 solver failure, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -16,6 +19,34 @@ from retrofit_opt.errors import CaseError, RetrofitError, format_problems
 from retrofit_opt.limits import MAX_SWEEP_STEPS, check_budget_level
 
 EXIT_OK, EXIT_UNMET, EXIT_BAD_INPUT, EXIT_SOLVER = 0, 1, 2, 3
+
+
+def stoppable(command):
+    """Run a command with Ctrl-C and SIGTERM handled (:mod:`retrofit_opt.interrupts`): the
+    command stops within a second or two at any stage, leaves no temporary file and an
+    existing output unchanged, and exits 130 (SIGINT) or 143 (SIGTERM)."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from retrofit_opt import interrupts
+        code = 0
+        try:
+            with interrupts.installed():
+                command(*args, **kwargs)
+        except interrupts.Interrupted as stop:
+            click.echo(f"{stop}: stopped; nothing more was written (an existing output file is unchanged)",
+                       err=True)
+            code = stop.exit_code
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        solve_module = sys.modules.get("retrofit_opt.solve")
+        if solve_module is not None and solve_module.ABANDONED:
+            # A HiGHS call that ignored its time limit and the cancel still runs in a worker
+            # thread; leave at once rather than wait for it (everything is written by now).
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        sys.exit(code)
+    return run
 
 
 def _fail(error: RetrofitError) -> None:
@@ -44,6 +75,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=True, path_type=Path))
+@stoppable
 def validate(case: Path) -> None:
     """Check CASE and list every problem with sheet, row, column and a fix.
 
@@ -69,6 +101,7 @@ def validate(case: Path) -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of sheet names, headers and notes.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@stoppable
 def template(out: Path, lang: str, force: bool) -> None:
     """Write an empty, documented case workbook to OUT.
 
@@ -134,6 +167,7 @@ def default_output(case: Path) -> Path:
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the results workbook "
               "(default: the case's).")
 @click.option("--no-explain", is_flag=True, help="Skip the force-in re-solves that explain left-out projects.")
+@stoppable
 def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool) -> None:
     """Choose the projects of CASE and write the results workbook.
 
@@ -145,6 +179,8 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
     Example:
       retrofit-opt solve cases/ganhe_2024.xlsx -o ganhe_result.xlsx --json
     """
+    started = time.monotonic()  # the time limit covers the whole command, reading included
+    from retrofit_opt.deadline import Deadline
     from retrofit_opt.loader import load_case
     from retrofit_opt.pipeline import solve_case
     from retrofit_opt.report import check_output_path, write_results
@@ -153,7 +189,9 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
         check_output_path(out, case)
         loaded = load_case(case)
         _warn(loaded.warnings)
-        result = solve_case(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=not no_explain)
+        deadline = Deadline(time_limit or loaded.parameters.time_limit, started)
+        result = solve_case(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=not no_explain,
+                            deadline=deadline)
         write_results(result, out, lang or loaded.language)
     except RetrofitError as err:
         _fail(err)
@@ -258,6 +296,7 @@ def _resolve_pareto(case, text: str) -> tuple[str, str]:
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
 @click.option("--no-explain", is_flag=True, help="Skip the force-in re-solves that explain the base case's "
               "left-out projects.")
+@stoppable
 def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool) -> None:
     """Solve CASE as given and under every scenario of its scenarios (情景) sheet, and
     write one workbook with them side by side.
@@ -331,6 +370,7 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
               help="Worker processes for the budget levels (each keeps its own persistent model).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
+@stoppable
 def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: str, pareto: str | None,
           pareto_steps: int, priority: bool, priority_steps: int | None, out: Path | None, as_json: bool,
           time_limit, mip_gap, jobs: int, lang) -> None:

@@ -7,6 +7,7 @@ termination, the incumbent, the bound and the relative gap.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 
@@ -14,9 +15,14 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
+from retrofit_opt import interrupts
 from retrofit_opt.errors import SolverError
 
 OPTIMAL, FEASIBLE, INFEASIBLE, TIMEOUT = "optimal", "feasible", "infeasible", "timeout"
+CANCEL_AFTER = 0.5  # s past the time limit: the guard asks HiGHS to stop (cancelSolve)
+ABANDON_AFTER = 2.0  # s past the cancel: HiGHS did not stop (e.g. deep in presolve); the solve is given up
+WAIT_STEP = 0.05  # the main thread waits in steps this short, so that signals are handled at once
+ABANDONED: list = []  # solvers whose HiGHS thread was given up and may still be running
 
 
 @dataclass(frozen=True)
@@ -72,17 +78,21 @@ class Solver:
         # threads = 1: HiGHS #1670 (hangs) and reproducible runs; its MIP search is serial anyway.
         self.threads = threads
 
+    abandoned = False
+
     def solve(self, time_limit: float | None = None) -> SolveOutcome:
+        """Solve within ``time_limit`` seconds — a promise kept even when HiGHS overruns its
+        own limit: the solve runs in a worker thread, a guard cancels it shortly after the
+        limit (``cancelSolve``, honoured at HiGHS's interrupt checks) and, if HiGHS still
+        does not return (some presolve steps never check), gives it up and reports a
+        timeout.  A signal (Ctrl-C, SIGTERM) cancels the solve too."""
+        if self.abandoned:
+            return SolveOutcome(TIMEOUT, "abandoned", None, None, None, 0.0)
+        limit = time_limit or self.time_limit
         started = time.perf_counter()
-        try:
-            results = self.opt.solve(
-                self.model, rel_gap=self.mip_gap,
-                time_limit=time_limit or self.time_limit, threads=self.threads, tee=False,
-                # HiGHS writes some messages straight to stdout, which would corrupt --json.
-                solver_options={"output_flag": False},
-                raise_exception_on_nonoptimal_result=False, load_solutions=False)
-        except Exception as exc:  # HiGHS and the interface raise several types
-            raise SolverError(f"the solver failed: {type(exc).__name__}: {exc}") from exc
+        results = self._guarded(limit)
+        if results is None:
+            return SolveOutcome(TIMEOUT, "maxTimeLimit", None, None, None, time.perf_counter() - started)
         seconds = time.perf_counter() - started
         termination = results.termination_condition
         has_solution = results.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
@@ -116,6 +126,61 @@ class Solver:
             gap = 0.0 if bound is None and status == OPTIMAL else (
                 abs(objective - bound) / max(abs(objective), 1.0) if bound is not None else None)
         return SolveOutcome(status, termination.name, objective, bound, gap, seconds)
+
+    def _guarded(self, limit: float):
+        """The interface's results, or ``None`` when HiGHS had to be given up."""
+        box: dict = {}
+
+        def work():
+            try:
+                if getattr(self.opt, "_model", None) is not self.model:
+                    self.opt.set_instance(self.model)
+                highs = self.opt._solver_model
+                highs._Highs__solver_should_stop = False  # highspy keeps a cancel until its own startSolve
+                if not highs.HandleUserInterrupt:
+                    highs.HandleUserInterrupt = True  # cancelSolve is checked at HiGHS's interrupt callbacks
+                box["results"] = self.opt.solve(
+                    self.model, rel_gap=self.mip_gap, time_limit=limit, threads=self.threads, tee=False,
+                    # HiGHS writes some messages straight to stdout, which would corrupt --json.
+                    solver_options={"output_flag": False},
+                    raise_exception_on_nonoptimal_result=False, load_solutions=False)
+            except BaseException as exc:  # HiGHS and the interface raise several types
+                box["error"] = exc
+
+        worker = threading.Thread(target=work, name="highs-solve", daemon=True)
+        cancel_at = time.monotonic() + limit + CANCEL_AFTER
+        with interrupts.cancel_with(self.cancel):
+            worker.start()
+            try:
+                while worker.is_alive():
+                    worker.join(WAIT_STEP)
+                    now = time.monotonic()
+                    if now >= cancel_at and "cancelled" not in box:
+                        box["cancelled"] = now
+                        self.cancel()
+                    if "cancelled" in box and now >= box["cancelled"] + ABANDON_AFTER:
+                        self._abandon()
+                        return None
+            except interrupts.Interrupted:
+                self.cancel()
+                worker.join(ABANDON_AFTER)
+                if worker.is_alive():
+                    self._abandon()
+                raise
+        if "error" in box:
+            exc = box["error"]
+            raise SolverError(f"the solver failed: {type(exc).__name__}: {exc}") from exc
+        return box["results"]
+
+    def cancel(self) -> None:
+        """Ask the running HiGHS solve, if any, to stop at its next interrupt check."""
+        highs = getattr(self.opt, "_solver_model", None)
+        if highs is not None and hasattr(highs, "cancelSolve"):
+            highs.cancelSolve()
+
+    def _abandon(self) -> None:
+        self.abandoned = True
+        ABANDONED.append(self)
 
     # ------------------------------------------------------------------ re-solves (sweeps)
     def warm_start(self, values) -> None:
