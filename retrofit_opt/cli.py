@@ -39,9 +39,10 @@ def stoppable(command):
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         solve_module = sys.modules.get("retrofit_opt.solve")
-        if solve_module is not None and solve_module.ABANDONED:
-            # A HiGHS call that ignored its time limit and the cancel still runs in a worker
-            # thread; leave at once rather than wait for it (everything is written by now).
+        if solve_module is not None and (solve_module.ABANDONED or solve_module.CANCELLED):
+            # A HiGHS call that ignored its time limit and the cancel may still run in a worker
+            # thread, and a cancelled one can abort the interpreter's exit: leave at once
+            # (everything is written and every temporary file removed by now).
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
@@ -191,7 +192,8 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
         _warn(loaded.warnings)
         deadline = Deadline(time_limit or loaded.parameters.time_limit, started)
         result = solve_case(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=not no_explain,
-                            deadline=deadline)
+                            deadline=deadline, on_stage=_stage_trace())
+        (_stage_trace() or (lambda name: None))("write")
         write_results(result, out, lang or loaded.language)
     except RetrofitError as err:
         _fail(err)
@@ -199,6 +201,13 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     click.echo(_summary_line(result, out), err=as_json)
     sys.exit(result.exit_code)
+
+
+def _stage_trace():
+    """With RETROFIT_OPT_TRACE_STAGES=1, each stage's start is printed on stderr ("stage: solve")."""
+    if os.environ.get("RETROFIT_OPT_TRACE_STAGES") != "1":
+        return None
+    return lambda name: click.echo(f"stage: {name}", err=True)
 
 
 def _summary_line(result, out: Path) -> str:

@@ -19,7 +19,7 @@ from retrofit_opt.solve import Solver
 
 def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
                explain: bool = True, explain_limit: int = EXPLAIN_LIMIT, diagnose: bool = True,
-               deadline: Deadline | None = None) -> Result:
+               deadline: Deadline | None = None, on_stage=None) -> Result:
     """Solve ``case``; the result carries the plan, its evaluation, and (on request) why
     each left-out project is out and what infeasible targets would need.
 
@@ -27,19 +27,23 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     command line before reading the case — for the whole command): the solve gets what is
     left after a reserve for writing the results, the explanations and the diagnosis what
     is left after that.  HiGHS starts from a plan that satisfies the rules when the empty
-    or the greedy plan does, and that plan is the answer if HiGHS finds none in time."""
+    or the greedy plan does, and that plan is the answer if HiGHS finds none in time.
+    ``on_stage(name)`` is called as each stage begins (build, solve, explain, diagnose)."""
+    stage = on_stage or (lambda name: None)
     params = case.parameters
     time_limit = limits.check_time_limit(params.time_limit if time_limit is None else time_limit)
     mip_gap = limits.check_mip_gap(params.mip_gap if mip_gap is None else mip_gap)
     deadline = deadline or Deadline(time_limit)
     reserve = write_reserve(len(case.projects))
     started = time.perf_counter()
+    stage("build")
     model = build_model(case)
     built = time.perf_counter()
     solver = Solver(model, time_limit, mip_gap)
     start = start_plan(case)
     if start is not None:
         solver.warm_start(start_values(model, start))
+    stage("solve")
     outcome = solver.solve(time_limit=min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)))
     solved = time.perf_counter()
 
@@ -60,6 +64,7 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     exclusions, diagnosis = {}, None
     if outcome.has_solution and explain and not from_start and not solver.abandoned:
         budget = deadline.for_stage(reserve)
+        stage("explain")
         exclusions = explain_exclusions(model, solver, plan, outcome.objective,
                                         params.objective == "min_cost", explain_limit,
                                         max(0.1, min(time_limit, FORCE_IN_SECONDS, budget)),
@@ -67,6 +72,7 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     explained = time.perf_counter()
     if outcome.status == "infeasible" and diagnose and case.targets and deadline.for_stage(reserve) > 0:
         from retrofit_opt.diagnose import diagnose as run_diagnosis
+        stage("diagnose")
         diagnosis = run_diagnosis(case, min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)), mip_gap)
     finished = time.perf_counter()
     checks = evaluate.target_checks(case, plan)

@@ -23,6 +23,8 @@ CANCEL_AFTER = 0.5  # s past the time limit: the guard asks HiGHS to stop (cance
 ABANDON_AFTER = 2.0  # s past the cancel: HiGHS did not stop (e.g. deep in presolve); the solve is given up
 WAIT_STEP = 0.05  # the main thread waits in steps this short, so that signals are handled at once
 ABANDONED: list = []  # solvers whose HiGHS thread was given up and may still be running
+CANCELLED: list = []  # solvers whose HiGHS run was cancelled (the process then leaves with os._exit: an
+                      # interrupted run inside Pyomo's interface can abort at interpreter exit)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,18 @@ class SolveOutcome:
     @property
     def has_solution(self) -> bool:
         return self.status in (OPTIMAL, FEASIBLE)
+
+
+class _GivenUp(Exception):
+    """HiGHS ignored its time limit and the cancel: the solve is given up."""
+
+
+def _reset_scheduler() -> None:
+    try:
+        import highspy
+        highspy.Highs.resetGlobalScheduler(True)
+    except Exception:  # an older highspy without it: nothing to reset
+        pass
 
 
 def highs_version() -> str:
@@ -129,38 +143,58 @@ class Solver:
 
     def _guarded(self, limit: float):
         """The interface's results, or ``None`` when HiGHS had to be given up."""
+        if getattr(self.opt, "_model", None) is not self.model:
+            self.opt.set_instance(self.model)
+        highs = self.opt._solver_model
+        highs._Highs__solver_should_stop = False  # highspy keeps a cancel until its own startSolve
+        if not highs.HandleUserInterrupt:
+            highs.HandleUserInterrupt = True  # cancelSolve is checked at HiGHS's interrupt callbacks
+        highs.run = lambda: self._run_guarded(highs, limit)
+        try:
+            return self.opt.solve(
+                self.model, rel_gap=self.mip_gap, time_limit=limit, threads=self.threads, tee=False,
+                # HiGHS writes some messages straight to stdout, which would corrupt --json.
+                solver_options={"output_flag": False},
+                raise_exception_on_nonoptimal_result=False, load_solutions=False)
+        except _GivenUp:
+            return None
+        except Exception as exc:  # HiGHS and the interface raise several types
+            raise SolverError(f"the solver failed: {type(exc).__name__}: {exc}") from exc
+        finally:
+            highs.__dict__.pop("run", None)
+
+    def _run_guarded(self, highs, limit: float):
+        """HiGHS's ``run`` in a worker thread (it releases the GIL) while this thread waits
+        in short steps: signals are handled at once, and the guard cancels HiGHS after its
+        limit and gives it up if it does not stop."""
+        import highspy
         box: dict = {}
 
         def work():
             try:
-                if getattr(self.opt, "_model", None) is not self.model:
-                    self.opt.set_instance(self.model)
-                highs = self.opt._solver_model
-                highs._Highs__solver_should_stop = False  # highspy keeps a cancel until its own startSolve
-                if not highs.HandleUserInterrupt:
-                    highs.HandleUserInterrupt = True  # cancelSolve is checked at HiGHS's interrupt callbacks
-                box["results"] = self.opt.solve(
-                    self.model, rel_gap=self.mip_gap, time_limit=limit, threads=self.threads, tee=False,
-                    # HiGHS writes some messages straight to stdout, which would corrupt --json.
-                    solver_options={"output_flag": False},
-                    raise_exception_on_nonoptimal_result=False, load_solutions=False)
-            except BaseException as exc:  # HiGHS and the interface raise several types
+                box["status"] = highspy._core._Highs.run(highs)
+            except BaseException as exc:
                 box["error"] = exc
+            finally:
+                # HiGHS binds its task scheduler to the thread that ran it; without a reset the
+                # process aborts at exit (highspy does the same after its own threaded solve).
+                _reset_scheduler()
 
-        worker = threading.Thread(target=work, name="highs-solve", daemon=True)
+        worker = threading.Thread(target=work, name="highs-run", daemon=True)
         cancel_at = time.monotonic() + limit + CANCEL_AFTER
+        cancelled_at = None
         with interrupts.cancel_with(self.cancel):
             worker.start()
             try:
                 while worker.is_alive():
                     worker.join(WAIT_STEP)
                     now = time.monotonic()
-                    if now >= cancel_at and "cancelled" not in box:
-                        box["cancelled"] = now
+                    if cancelled_at is None and now >= cancel_at:
+                        cancelled_at = now
                         self.cancel()
-                    if "cancelled" in box and now >= box["cancelled"] + ABANDON_AFTER:
+                    if cancelled_at is not None and worker.is_alive() and now >= cancelled_at + ABANDON_AFTER:
                         self._abandon()
-                        return None
+                        raise _GivenUp()
             except interrupts.Interrupted:
                 self.cancel()
                 worker.join(ABANDON_AFTER)
@@ -168,15 +202,16 @@ class Solver:
                     self._abandon()
                 raise
         if "error" in box:
-            exc = box["error"]
-            raise SolverError(f"the solver failed: {type(exc).__name__}: {exc}") from exc
-        return box["results"]
+            raise box["error"]
+        return box["status"]
 
     def cancel(self) -> None:
         """Ask the running HiGHS solve, if any, to stop at its next interrupt check."""
         highs = getattr(self.opt, "_solver_model", None)
         if highs is not None and hasattr(highs, "cancelSolve"):
             highs.cancelSolve()
+            if self not in CANCELLED:
+                CANCELLED.append(self)
 
     def _abandon(self) -> None:
         self.abandoned = True
