@@ -156,6 +156,10 @@ def _parameters(sheet: _Sheet) -> Parameters:
             if row.cells.get("value") is not None:
                 sheet.problem(row, "parameter", "value without a parameter name", "enter the parameter's name")
             continue
+        if cells.is_excel_error(written):
+            sheet.problem(row, "parameter", f"parameter is the Excel error {str(written).strip().upper()}",
+                          cells.FIX_EXCEL_ERROR, written)
+            continue
         name, unit = schema.split_header(str(written))
         norm = schema.normalise_name(name)
         value = row.cells.get("value")
