@@ -183,7 +183,7 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
     started = time.monotonic()  # the time limit covers the whole command, reading included
     from retrofit_opt.deadline import Deadline
     from retrofit_opt.loader import load_case
-    from retrofit_opt.pipeline import solve_case
+    from retrofit_opt.studies.solve import solve_case
     from retrofit_opt.report import check_output_path, write_results
     out = out or default_output(case)
     try:
@@ -213,7 +213,7 @@ def _stage_trace():
 def _summary_line(result, out: Path) -> str:
     gap = f", gap {result.gap:.4%}" if result.gap is not None else ""
     objective = f", objective {result.objective:,.6g}" if result.objective is not None else ""
-    unmet = [t.label for t in result.targets if not t.met]
+    unmet = [t.label for t in result.target_checks if not t.met]
     if result.status == "timeout":
         met = "no plan found within the time limit (raise --time-limit)"
     elif result.status == "infeasible":
@@ -226,14 +226,20 @@ def _summary_line(result, out: Path) -> str:
 
 # ----------------------------------------------------------------------------- compare / sweep
 class _Progress:
-    """A click progress bar on stderr per stage (``progress(stage, done, total)``)."""
+    """A click progress bar on stderr per stage (``progress(stage, done, total)``); when
+    stderr is not a terminal (a log file, a pipe), one line per finished stage instead."""
 
     def __init__(self) -> None:
         self.bar = None
         self.stage = None
         self.done = 0
+        self.terminal = sys.stderr.isatty()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.terminal:
+            if done >= total:
+                click.echo(f"{stage}: {done} of {total} done", err=True)
+            return
         if stage != self.stage:
             self.close()
             self.stage, self.done = stage, 0
@@ -253,13 +259,12 @@ def _resolve_pool(case, text: str) -> str:
     """The case's pool that ``text`` names (matched like headers; 总预算 = total, 补贴资金 = subsidy)."""
     from retrofit_opt import schema
     from retrofit_opt.case import SUBSIDY_POOL, TOTAL_POOL
+    from retrofit_opt.schema.vocabulary import pool_alias
     pools = [TOTAL_POOL] + [b.pool for b in case.budgets] + [p.budget_pool for p in case.projects]
     if any(p.subsidy_rate > 0 for p in case.projects):
         pools.append(SUBSIDY_POOL)
     pools = list(dict.fromkeys(pools))
-    aliases = {"总预算": TOTAL_POOL, "总投资": TOTAL_POOL, "补贴资金": SUBSIDY_POOL, "补贴": SUBSIDY_POOL}
-    wanted = schema.normalise_name(text)
-    wanted = schema.normalise_name(aliases.get(wanted, wanted))
+    wanted = schema.normalise_name(pool_alias(text) or text)
     for pool in pools:
         if schema.normalise_name(pool) == wanted:
             return pool
@@ -269,11 +274,10 @@ def _resolve_pool(case, text: str) -> str:
 
 def _resolve_quantity(case, text: str) -> str | None:
     from retrofit_opt import schema
+    from retrofit_opt.schema.vocabulary import quantity_alias
+    if quantity_alias(text) is not None:
+        return quantity_alias(text)
     wanted = schema.normalise_name(text)
-    if wanted in ("capex", "投资", "cost", "成本", "总投资"):
-        return "capex"
-    if wanted in ("npv", "净现值"):
-        return "npv"
     for metric in case.metric_units:
         if schema.normalise_name(metric) == wanted:
             return metric
@@ -321,7 +325,7 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
     Example:
       retrofit-opt compare cases/ganhe_2024.xlsx -o ganhe_scenarios.xlsx --lang zh
     """
-    from retrofit_opt.compare import compare_scenarios
+    from retrofit_opt.studies.compare import compare_scenarios
     from retrofit_opt.loader import load_case
     from retrofit_opt.report import check_output_path
     from retrofit_opt.report.workbook import write_comparison
@@ -398,9 +402,10 @@ def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: st
       retrofit-opt sweep cases/ganhe_2024.xlsx --budget-from 150000 --budget-to 260000 \
           --steps 12 --pareto capex:co2_reduction -o ganhe_sweep.xlsx
     """
-    from retrofit_opt.frontier import budget_levels, run_sweep
+    from retrofit_opt.scenarios import budget_levels
+    from retrofit_opt.studies.sweep import run_sweep
     from retrofit_opt.loader import load_case
-    from retrofit_opt.priority import scenario_levels
+    from retrofit_opt.studies.priority import scenario_levels
     from retrofit_opt.report import check_output_path
     from retrofit_opt.report.workbook import write_sweep
     if budget_from > budget_to:
@@ -449,6 +454,64 @@ def _sweep_line(run, out: Path) -> str:
         least = (f"; least budget meeting every target {run.least.budget:,.6g} 万元" if run.least.budget is not None
                  else "; no budget on this pool meets every target")
     return f"{len(run.points)} budget levels of pool {run.pool} ({counts}){span}{least}. Results: {out}"
+
+
+
+# ------------------------------------------------------------------------------------ risk
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--samples", type=click.IntRange(min=10, max=1_000_000), default=2000, show_default=True,
+              help="Scenarios sampled from the case's ranges.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Random seed: the same case, samples and seed give the same figures.")
+@click.option("--tornado", type=click.IntRange(min=0, max=1000), default=10, show_default=True,
+              help="At most this many uncertain inputs are re-solved at their low and high end for the "
+                   "tornado chart (0: none).")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="Workbook to write (default: <case>_risk.xlsx next to the case).")
+@click.option("--json", "as_json", is_flag=True, help="Also print one JSON object (the result plus 'risk') to stdout.")
+@solver_options("per solve")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
+@stoppable
+def risk(case: Path, samples: int, seed: int, tornado: int, out: Path | None, as_json: bool, time_limit, mip_gap,
+         lang) -> None:
+    """How sure is the plan of CASE to meet its targets?  Solves CASE as given, then
+    samples scenarios of every range the case gives (saving_low/saving_high,
+    co2_low/co2_high, capex_low/capex_high on projects; <key>_low/<key>_high for
+    electricity_price, carbon_price, grid_co2_factor on parameters) and reports for the
+    chosen plan: the probability of meeting each target (95 % Wilson interval), the
+    expected shortfall, P10/P50/P90 of energy saving, CO2, capex and NPV, the projects
+    that drive the risk, and a tornado of the objective (one input at a time, re-solved).
+
+    Sheets: Risk (风险分析), then Summary, Portfolio, Not selected, … of the deterministic
+    plan.  Exit code 0 when the deterministic plan meets every target, 1 when it does not
+    or there is no plan, 2 for bad input, 3 when the solver failed.
+
+    \b
+    Example:
+      retrofit-opt risk cases/ganhe_2024.xlsx --samples 2000 --seed 1 -o ganhe_risk.xlsx
+    """
+    from retrofit_opt.loader import load_case
+    from retrofit_opt.report import check_output_path
+    from retrofit_opt.report.risk_sheet import headlines, write_risk_workbook
+    from retrofit_opt.studies.risk import risk_study
+    out = out or case.with_name(f"{case.stem}_risk.xlsx")
+    try:
+        check_output_path(out, case)
+        loaded = load_case(case)
+        _warn(loaded.warnings)
+        result = risk_study(loaded, samples=samples, seed=seed, tornado=tornado, time_limit=time_limit,
+                            mip_gap=mip_gap)
+        write_risk_workbook(result, out, lang or loaded.language)
+    except RetrofitError as err:
+        _fail(err)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    click.echo(_summary_line(result.deterministic, out).rsplit(". Results:", 1)[0] + ".", err=as_json)
+    for line in headlines(result, "en"):
+        click.echo(line, err=as_json)
+    click.echo(f"Results: {out}", err=as_json)
+    sys.exit(result.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover

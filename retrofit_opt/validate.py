@@ -10,12 +10,13 @@ import dataclasses
 import math
 from collections import defaultdict
 
-from retrofit_opt import accounting, cells, limits, schema, units
+from retrofit_opt import accounting, cells, limits, schema, units, validate_ranges
 from retrofit_opt.case import (SUBSIDY_POOL, TOTAL_POOL, BaselineYear, Budget, Case, Interaction,
                                Parameters, Project, Scenario, Target)
 from retrofit_opt.cells import CellError
 from retrofit_opt.errors import Problem, raise_if_errors
 from retrofit_opt.reader import RawCase, RawRow, RawSheet
+from retrofit_opt.schema.vocabulary import pool_alias
 
 MAX_MAGNITUDE = limits.MAX_MAGNITUDE  # canonical units: 10¹² 万元 is a hundred times the world's GDP
 INTENSITY_METRICS = {"energy_saving": "energy_consumption", "co2_reduction": "co2",
@@ -128,6 +129,7 @@ def validate(raw: RawCase, problems: list[Problem] | None = None) -> Case:
                 source_name=raw.source_name, source_sha256=raw.sha256)
     check_case(case, problems, {s: sheet(s) for s in raw.sheets} | {"projects": projects_sheet})
     _check_scenarios(case, raw, problems)
+    case = validate_ranges.attach_ranges(case, projects_sheet, sheet("parameters"))  # issue 14
     raise_if_errors(problems, raw.source_name)
     return dataclasses.replace(case, warnings=tuple(p for p in problems if p.severity == "warning"))
 
@@ -344,11 +346,9 @@ def _sizes_ok(sheet: _Sheet, row: RawRow, values: dict, params: Parameters) -> b
 
 def _pool_name(text: str) -> str:
     """Pools match like headers do (case, spaces, underscores, full-width forms ignored)."""
-    norm = schema.normalise_name(text)
-    if norm in ("total", "总预算", "总投资"):
-        return TOTAL_POOL
-    if norm in ("subsidy", "补贴资金", "补贴"):
-        return SUBSIDY_POOL
+    canonical = pool_alias(text)
+    if canonical is not None:
+        return canonical
     return " ".join(str(text).split())
 
 
@@ -399,13 +399,6 @@ def _check_project(sheet: _Sheet, row: RawRow, p: Project) -> None:
         sheet.problem(row, "excluded", "project is both mandatory and excluded", "clear one of the two")
     if p.id in p.requires:
         sheet.problem(row, "requires", "project requires itself", "remove its own id from requires", p.id)
-    energy = p.metric("energy_saving")
-    if p.saving_low is not None and p.saving_high is not None and p.saving_low > p.saving_high:
-        sheet.problem(row, "saving_high", "saving_high is below saving_low", "swap them", p.saving_high)
-    elif p.saving_low is not None and energy < p.saving_low - 1e-9 or \
-            p.saving_high is not None and energy > p.saving_high + 1e-9:
-        sheet.problem(row, "energy_saving", f"energy_saving {energy:g} lies outside saving_low–saving_high",
-                      "check the range", severity="warning")
 
 
 # ------------------------------------------------------------------- budgets and targets
@@ -845,7 +838,7 @@ def _check_targets(case: Case, targets: _Sheet, baseline: _Sheet, at) -> None:
             targets.problem(at(targets, t.row), "kind", "an intensity target needs the baseline sheet",
                             "add a baseline sheet with energy consumption and value added by year")
             continue
-        year = t.year if t.year is not None else (case.parameters.end_year if case.multi_year else None)
+        year = t.year if t.year is not None else case.evaluation_year
         if year is None:
             targets.problem(at(targets, t.row), "year", "a single-period intensity target needs its year",
                             "enter the year the target applies to")

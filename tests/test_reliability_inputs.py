@@ -166,7 +166,7 @@ def test_sweep_budget_options_are_checked(make_case, budgets):
 
 def test_api_arguments_take_the_same_path(make_case):
     from retrofit_opt import load_case, solve_case
-    from retrofit_opt.frontier import run_sweep
+    from retrofit_opt.studies.sweep import run_sweep
     case = load_case(make_case())
     for kwargs in ({"time_limit": math.nan}, {"time_limit": -1}, {"mip_gap": math.inf}):
         with pytest.raises(limits.OptionError):

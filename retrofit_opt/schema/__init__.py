@@ -1,4 +1,5 @@
-"""The input schema as data: ``sheets.csv``, ``columns.csv`` and ``parameters.csv``.
+"""The input schema as data: ``sheets.csv``, ``columns.csv``, ``parameters.csv`` and
+``notes_sheets.csv`` (sheets of notes for people, which the reader skips without a warning).
 
 These tables drive reading, validation, the template and the report headers; nothing
 else in the package lists sheet or column names.  Header matching ignores case, spaces,
@@ -117,6 +118,9 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
              "intensity_reduction": ("强度下降", "强度目标")},
     "electricity_tce_method": {"calorific": ("当量值",), "equivalent": ("等价值",)},
     "green_power_tce_method": {"electricity": ("按电力折标",), "none": ("不计入",)},
+    "uncertainty_distribution": {"triangular": ("三角分布", "三角"), "uniform": ("均匀分布", "均匀"),
+                                 "pert": ("PERT分布", "贝塔分布"), "two_point": ("两点分布", "高低两点")},
+    "uncertainty_group": {"category": ("类别", "项目类别"), "sector": ("行业",)},
 }
 YES = ("yes", "y", "是", "1", "true", "t", "√", "✓")
 NO = ("no", "n", "否", "0", "false", "f", "×", "✗")
@@ -155,6 +159,13 @@ def sheet_lookup() -> dict[str, str]:
         for alias in (s.name, *s.aliases):
             table[normalise_name(alias)] = s.name
     return table
+
+
+@lru_cache(maxsize=None)
+def notes_sheet_names() -> frozenset[str]:
+    """Normalised titles of the sheets that hold notes for people (说明, 来源, sources, …):
+    not part of the case, read by no one, skipped without a warning."""
+    return frozenset(normalise_name(r["name"]) for r in _rows("notes_sheets.csv"))
 
 
 @lru_cache(maxsize=None)

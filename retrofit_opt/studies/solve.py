@@ -5,16 +5,16 @@ import dataclasses
 import math
 import time
 
-from retrofit_opt import evaluate, limits
+from retrofit_opt import evaluate
 from retrofit_opt.case import Case
 from retrofit_opt.errors import SolverError
 from retrofit_opt.deadline import MIN_SOLVE_SECONDS, Deadline, write_reserve
-from retrofit_opt.explain import EXPLAIN_LIMIT, EXPLAIN_SECONDS, FORCE_IN_SECONDS, explain_exclusions
-from retrofit_opt.extract import extract_plan
-from retrofit_opt.model import build_model
-from retrofit_opt.model.start import start_plan, start_values
+from retrofit_opt.model import ModelData, build_model
+from retrofit_opt.model.extract import extract_plan
 from retrofit_opt.results import Result
-from retrofit_opt.solve import Solver
+from retrofit_opt.solve import Solver, solver_options
+from retrofit_opt.studies.explain import EXPLAIN_LIMIT, EXPLAIN_SECONDS, FORCE_IN_SECONDS, explain_exclusions
+from retrofit_opt.studies.start import start_plan, start_values
 
 
 def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
@@ -31,18 +31,18 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     ``on_stage(name)`` is called as each stage begins (build, solve, explain, diagnose)."""
     stage = on_stage or (lambda name: None)
     params = case.parameters
-    time_limit = limits.check_time_limit(params.time_limit if time_limit is None else time_limit)
-    mip_gap = limits.check_mip_gap(params.mip_gap if mip_gap is None else mip_gap)
+    time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
     deadline = deadline or Deadline(time_limit)
     reserve = write_reserve(len(case.projects))
     started = time.perf_counter()
     stage("build")
-    model = build_model(case)
+    data = ModelData.from_case(case)
+    model = build_model(data)
     built = time.perf_counter()
     solver = Solver(model, time_limit, mip_gap)
     start = start_plan(case)
     if start is not None:
-        solver.warm_start(start_values(model, start))
+        solver.warm_start(start_values(model, data, start))
     stage("solve")
     outcome = solver.solve(time_limit=min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)))
     solved = time.perf_counter()
@@ -51,7 +51,7 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     if from_start:  # HiGHS found nothing in time: the start plan satisfies every rule
         outcome = dataclasses.replace(outcome, status="feasible", objective=evaluate.objective_value(case, start),
                                       gap=None, termination=outcome.termination + " (start plan)")
-    plan = dict(start) if from_start else extract_plan(model) if outcome.has_solution else {}
+    plan = dict(start) if from_start else extract_plan(model, data) if outcome.has_solution else {}
     objective = evaluate.objective_value(case, plan) if outcome.has_solution else None
     if objective is not None and not math.isclose(objective, outcome.objective, rel_tol=1e-6, abs_tol=1e-4):
         raise SolverError(f"internal check failed: the solver's objective {outcome.objective} differs from "
@@ -65,13 +65,13 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     if outcome.has_solution and explain and not from_start and not solver.abandoned:
         budget = deadline.for_stage(reserve)
         stage("explain")
-        exclusions = explain_exclusions(model, solver, plan, outcome.objective,
+        exclusions = explain_exclusions(model, data, solver, plan, outcome.objective,
                                         params.objective == "min_cost", explain_limit,
                                         max(0.1, min(time_limit, FORCE_IN_SECONDS, budget)),
                                         time_budget=min(EXPLAIN_SECONDS, budget))
     explained = time.perf_counter()
     if outcome.status == "infeasible" and diagnose and case.targets and deadline.for_stage(reserve) > 0:
-        from retrofit_opt.diagnose import diagnose as run_diagnosis
+        from retrofit_opt.studies.diagnose import diagnose as run_diagnosis
         stage("diagnose")
         diagnosis = run_diagnosis(case, min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)), mip_gap)
     finished = time.perf_counter()
@@ -81,8 +81,8 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
         checks = [replace(c, best_reachable=diagnosis.best_reachable.get(c.label)) for c in checks]
     return Result(
         case=case, status=outcome.status, termination=outcome.termination, objective=objective,
-        bound=outcome.bound, gap=outcome.gap, plan=plan, budgets=evaluate.budget_uses(case, plan),
-        targets=checks, totals=evaluate.metric_totals(case, plan),
+        bound=outcome.bound, gap=outcome.gap, plan=plan, budget_uses=evaluate.budget_uses(case, plan),
+        target_checks=checks, totals=evaluate.metric_totals(case, plan),
         timings={"build": built - started, "solve": outcome.seconds, "explain": explained - solved,
                  "diagnose": finished - explained, "total": finished - started},
         options={"time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective},

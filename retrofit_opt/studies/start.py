@@ -25,15 +25,14 @@ def start_plan(case: Case) -> dict | None:
 def _greedy(case: Case) -> dict | None:
     if case.multi_year:
         return None
-    from retrofit_opt.greedy import greedy_portfolio
+    from retrofit_opt.studies.greedy import greedy_portfolio
     limits = [b.limit for b in case.budgets if b.pool == TOTAL_POOL and b.year is None]
     budget = min(limits) if limits else sum(p.capex for p in case.projects)
     return {pid: None for pid in greedy_portfolio(case, budget)}
 
 
-def start_values(model, plan: dict) -> list:
+def start_values(model, data, plan: dict) -> list:
     """(variable, value) pairs of the x variables for ``plan`` (project id → start year)."""
-    data = model.data
     pairs = []
     for i, (p_index, start) in enumerate(data.options):
         project_id = data.projects[p_index].id
