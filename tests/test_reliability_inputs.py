@@ -328,3 +328,91 @@ def test_overlap_within_the_savings_is_fine(make_case):
     sheets = minimal_case()
     sheets["interactions"] = [["project_a", "project_b", "energy_overlap (tce/yr)"], ["P1", "P2", 100]]
     assert validate(make_case, sheets).exit_code == 0
+
+
+# ------------------------------------------------------------ file-level messages
+def test_a_password_protected_workbook_is_named_so(tmp_path):
+    """Excel saves an encrypted .xlsx as an OLE compound file with an EncryptionInfo stream."""
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptionInfo".encode("utf-16-le")
+                     + bytes(1024) + "EncryptedPackage".encode("utf-16-le") + bytes(2048))
+    result = run("validate", path)
+    assert result.exit_code == 2 and "password-protected" in result.stderr and ".xls file" not in result.stderr
+
+
+def test_a_chart_sheet_named_projects_is_explained(tmp_path):
+    from openpyxl import Workbook
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in minimal_case().items():
+        if title == "projects":
+            wb.create_chartsheet("projects")
+            continue
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append(r)
+    path = tmp_path / "chart.xlsx"
+    wb.save(path)
+    result = run("validate", path)
+    assert result.exit_code == 2, result.output
+    assert "sheet 'projects' is a chart sheet, not a table of cells" in result.stderr
+    assert "damaged" not in result.stderr
+
+
+def _rewrite(path, edit):
+    import zipfile
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info, archive.read(info.filename)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in parts:
+            data = edit(info.filename, data)
+            if data is not None:
+                archive.writestr(info, data)
+
+
+def test_strict_open_xml_is_named_so(make_case):
+    path = make_case()
+    _rewrite(path, lambda name, data: data.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                                   b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+             if name == "xl/workbook.xml" else data)
+    result = run("validate", path)
+    assert result.exit_code == 2 and "Strict Open XML" in result.stderr, result.stderr
+    assert "has no 'projects'" not in result.stderr
+
+
+def test_a_missing_sheet_part_is_damage_not_a_missing_sheet(make_case):
+    path = make_case()
+    _rewrite(path, lambda name, data: None if name == "xl/worksheets/sheet1.xml" else data)
+    result = run("validate", path)
+    assert result.exit_code == 2 and "the workbook lists sheet data that is not in the file" in result.stderr
+    assert "has no 'projects'" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["case.dat", "case.xlsx.bak", "case"])
+def test_a_valid_workbook_with_another_extension_is_read(make_case, tmp_path, name):
+    path = make_case()
+    other = path.rename(tmp_path / name)
+    result = run("solve", other, "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 0, result.output
+
+
+def test_disk_full_gives_one_clean_message(tmp_path):
+    """A write that fails half-way (here: the file-size limit, the way a full disk fails) is
+    one message, without "Exception ignored in ZipFile.__del__", and leaves nothing behind."""
+    import resource
+    import signal as signals
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def small_files():
+        signals.signal(signals.SIGXFSZ, signals.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+    case = Path(__file__).parent.parent / "cases" / "ganhe_2024.xlsx"
+    out = tmp_path / "out.xlsx"
+    proc = subprocess.run([sys.executable, "-m", "retrofit_opt.cli", "solve", str(case), "-o", str(out),
+                           "--no-explain"], preexec_fn=small_files, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 2, proc.stderr
+    assert "could not write" in proc.stderr
+    assert "Exception ignored" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert list(tmp_path.iterdir()) == []
