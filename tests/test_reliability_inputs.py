@@ -416,3 +416,44 @@ def test_disk_full_gives_one_clean_message(tmp_path):
     assert "could not write" in proc.stderr
     assert "Exception ignored" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------ more bounds on work
+def test_profile_entries_are_bounded(make_case):
+    sheets = multi_year(2025, 2027)
+    sheets["projects"][0] += ["build_years", "capex_profile"]
+    for row in sheets["projects"][1:]:
+        row += [None, None]
+    sheets["projects"][1][-2:] = [2, "/".join(["1"] * 60)]
+    refused(make_case, sheets, "capex_profile has 60 entries; at most 50 build years are supported")
+
+
+def test_scenarios_are_bounded(make_case):
+    sheets = with_scenarios(minimal_case(), ["budget_scale"],
+                            *[[f"s{k}", 1 + k / 10_000] for k in range(limits.MAX_SCENARIOS + 1)])
+    refused(make_case, sheets, f"more than {limits.MAX_SCENARIOS} scenarios")
+
+
+def test_sweep_levels_are_bounded(make_case):
+    from retrofit_opt import load_case
+    from retrofit_opt.studies.sweep import run_sweep
+    case = load_case(make_case())
+    with pytest.raises(limits.OptionError, match="the number of budget levels must be at most 10000"):
+        run_sweep(case, [float(k) for k in range(limits.MAX_SWEEP_STEPS + 1)])
+    path = make_case()
+    result = run("sweep", path, "--budget-from", 0, "--budget-to", 10, "--steps", 10_001, "-o",
+                 path.with_name("s.xlsx"))
+    assert result.exit_code == 2 and "--steps" in result.stderr
+
+
+def test_data_rows_are_counted_not_row_numbers(make_case, monkeypatch):
+    """The bound counts rows with data (lowered here so that the test stays small)."""
+    from retrofit_opt import reader
+    monkeypatch.setattr(reader, "MAX_ROWS", 3)
+    sheets = minimal_case()
+    sheets["projects"].insert(2, [None] * 8)  # blank rows do not count
+    sheets["projects"].insert(2, [None] * 8)
+    assert validate(make_case, sheets).exit_code == 0
+    sheets["projects"].append(["P4", "four", 10, 5, 5, "no", "", ""])
+    stderr = refused(make_case, sheets, "more than 3 rows with data; the rest is not read (row 7 and below)")
+    assert "sheet 'projects'" in stderr
