@@ -648,8 +648,8 @@ def _check_scenarios(case: Case, raw: RawCase, base_problems: list[Problem]) -> 
         for key, message, fix, value in found:
             column = key if sheet.has(key) else None
             sheet.problem(row, column, f"with this scenario's values, {message}", fix, value)
-        if found:
-            continue
+        if not horizon_ok(derived_params):
+            continue  # the rules across sheets need a usable horizon
         variant = apply_scenario(case, dataclasses.replace(scenario, overrides=overrides))
         inner: list[Problem] = []
         sheets = {name: _Sheet(raw_sheet, name, inner) for name, raw_sheet in raw.sheets.items()}
