@@ -28,7 +28,7 @@ MAX_MAGNITUDE = 1e12
 RESOLUTION = 1e-6
 MAX_DATA_ROWS = 200_000  # rows with data on one sheet (empty rows are not counted)
 MAX_HORIZON_YEARS = 100  # end_year − start_year + 1
-MAX_BUILD_YEARS = 50  # and never more than the horizon in a multi-year case
+MAX_BUILD_YEARS = 50  # longer than the horizon is a warning (it can never be selected)
 MAX_LIFETIME = 200  # years of benefit
 MAX_PROFILE_ENTRIES = MAX_BUILD_YEARS
 MAX_SCENARIOS = 1000
@@ -113,5 +113,7 @@ def check_horizon(start_year: int, end_year: int) -> None:
 
 
 def max_build_years(horizon_years: int | None) -> int:
-    """Build years allowed: the horizon's length in a multi-year case, else the cap."""
-    return min(MAX_BUILD_YEARS, horizon_years) if horizon_years else MAX_BUILD_YEARS
+    """Build years allowed, whatever the horizon: a project longer than the horizon is
+    valid input (it can never be selected, a warning says so), but more than
+    :data:`MAX_BUILD_YEARS` is refused before anything is sized by it."""
+    return MAX_BUILD_YEARS

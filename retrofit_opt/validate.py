@@ -331,9 +331,7 @@ def _sizes_ok(sheet: _Sheet, row: RawRow, values: dict, params: Parameters) -> b
     most = limits.max_build_years(horizon)
     build_years = values["build_years"]
     if build_years is not None and build_years > most:
-        where = f"the horizon's {horizon} years" if horizon and horizon <= limits.MAX_BUILD_YEARS else \
-            f"{limits.MAX_BUILD_YEARS} years"
-        sheet.problem(row, "build_years", f"build_years {build_years} is more than {where}",
+        sheet.problem(row, "build_years", f"build_years {build_years} is more than {most} years",
                       f"enter the years of construction, at most {most}", build_years)
         ok = False
     lifetime = values["lifetime"]

@@ -203,13 +203,17 @@ def test_lifetime_and_build_years_are_bounded_single_period(make_case, header, v
 
 
 def test_build_years_bounded_by_the_horizon_before_allocation(make_case):
-    """1e9 build years in a multi-year case: refused at once, no memory blow-up."""
+    """1e9 build years in a multi-year case: refused at once, no memory blow-up (2 to 50
+    build years beyond the horizon stay a warning: the project can never be selected)."""
     sheets = multi_year(2025, 2027)
     sheets["projects"][0].append("build_years")
     for row in sheets["projects"][1:]:
         row.append(None)
     sheets["projects"][1][-1] = 1_000_000_000
-    refused(make_case, sheets, "build_years 1000000000 is more than the horizon's 3 years")
+    refused(make_case, sheets, "build_years 1000000000 is more than 50 years")
+    sheets["projects"][1][-1] = 5
+    result = validate(make_case, sheets)
+    assert result.exit_code == 0 and "cannot be completed within 2025–2027" in result.stderr, result.output
 
 
 def test_horizon_is_bounded(make_case):
