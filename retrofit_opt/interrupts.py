@@ -2,7 +2,7 @@
 
 :func:`installed` (a context manager the command line wraps each command in) replaces the
 default handlers: a signal raises :class:`Interrupted` in the main thread — a
-``BaseException``, so no ``except Exception`` swallows it and every ``finally`` (the
+``KeyboardInterrupt``, so no ``except Exception`` swallows it and every ``finally`` (the
 temporary output file) runs — and cancels the solve that is running, if any.  The solver
 runs in a worker thread (:mod:`retrofit_opt.solve`) while the main thread waits in short
 steps, so the handler runs promptly even during a long HiGHS call.
@@ -23,8 +23,9 @@ _lock = threading.Lock()
 _received: list[int] = []
 
 
-class Interrupted(BaseException):
-    """A signal asked the command to stop."""
+class Interrupted(KeyboardInterrupt):
+    """A signal asked the command to stop (a ``KeyboardInterrupt``, so that code cleaning
+    up after Ctrl-C — worker pools, executors — cleans up after SIGTERM too)."""
 
     def __init__(self, signum: int):
         super().__init__(NAMES.get(signum, f"signal {signum}"))
