@@ -1,20 +1,53 @@
 """Command line: parse, call the library, map library errors to a clean message.
 
 Exit codes: 0 solved (or valid), 1 solved but targets unmet / infeasible, 2 bad input or
-usage, 3 solver failure.
+usage, 3 solver failure, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 import click
 
-from retrofit_opt import __version__
+from retrofit_opt import __version__, limits
 from retrofit_opt.errors import CaseError, RetrofitError, format_problems
+from retrofit_opt.limits import MAX_SWEEP_STEPS, check_budget_level
 
 EXIT_OK, EXIT_UNMET, EXIT_BAD_INPUT, EXIT_SOLVER = 0, 1, 2, 3
+
+
+def stoppable(command):
+    """Run a command with Ctrl-C and SIGTERM handled (:mod:`retrofit_opt.interrupts`): the
+    command stops within a second or two at any stage, leaves no temporary file and an
+    existing output unchanged, and exits 130 (SIGINT) or 143 (SIGTERM)."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from retrofit_opt import interrupts
+        code = 0
+        try:
+            with interrupts.installed():
+                command(*args, **kwargs)
+        except interrupts.Interrupted as stop:
+            click.echo(f"{stop}: stopped; nothing more was written (an existing output file is unchanged)",
+                       err=True)
+            code = stop.exit_code
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        solve_module = sys.modules.get("retrofit_opt.solve")
+        if solve_module is not None and (solve_module.ABANDONED or solve_module.CANCELLED):
+            # A HiGHS call that ignored its time limit and the cancel may still run in a worker
+            # thread, and a cancelled one can abort the interpreter's exit: leave at once
+            # (everything is written and every temporary file removed by now).
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        sys.exit(code)
+    return run
 
 
 def _fail(error: RetrofitError) -> None:
@@ -43,6 +76,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=True, path_type=Path))
+@stoppable
 def validate(case: Path) -> None:
     """Check CASE and list every problem with sheet, row, column and a fix.
 
@@ -71,6 +105,7 @@ def validate(case: Path) -> None:
 @click.option("--example", type=click.Choice(["single", "multi"]), default=None,
               help="Fill the template with a small example case (single period, or multi-year 2024–2026) "
                    "that validates and solves; without it the template is empty.")
+@stoppable
 def template(out: Path, lang: str, force: bool, example: str | None) -> None:
     """Write an empty, documented case workbook to OUT.
 
@@ -93,17 +128,35 @@ def template(out: Path, lang: str, force: bool, example: str | None) -> None:
     click.echo(f"wrote {out}")
 
 
+class Checked(click.ParamType):
+    """A number checked by :mod:`retrofit_opt.limits`, the one validation path every value
+    takes: NaN, infinity, out-of-range and implausible values are usage errors (exit 2)."""
+
+    name = "number"
+
+    def __init__(self, check):
+        self.check = check
+
+    def convert(self, value, param, ctx):
+        from retrofit_opt.limits import OptionError
+        try:
+            return self.check(value, f"--{param.name.replace('_', '-')}" if param else "the value")
+        except OptionError as err:
+            self.fail(str(err), param, ctx)
+
+
 def solver_options(per: str = ""):
     """The ``--time-limit`` and ``--mip-gap`` options every solving command shares."""
     each = f" {per}" if per else ""
 
     def decorate(command):
-        command = click.option("--mip-gap", type=click.FloatRange(min=0, max=1),
+        from retrofit_opt import limits
+        command = click.option("--mip-gap", type=Checked(limits.check_mip_gap),
                                help=f"Relative optimality gap at which to stop{each}; 0 proves optimality "
                                "(default: the case's mip_gap, else 1e-4).")(command)
-        return click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-                            help=f"Solver time limit{each} in seconds (default: the case's time_limit, "
-                            "else 300).")(command)
+        return click.option("--time-limit", type=Checked(limits.check_time_limit),
+                            help=f"Time limit{each} in seconds (default: the case's time_limit, else 300); "
+                            "the whole command (reading, solving, explaining, writing) keeps to it.")(command)
     return decorate
 
 
@@ -120,6 +173,7 @@ def default_output(case: Path) -> Path:
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the results workbook "
               "(default: the case's).")
 @click.option("--no-explain", is_flag=True, help="Skip the force-in re-solves that explain left-out projects.")
+@stoppable
 def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool) -> None:
     """Choose the projects of CASE and write the results workbook.
 
@@ -131,6 +185,8 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
     Example:
       retrofit-opt solve cases/ganhe_2024.xlsx -o ganhe_result.xlsx --json
     """
+    started = time.monotonic()  # the time limit covers the whole command, reading included
+    from retrofit_opt.deadline import Deadline
     from retrofit_opt.loader import load_case
     from retrofit_opt.studies.solve import solve_case
     from retrofit_opt.report import check_output_path, write_results
@@ -139,7 +195,10 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
         check_output_path(out, case)
         loaded = load_case(case)
         _warn(loaded.warnings)
-        result = solve_case(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=not no_explain)
+        deadline = Deadline(time_limit or loaded.parameters.time_limit, started)
+        result = solve_case(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=not no_explain,
+                            deadline=deadline, on_stage=_stage_trace())
+        (_stage_trace() or (lambda name: None))("write")
         write_results(result, out, lang or loaded.language)
     except RetrofitError as err:
         _fail(err)
@@ -147,6 +206,13 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     click.echo(_summary_line(result, out), err=as_json)
     sys.exit(result.exit_code)
+
+
+def _stage_trace():
+    """With RETROFIT_OPT_TRACE_STAGES=1, each stage's start is printed on stderr ("stage: solve")."""
+    if os.environ.get("RETROFIT_OPT_TRACE_STAGES") != "1":
+        return None
+    return lambda name: click.echo(f"stage: {name}", err=True)
 
 
 def _summary_line(result, out: Path) -> str:
@@ -227,6 +293,7 @@ def _executor(jobs: int | None, scheduler: str | None):
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
               help="Worker processes solving scenarios side by side.")
 @executor_options("scenarios")
+@stoppable
 def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool, jobs: int,
             scheduler: str | None) -> None:
     """Solve CASE as given and under every scenario of its scenarios (情景) sheet, and
@@ -276,11 +343,11 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
 
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--budget-from", "budget_from", type=click.FloatRange(min=0), required=True,
+@click.option("--budget-from", "budget_from", type=Checked(check_budget_level), required=True,
               help="Lowest budget level, in 万元 (10k yuan), whatever unit the case's budgets sheet uses.")
-@click.option("--budget-to", "budget_to", type=click.FloatRange(min=0), required=True,
+@click.option("--budget-to", "budget_to", type=Checked(check_budget_level), required=True,
               help="Highest budget level, in 万元.")
-@click.option("--steps", type=click.IntRange(min=1, max=10000), default=11, show_default=True,
+@click.option("--steps", type=click.IntRange(min=1, max=MAX_SWEEP_STEPS), default=11, show_default=True,
               help="Number of budget levels, evenly spaced from --budget-from to --budget-to.")
 @click.option("--pool", default="total", show_default=True,
               help="Budget pool whose whole-horizon limit is swept (总预算 = total); its other rows and every "
@@ -304,6 +371,7 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
               help="Worker processes for the budget levels (each keeps its own persistent model).")
 @executor_options("budget levels")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
+@stoppable
 def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: str, pareto: str | None,
           pareto_steps: int, priority: bool, priority_steps: int | None, out: Path | None, as_json: bool,
           time_limit, mip_gap, jobs: int, scheduler: str | None, lang) -> None:
@@ -523,6 +591,7 @@ def _counts(records) -> dict[str, int]:
 @click.option("--json", "as_json", is_flag=True, help="Also print one JSON object (the result plus 'risk') to stdout.")
 @solver_options("per solve")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
+@stoppable
 def risk(case: Path, samples: int, seed: int, tornado: int, out: Path | None, as_json: bool, time_limit, mip_gap,
          lang) -> None:
     """How sure is the plan of CASE to meet its targets?  Solves CASE as given, then
@@ -587,13 +656,14 @@ def risk(case: Path, samples: int, seed: int, tornado: int, out: Path | None, as
               help="Workbook to write (default: <case>_alternatives.xlsx next to the case).")
 @click.option("--json", "as_json", is_flag=True, help="Also print one JSON object with the plans and classes to stdout.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+@click.option("--time-limit", type=Checked(limits.check_time_limit),
               help="Solver time limit per re-solve in seconds (default: the case's time_limit, else 300).")
-@click.option("--mip-gap", type=click.FloatRange(min=0, max=1), default=0.0, show_default=True,
+@click.option("--mip-gap", type=Checked(limits.check_mip_gap), default=0.0, show_default=True,
               help="Optimality gap of the optimum's solve; 0 proves it, which exact classes need.")
 @click.option("--spread-gap", type=click.FloatRange(min=0, max=1),
               help="Gap of the alternatives' re-solves (default: tight enough to prove each is as different as "
                    "possible; 0.01 is much faster with hundreds of projects).")
+@stoppable
 def alternatives(case: Path, within: float, count: int, keep, drop, keep_enterprises, drop_enterprises,
                  by_start_year: bool, enumerate_cap, out: Path | None, as_json: bool, lang, time_limit,
                  mip_gap: float, spread_gap) -> None:

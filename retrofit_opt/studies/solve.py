@@ -1,34 +1,57 @@
 """Solve a validated case: build model → solve → extract plan → evaluate → explain."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 
 from retrofit_opt import evaluate
 from retrofit_opt.case import Case
 from retrofit_opt.errors import SolverError
+from retrofit_opt.deadline import MIN_SOLVE_SECONDS, Deadline, write_reserve
 from retrofit_opt.model import ModelData, build_model
 from retrofit_opt.model.extract import extract_plan
 from retrofit_opt.results import Result
 from retrofit_opt.solve import Solver, solver_options
-from retrofit_opt.studies.explain import EXPLAIN_LIMIT, FORCE_IN_SECONDS, explain_exclusions
+from retrofit_opt.studies.explain import EXPLAIN_LIMIT, EXPLAIN_SECONDS, FORCE_IN_SECONDS, explain_exclusions
+from retrofit_opt.studies.start import start_plan, start_values
 
 
 def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
-               explain: bool = True, explain_limit: int = EXPLAIN_LIMIT, diagnose: bool = True) -> Result:
+               explain: bool = True, explain_limit: int = EXPLAIN_LIMIT, diagnose: bool = True,
+               deadline: Deadline | None = None, on_stage=None) -> Result:
     """Solve ``case``; the result carries the plan, its evaluation, and (on request) why
-    each left-out project is out and what infeasible targets would need."""
+    each left-out project is out and what infeasible targets would need.
+
+    ``time_limit`` is a promise for the whole call (and, with ``deadline`` — started by the
+    command line before reading the case — for the whole command): the solve gets what is
+    left after a reserve for writing the results, the explanations and the diagnosis what
+    is left after that.  HiGHS starts from a plan that satisfies the rules when the empty
+    or the greedy plan does, and that plan is the answer if HiGHS finds none in time.
+    ``on_stage(name)`` is called as each stage begins (build, solve, explain, diagnose)."""
+    stage = on_stage or (lambda name: None)
     params = case.parameters
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
+    deadline = deadline or Deadline(time_limit)
+    reserve = write_reserve(len(case.projects))
     started = time.perf_counter()
+    stage("build")
     data = ModelData.from_case(case)
     model = build_model(data)
     built = time.perf_counter()
     solver = Solver(model, time_limit, mip_gap)
-    outcome = solver.solve()
+    start = start_plan(case)
+    if start is not None:
+        solver.warm_start(start_values(model, data, start))
+    stage("solve")
+    outcome = solver.solve(time_limit=min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)))
     solved = time.perf_counter()
 
-    plan = extract_plan(model, data) if outcome.has_solution else {}
+    from_start = not outcome.has_solution and outcome.status == "timeout" and start is not None
+    if from_start:  # HiGHS found nothing in time: the start plan satisfies every rule
+        outcome = dataclasses.replace(outcome, status="feasible", objective=evaluate.objective_value(case, start),
+                                      gap=None, termination=outcome.termination + " (start plan)")
+    plan = dict(start) if from_start else extract_plan(model, data) if outcome.has_solution else {}
     objective = evaluate.objective_value(case, plan) if outcome.has_solution else None
     if objective is not None and not math.isclose(objective, outcome.objective, rel_tol=1e-6, abs_tol=1e-4):
         raise SolverError(f"internal check failed: the solver's objective {outcome.objective} differs from "
@@ -39,14 +62,18 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
                           + "; ".join(violations[:5]) + "); this is a solver fault — please report it "
                           "with the case file")
     exclusions, diagnosis = {}, None
-    if outcome.has_solution and explain:
+    if outcome.has_solution and explain and not from_start and not solver.abandoned:
+        budget = deadline.for_stage(reserve)
+        stage("explain")
         exclusions = explain_exclusions(model, data, solver, plan, outcome.objective,
                                         params.objective == "min_cost", explain_limit,
-                                        min(time_limit, FORCE_IN_SECONDS))
+                                        max(0.1, min(time_limit, FORCE_IN_SECONDS, budget)),
+                                        time_budget=min(EXPLAIN_SECONDS, budget))
     explained = time.perf_counter()
-    if outcome.status == "infeasible" and diagnose and case.targets:
+    if outcome.status == "infeasible" and diagnose and case.targets and deadline.for_stage(reserve) > 0:
         from retrofit_opt.studies.diagnose import diagnose as run_diagnosis
-        diagnosis = run_diagnosis(case, time_limit, mip_gap)
+        stage("diagnose")
+        diagnosis = run_diagnosis(case, min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)), mip_gap)
     finished = time.perf_counter()
     checks = evaluate.target_checks(case, plan)
     if diagnosis is not None:

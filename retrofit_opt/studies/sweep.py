@@ -213,6 +213,11 @@ def run_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, pareto
     def stage(name):
         return (lambda done, total: progress(name, done, total)) if progress else None
 
+    from retrofit_opt import limits  # every level through the one validation path (issue 18)
+    limits.check_steps(len(levels), "the number of budget levels")
+    levels = [limits.check_budget_level(v) for v in levels]
+    priority_levels = [limits.check_budget_level(v) for v in priority_levels] if priority_levels else priority_levels
+    limits.check_steps(pareto_steps, "pareto_steps", low=2)
     params = case.parameters
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
     timings = {}
