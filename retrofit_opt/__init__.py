@@ -16,7 +16,7 @@ from retrofit_opt.case import Case  # noqa: E402
 from retrofit_opt.errors import CaseError, Problem, RetrofitError, SolverError  # noqa: E402
 
 __all__ = ["Case", "CaseError", "Problem", "RetrofitError", "SolverError", "__version__",
-           "read_case", "solve", "load_case", "solve_case", "risk", "sample_scenarios"]
+           "read_case", "solve", "load_case", "solve_case", "risk", "sample_scenarios", "alternatives"]
 
 
 def read_case(path):
@@ -81,6 +81,16 @@ def solve_case(case, **kwargs):
     """Build, solve and extract a validated case; see :func:`retrofit_opt.studies.solve.solve_case`."""
     from retrofit_opt.studies.solve import solve_case as _solve_case
     return _solve_case(case, **kwargs)
+
+
+def alternatives(case, within: float = 0.02, count: int = 5, **kwargs):
+    """Up to ``count`` plans within ``within`` (0.02 = 2 %) of the optimum, each as different
+    as possible from the plans before it, and every project's class (core / optional /
+    never); ``case`` is a loaded case or a workbook path.  Keywords: keep, drop,
+    keep_enterprises, drop_enterprises, by_start_year, enumerate_cap, time_limit, mip_gap;
+    see :func:`retrofit_opt.studies.alternatives.find_alternatives`."""
+    from retrofit_opt.studies.alternatives import find_alternatives
+    return find_alternatives(case, within=within, count=count, **kwargs)
 
 
 def risk(case, **kwargs):

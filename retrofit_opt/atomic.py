@@ -21,11 +21,28 @@ def write_atomically(out: Path, save) -> None:
         os.chmod(temp, file_mode(out))  # mkstemp makes the file private (0600)
         os.replace(temp, out)
     except OSError as exc:
+        _release_quietly(exc)
         raise OutputError(f"could not write {out}: {exc.strerror or exc} — choose another output path, or "
                           "free space / fix the folder's permissions") from exc
     finally:
         if temp is not None and os.path.exists(temp):
             os.unlink(temp)
+
+
+def _release_quietly(exc: BaseException) -> None:
+    """Close what the failed save left open, now and silently: a half-written zip archive
+    would otherwise try to finish itself when garbage-collected and print "Exception
+    ignored in ZipFile.__del__" (e.g. on a full disk) under the clean message."""
+    import gc
+    import sys
+    import traceback
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def file_mode(out: Path) -> int:

@@ -9,10 +9,17 @@ import math
 import re
 from datetime import date, datetime, time
 
-from retrofit_opt import schema
+from retrofit_opt import limits, schema
 
 ID_SEPARATORS = re.compile(r"[,，、;；\s]+")
+PROFILE_SEPARATORS = re.compile(r"[/／,，、;；]")
 YEAR_RANGE = (1900, 2200)
+YEAR_SUFFIX = re.compile(r"^\s*(\d{4})\s*年\s*$")  # 2021年, as planners write years
+# Excel's error values: what a cell shows when its formula failed (a VLOOKUP without a match,
+# a deleted reference, …).  They are errors in every column, never data.
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+FIX_EXCEL_ERROR = "the formula in this cell failed in Excel — fix it or type the value"
 
 
 class CellError(ValueError):
@@ -22,7 +29,19 @@ class CellError(ValueError):
         self.fix = fix
 
 
+def is_excel_error(value) -> bool:
+    """Is ``value`` one of Excel's error values (#N/A, #REF!, …) as stored in a cell?"""
+    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+
+
+def check_not_excel_error(value) -> None:
+    """Raise :class:`CellError` for an Excel error value, whatever the column's type."""
+    if is_excel_error(value):
+        raise CellError(f"is the Excel error {value.strip().upper()}", FIX_EXCEL_ERROR)
+
+
 def to_number(value, unit_hint: str = "") -> float:
+    check_not_excel_error(value)
     if isinstance(value, bool):
         raise CellError("is TRUE/FALSE, not a number", f"enter a number{unit_hint}")
     if isinstance(value, (int, float)):
@@ -55,6 +74,8 @@ def to_integer(value) -> int:
 def to_year(value) -> int:
     if isinstance(value, (datetime, date)):
         raise CellError("is a date, not a year", "enter the year as a number, e.g. 2025")
+    if isinstance(value, str) and YEAR_SUFFIX.match(value):
+        value = YEAR_SUFFIX.match(value).group(1)  # 2021年 is the year 2021
     year = to_integer(value)
     if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
         raise CellError("is not a plausible year", "enter a four-digit year, e.g. 2025")
@@ -62,6 +83,7 @@ def to_year(value) -> int:
 
 
 def to_bool(value) -> bool:
+    check_not_excel_error(value)
     if isinstance(value, bool):
         return value
     text = schema.normalise_name(str(value))
@@ -75,6 +97,7 @@ def to_bool(value) -> bool:
 
 
 def to_text(value) -> str:
+    check_not_excel_error(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (datetime, date, time)):
@@ -105,9 +128,16 @@ def to_profile(value) -> tuple[float, ...]:
         raise CellError("was turned into a date by Excel", "format the cell as text and type e.g. 40/60")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return (to_number(value),)
-    parts = [p for p in re.split(r"[/／]", to_text(value))]
+    text = to_text(value)
+    # 40/60 is the documented form; 40,60 40、60 40;60 are accepted too.  With a / in the
+    # text, commas are thousands separators (1,200/800).
+    separators = re.compile(r"[/／]") if re.search(r"[/／]", text) else PROFILE_SEPARATORS
+    parts = separators.split(text)
+    if len(parts) > limits.MAX_PROFILE_ENTRIES:
+        raise CellError(f"has {len(parts)} entries; at most {limits.MAX_PROFILE_ENTRIES} build years are "
+                        "supported", "give one entry per build year, e.g. 40/60")
     try:
-        numbers = tuple(to_number(p.strip().rstrip("%")) for p in parts)
+        numbers = tuple(to_number(p.strip().rstrip("%").rstrip("％")) for p in parts)
     except CellError:
         raise CellError("is not a list of numbers separated by /", "write e.g. 40/60") from None
     if any(n < 0 for n in numbers):
@@ -116,6 +146,7 @@ def to_profile(value) -> tuple[float, ...]:
 
 
 def to_choice(value, field: str) -> str:
+    check_not_excel_error(value)
     lookup = schema.choice_lookup(field)
     key = lookup.get(schema.normalise_name(to_text(value)))
     if key is None:

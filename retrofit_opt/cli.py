@@ -1,20 +1,53 @@
 """Command line: parse, call the library, map library errors to a clean message.
 
 Exit codes: 0 solved (or valid), 1 solved but targets unmet / infeasible, 2 bad input or
-usage, 3 solver failure.
+usage, 3 solver failure, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 import click
 
-from retrofit_opt import __version__
+from retrofit_opt import __version__, limits
 from retrofit_opt.errors import CaseError, RetrofitError, format_problems
+from retrofit_opt.limits import MAX_SWEEP_STEPS, check_budget_level
 
 EXIT_OK, EXIT_UNMET, EXIT_BAD_INPUT, EXIT_SOLVER = 0, 1, 2, 3
+
+
+def stoppable(command):
+    """Run a command with Ctrl-C and SIGTERM handled (:mod:`retrofit_opt.interrupts`): the
+    command stops within a second or two at any stage, leaves no temporary file and an
+    existing output unchanged, and exits 130 (SIGINT) or 143 (SIGTERM)."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from retrofit_opt import interrupts
+        code = 0
+        try:
+            with interrupts.installed():
+                command(*args, **kwargs)
+        except interrupts.Interrupted as stop:
+            click.echo(f"{stop}: stopped; nothing more was written (an existing output file is unchanged)",
+                       err=True)
+            code = stop.exit_code
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        solve_module = sys.modules.get("retrofit_opt.solve")
+        if solve_module is not None and (solve_module.ABANDONED or solve_module.CANCELLED):
+            # A HiGHS call that ignored its time limit and the cancel may still run in a worker
+            # thread, and a cancelled one can abort the interpreter's exit: leave at once
+            # (everything is written and every temporary file removed by now).
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        sys.exit(code)
+    return run
 
 
 def _fail(error: RetrofitError) -> None:
@@ -43,6 +76,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=True, path_type=Path))
+@stoppable
 def validate(case: Path) -> None:
     """Check CASE and list every problem with sheet, row, column and a fix.
 
@@ -68,24 +102,47 @@ def validate(case: Path) -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of sheet names, headers and notes.")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
-def template(out: Path, lang: str, force: bool) -> None:
+@click.option("--example", type=click.Choice(["single", "multi"]), default=None,
+              help="Fill the template with a small example case (single period, or multi-year 2024–2026) "
+                   "that validates and solves; without it the template is empty.")
+@stoppable
+def template(out: Path, lang: str, force: bool, example: str | None) -> None:
     """Write an empty, documented case workbook to OUT.
 
     Every sheet of the case format, header notes with unit and meaning, drop-downs for
-    yes/no, objective and target kind, and an instructions sheet.
+    yes/no, objective, target kind and metric and budget pools, number and year checks,
+    grouped columns, and an instructions sheet.
 
     \b
     Example:
       retrofit-opt template new_case.xlsx --lang en
+      retrofit-opt template example_case.xlsx --example multi
     """
     from retrofit_opt.template import write_template
     if out.exists() and not force:
         _fail(RetrofitError(f"{out} exists; pass --force to replace it"))
     try:
-        write_template(out, lang)
+        write_template(out, lang, example)
     except RetrofitError as err:
         _fail(err)
     click.echo(f"wrote {out}")
+
+
+class Checked(click.ParamType):
+    """A number checked by :mod:`retrofit_opt.limits`, the one validation path every value
+    takes: NaN, infinity, out-of-range and implausible values are usage errors (exit 2)."""
+
+    name = "number"
+
+    def __init__(self, check):
+        self.check = check
+
+    def convert(self, value, param, ctx):
+        from retrofit_opt.limits import OptionError
+        try:
+            return self.check(value, f"--{param.name.replace('_', '-')}" if param else "the value")
+        except OptionError as err:
+            self.fail(str(err), param, ctx)
 
 
 def solver_options(per: str = ""):
@@ -93,12 +150,13 @@ def solver_options(per: str = ""):
     each = f" {per}" if per else ""
 
     def decorate(command):
-        command = click.option("--mip-gap", type=click.FloatRange(min=0, max=1),
+        from retrofit_opt import limits
+        command = click.option("--mip-gap", type=Checked(limits.check_mip_gap),
                                help=f"Relative optimality gap at which to stop{each}; 0 proves optimality "
                                "(default: the case's mip_gap, else 1e-4).")(command)
-        return click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-                            help=f"Solver time limit{each} in seconds (default: the case's time_limit, "
-                            "else 300).")(command)
+        return click.option("--time-limit", type=Checked(limits.check_time_limit),
+                            help=f"Time limit{each} in seconds (default: the case's time_limit, else 300); "
+                            "the whole command (reading, solving, explaining, writing) keeps to it.")(command)
     return decorate
 
 
@@ -115,6 +173,7 @@ def default_output(case: Path) -> Path:
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the results workbook "
               "(default: the case's).")
 @click.option("--no-explain", is_flag=True, help="Skip the force-in re-solves that explain left-out projects.")
+@stoppable
 def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool) -> None:
     """Choose the projects of CASE and write the results workbook.
 
@@ -126,6 +185,8 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
     Example:
       retrofit-opt solve cases/ganhe_2024.xlsx -o ganhe_result.xlsx --json
     """
+    started = time.monotonic()  # the time limit covers the whole command, reading included
+    from retrofit_opt.deadline import Deadline
     from retrofit_opt.loader import load_case
     from retrofit_opt.studies.solve import solve_case
     from retrofit_opt.report import check_output_path, write_results
@@ -134,7 +195,10 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
         check_output_path(out, case)
         loaded = load_case(case)
         _warn(loaded.warnings)
-        result = solve_case(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=not no_explain)
+        deadline = Deadline(time_limit or loaded.parameters.time_limit, started)
+        result = solve_case(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=not no_explain,
+                            deadline=deadline, on_stage=_stage_trace())
+        (_stage_trace() or (lambda name: None))("write")
         write_results(result, out, lang or loaded.language)
     except RetrofitError as err:
         _fail(err)
@@ -142,6 +206,13 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     click.echo(_summary_line(result, out), err=as_json)
     sys.exit(result.exit_code)
+
+
+def _stage_trace():
+    """With RETROFIT_OPT_TRACE_STAGES=1, each stage's start is printed on stderr ("stage: solve")."""
+    if os.environ.get("RETROFIT_OPT_TRACE_STAGES") != "1":
+        return None
+    return lambda name: click.echo(f"stage: {name}", err=True)
 
 
 def _summary_line(result, out: Path) -> str:
@@ -189,49 +260,25 @@ class _Progress:
             self.bar = None
 
 
-def _resolve_pool(case, text: str) -> str:
-    """The case's pool that ``text`` names (matched like headers; 总预算 = total, 补贴资金 = subsidy)."""
-    from retrofit_opt import schema
-    from retrofit_opt.case import SUBSIDY_POOL, TOTAL_POOL
-    from retrofit_opt.schema.vocabulary import pool_alias
-    pools = [TOTAL_POOL] + [b.pool for b in case.budgets] + [p.budget_pool for p in case.projects]
-    if any(p.subsidy_rate > 0 for p in case.projects):
-        pools.append(SUBSIDY_POOL)
-    pools = list(dict.fromkeys(pools))
-    wanted = schema.normalise_name(pool_alias(text) or text)
-    for pool in pools:
-        if schema.normalise_name(pool) == wanted:
-            return pool
-    raise click.BadParameter(f"unknown budget pool '{text}'; the case's pools are: {', '.join(pools)}",
-                             param_hint="'--pool'")
+def executor_options(what: str):
+    """``--jobs`` and ``--scheduler``: where the independent solves of a command run."""
+    def decorate(command):
+        command = click.option("--scheduler", metavar="ADDRESS",
+                               help=f"Run the {what} on a Dask cluster: its scheduler's address (tcp://host:8786), "
+                               "or 'local' to start a local Dask cluster of --jobs workers "
+                               "(needs: pip install \"retrofit-opt[dask]\").")(command)
+        return command
+    return decorate
 
 
-def _resolve_quantity(case, text: str) -> str | None:
-    from retrofit_opt import schema
-    from retrofit_opt.schema.vocabulary import quantity_alias
-    if quantity_alias(text) is not None:
-        return quantity_alias(text)
-    wanted = schema.normalise_name(text)
-    for metric in case.metric_units:
-        if schema.normalise_name(metric) == wanted:
-            return metric
-    metric = schema.metric_lookup().get(wanted)
-    return metric if metric in case.metric_units else None
-
-
-def _resolve_pareto(case, text: str) -> tuple[str, str]:
-    """``X:Y`` (e.g. ``capex:co2_reduction``); a ``benefit:<name>`` metric keeps its colon."""
-    for k, char in enumerate(text):
-        if char == ":":
-            x, y = _resolve_quantity(case, text[:k]), _resolve_quantity(case, text[k + 1:])
-            if x and y:
-                if x == y:
-                    raise click.BadParameter(f"'{text}' names {x} twice; give two different quantities",
-                                             param_hint="'--pareto'")
-                return x, y
-    names = ", ".join(["capex", "npv", *case.metric_units])
-    raise click.BadParameter(f"'{text}' is not X:Y with X and Y among: {names} (e.g. capex:co2_reduction)",
-                             param_hint="'--pareto'")
+def _executor(jobs: int | None, scheduler: str | None):
+    from retrofit_opt.studies.execution import ExecutorError, ExecutorSpec, require_dask
+    try:
+        if scheduler:
+            require_dask()
+        return ExecutorSpec.from_options(jobs, scheduler)
+    except ExecutorError as err:
+        _fail(err)
 
 
 @main.command()
@@ -243,7 +290,12 @@ def _resolve_pareto(case, text: str) -> tuple[str, str]:
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
 @click.option("--no-explain", is_flag=True, help="Skip the force-in re-solves that explain the base case's "
               "left-out projects.")
-def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool) -> None:
+@click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
+              help="Worker processes solving scenarios side by side.")
+@executor_options("scenarios")
+@stoppable
+def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool, jobs: int,
+            scheduler: str | None) -> None:
     """Solve CASE as given and under every scenario of its scenarios (情景) sheet, and
     write one workbook with them side by side.
 
@@ -263,6 +315,7 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
     from retrofit_opt.report import check_output_path
     from retrofit_opt.report.workbook import write_comparison
     out = out or case.with_name(f"{case.stem}_compare.xlsx")
+    executor = _executor(jobs, scheduler)
     progress = _Progress()
     try:
         check_output_path(out, case)
@@ -270,7 +323,8 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
         _warn(loaded.warnings)
         runs = compare_scenarios(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=False,
                                  explain_base=not no_explain,
-                                 progress=lambda done, total: progress("scenarios", done, total))
+                                 progress=lambda done, total: progress("scenarios", done, total),
+                                 executor=executor)
         progress.close()
         write_comparison(runs, out, lang or loaded.language)
     except RetrofitError as err:
@@ -289,11 +343,11 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
 
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--budget-from", "budget_from", type=click.FloatRange(min=0), required=True,
+@click.option("--budget-from", "budget_from", type=Checked(check_budget_level), required=True,
               help="Lowest budget level, in 万元 (10k yuan), whatever unit the case's budgets sheet uses.")
-@click.option("--budget-to", "budget_to", type=click.FloatRange(min=0), required=True,
+@click.option("--budget-to", "budget_to", type=Checked(check_budget_level), required=True,
               help="Highest budget level, in 万元.")
-@click.option("--steps", type=click.IntRange(min=1, max=10000), default=11, show_default=True,
+@click.option("--steps", type=click.IntRange(min=1, max=MAX_SWEEP_STEPS), default=11, show_default=True,
               help="Number of budget levels, evenly spaced from --budget-from to --budget-to.")
 @click.option("--pool", default="total", show_default=True,
               help="Budget pool whose whole-horizon limit is swept (总预算 = total); its other rows and every "
@@ -315,10 +369,12 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
 @solver_options("per solve")
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
               help="Worker processes for the budget levels (each keeps its own persistent model).")
+@executor_options("budget levels")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
+@stoppable
 def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: str, pareto: str | None,
           pareto_steps: int, priority: bool, priority_steps: int | None, out: Path | None, as_json: bool,
-          time_limit, mip_gap, jobs: int, lang) -> None:
+          time_limit, mip_gap, jobs: int, scheduler: str | None, lang) -> None:
     """Sweep the budget of one pool of CASE and write the budget–benefit frontier.
 
     Solves CASE at --steps budget levels from --budget-from to --budget-to (万元) on one
@@ -334,39 +390,30 @@ def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: st
       retrofit-opt sweep cases/ganhe_2024.xlsx --budget-from 150000 --budget-to 260000 \
           --steps 12 --pareto capex:co2_reduction -o ganhe_sweep.xlsx
     """
-    from retrofit_opt.scenarios import budget_levels
-    from retrofit_opt.studies.sweep import run_sweep
     from retrofit_opt.loader import load_case
-    from retrofit_opt.studies.priority import scenario_levels
     from retrofit_opt.report import check_output_path
     from retrofit_opt.report.workbook import write_sweep
-    if budget_from > budget_to:
-        raise click.BadParameter(f"--budget-from ({budget_from:g}) is above --budget-to ({budget_to:g}); "
-                                 "give the lower level first", param_hint="'--budget-from'")
+    from retrofit_opt.studies.sweep_setup import OptionError, check_range, sweep_from_options
+    try:
+        check_range(budget_from, budget_to)
+    except OptionError as err:
+        raise click.BadParameter(err.message, param_hint=f"'{err.option}'") from None
     out = out or case.with_name(f"{case.stem}_sweep.xlsx")
+    executor = _executor(jobs, scheduler)
     progress = _Progress()
     try:
         check_output_path(out, case)
         loaded = load_case(case)
         _warn(loaded.warnings)
-        swept_pool = _resolve_pool(loaded, pool)
-        axes = _resolve_pareto(loaded, pareto) if pareto else None
-        levels = budget_levels(budget_from, budget_to, steps)
-        priority_levels = weights = None
-        weights_from = "equal"
-        if priority:
-            from_scenarios = scenario_levels(loaded, swept_pool)
-            if from_scenarios is not None:
-                priority_levels, weights = from_scenarios
-                weights_from = "scenarios"
-            else:
-                count = priority_steps or min(steps, 5)
-                priority_levels = [v for v in dict.fromkeys(budget_levels(budget_from, budget_to, count)) if v > 0]
-        run = run_sweep(loaded, levels, swept_pool, pareto=axes, pareto_steps=pareto_steps,
-                        priority_levels=priority_levels or None, priority_weights=weights, weights_from=weights_from,
-                        time_limit=time_limit, mip_gap=mip_gap, jobs=jobs, progress=progress)
+        run = sweep_from_options(loaded, budget_from=budget_from, budget_to=budget_to, steps=steps, pool=pool,
+                                 pareto=pareto, pareto_steps=pareto_steps, priority=priority,
+                                 priority_steps=priority_steps, time_limit=time_limit, mip_gap=mip_gap,
+                                 executor=executor, progress=progress)
         progress.close()
         write_sweep(run, out, lang or loaded.language)
+    except OptionError as err:
+        progress.close()
+        raise click.BadParameter(err.message, param_hint=f"'{err.option}'") from None
     except RetrofitError as err:
         progress.close()
         _fail(err)
@@ -388,6 +435,146 @@ def _sweep_line(run, out: Path) -> str:
     return f"{len(run.points)} budget levels of pool {run.pool} ({counts}){span}{least}. Results: {out}"
 
 
+# ----------------------------------------------------------------------------- batch
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+
+
+class _BatchProgress:
+    """Runs done / total, failures, elapsed and an estimate: one redrawn line on a terminal,
+    one plain line per finished run otherwise (logs, CI)."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+
+    @staticmethod
+    def _clock(seconds: float | None) -> str:
+        if seconds is None:
+            return "—"
+        seconds = int(round(seconds))
+        return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else \
+            f"{seconds // 60}:{seconds % 60:02d}"
+
+    def __call__(self, event) -> None:
+        if self.live:
+            width = 24
+            filled = int(width * event.done / event.total) if event.total else width
+            line = (f"\r[{'#' * filled}{'-' * (width - filled)}] {event.done}/{event.total} runs, "
+                    f"{event.failed} failed, {self._clock(event.elapsed)} elapsed, "
+                    f"~{self._clock(event.remaining_seconds)} left ")
+            self.stream.write(line)
+            self.stream.flush()
+        elif event.record is not None:
+            r = event.record
+            what = r.status if r.error is None else f"{r.status}: {r.error.splitlines()[0]}"
+            objective = f", objective {r.objective:,.6g}" if r.objective is not None else ""
+            kept = " (kept: --resume)" if r.resumed else ""
+            seconds = f" ({r.seconds:.1f} s)" if r.seconds is not None and not r.resumed else ""
+            click.echo(f"[{event.done}/{event.total}] {r.case} {r.command}: {what}{objective}{seconds}{kept}",
+                       file=self.stream)
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default="batch_results",
+              show_default=True, help="Folder for the runs' workbooks and the roll-up (created if missing).")
+@click.option("--jobs", type=click.IntRange(min=1, max=256),
+              help="Runs at once: worker processes (default: the core count; 1 runs serially here), or with "
+                   "--scheduler local the local Dask cluster's workers.")
+@executor_options("runs")
+@click.option("--resume", is_flag=True, help="Skip runs whose workbook exists and was written from an input "
+              "with the same SHA-256 and the same command and options (recorded in its Run info).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every run to stdout.")
+@solver_options("per solve")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of every workbook (default: each case's; "
+              "the roll-up: zh).")
+@click.option("--no-explain", is_flag=True, help="Skip the force-in explanations in solve and compare runs.")
+def batch(inputs: tuple[Path, ...], outdir: Path, jobs: int | None, scheduler: str | None, resume: bool,
+          as_json: bool, time_limit, mip_gap, lang, no_explain: bool) -> None:
+    """Run many cases — or a manifest of runs — and write each run's workbook plus one
+    roll-up (batch_summary.xlsx: 汇总 / Batch summary and 省级汇总 / Province roll-up).
+
+    INPUTS are case workbooks, folders of them (each case is solved), or manifests: a
+    .csv, or an .xlsx with a 'runs' (批量运行) sheet — one row per run with columns
+    case, command (solve | compare | sweep | risk), output, park and the command's options
+    (e.g. budget_from, budget_to, or an 'options' cell "--budget-from 150000
+    --budget-to 260000"); an optional 'province_targets' (省级目标) sheet holds the
+    province-level rows the parks' solve plans should add up to.  Each run writes the
+    workbook the single command writes.  A bad case or a failed solve is an error row,
+    never a stop; Ctrl-C stops the workers, keeps the finished runs and writes the
+    roll-up.  Runs go to worker processes by default, or to a Dask cluster with
+    --scheduler.  Exit code 0 when every run solved with its targets met, 1 when one
+    failed or missed targets (see the roll-up), 2 for bad input (a manifest's problems
+    are listed with sheet, row and column), 130 when interrupted.
+
+    \b
+    Example:
+      retrofit-opt batch cases/ -o batch_out --jobs 2 --no-explain
+      retrofit-opt batch cases/ -o batch_out --resume --json
+    """
+    import signal
+
+    from retrofit_opt.report import check_output_path
+    from retrofit_opt.report.batch_sheet import write_batch_summary
+    from retrofit_opt.report.run_output import WORKBOOKS
+    from retrofit_opt.studies.batch import run_batch
+    from retrofit_opt.studies.manifest import SUMMARY_NAME, plan_batch
+    executor = _executor(jobs, scheduler)
+    summary = outdir / SUMMARY_NAME
+    try:
+        plan = plan_batch(list(inputs), outdir, {"time_limit": time_limit, "mip_gap": mip_gap, "lang": lang,
+                                                 "no_explain": no_explain})
+        outdir.mkdir(parents=True, exist_ok=True)
+        check_output_path(summary)
+    except OSError as err:
+        _fail(RetrofitError(f"cannot create the output folder {outdir}: {err.strerror or err} — choose another -o"))
+    except RetrofitError as err:
+        _fail(err)
+    received = []
+
+    def terminate(signum, frame):  # SIGTERM stops the batch as Ctrl-C does
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    progress = _BatchProgress()
+    click.echo(f"{len(plan.runs)} runs on {executor.describe()}; workbooks in {outdir}", err=True)
+    try:
+        result = run_batch(plan.runs, workbooks=WORKBOOKS, executor=executor, resume=resume,
+                           province_targets=plan.province_targets, progress=progress)
+    except RetrofitError as err:
+        progress.close()
+        _fail(err)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    progress.close()
+    try:
+        write_batch_summary(result, summary, lang or "zh")
+    except RetrofitError as err:
+        _fail(err)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    counts = ", ".join(f"{n} {s}" for s, n in _counts(result.runs).items())
+    kept = sum(1 for r in result.runs if r.resumed)
+    click.echo(f"{len(result.runs)} runs ({counts}){f', {kept} kept from earlier' if kept else ''}; "
+               f"{result.failed} failed; {result.seconds:,.1f} s."
+               f"{' Interrupted.' if result.interrupted else ''} Roll-up: {summary}", err=as_json)
+    if result.interrupted:
+        sys.exit(EXIT_TERMINATED if received else EXIT_INTERRUPTED)
+    sys.exit(result.exit_code)
+
+
+def _counts(records) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for r in records:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    return counts
+
 
 # ------------------------------------------------------------------------------------ risk
 @main.command()
@@ -404,6 +591,7 @@ def _sweep_line(run, out: Path) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Also print one JSON object (the result plus 'risk') to stdout.")
 @solver_options("per solve")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
+@stoppable
 def risk(case: Path, samples: int, seed: int, tornado: int, out: Path | None, as_json: bool, time_limit, mip_gap,
          lang) -> None:
     """How sure is the plan of CASE to meet its targets?  Solves CASE as given, then
@@ -443,6 +631,104 @@ def risk(case: Path, samples: int, seed: int, tornado: int, out: Path | None, as
         click.echo(line, err=as_json)
     click.echo(f"Results: {out}", err=as_json)
     sys.exit(result.exit_code)
+
+
+# ----------------------------------------------------------------------------- alternatives
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--within", type=click.FloatRange(min=0, max=1), default=0.02, show_default=True,
+              help="Share of the optimum a plan's objective may fall short by (0.02 = 2 %; for min_cost: "
+                   "exceed by). Measured from the best plan under --keep/--drop when those are given.")
+@click.option("--count", type=click.IntRange(min=1, max=1000), default=5, show_default=True,
+              help="Plans to report, the optimum (or the best plan under the conditions) first.")
+@click.option("--keep", "keep", multiple=True, metavar="ID", help="Every plan includes this project (repeatable).")
+@click.option("--drop", "drop", multiple=True, metavar="ID", help="No plan includes this project (repeatable).")
+@click.option("--keep-enterprise", "keep_enterprises", multiple=True, metavar="NAME",
+              help="Every plan includes at least one project of this enterprise (repeatable).")
+@click.option("--drop-enterprise", "drop_enterprises", multiple=True, metavar="NAME",
+              help="No plan includes any project of this enterprise (repeatable).")
+@click.option("--by-start-year", is_flag=True,
+              help="Multi-year cases: a plan that only moves start years counts as a different plan.")
+@click.option("--enumerate", "enumerate_cap", type=click.IntRange(min=1, max=100000), metavar="N",
+              help="Also count every distinct plan within E, up to N (no-good enumeration; the count says "
+                   "when it stopped at N).")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="Workbook to write (default: <case>_alternatives.xlsx next to the case).")
+@click.option("--json", "as_json", is_flag=True, help="Also print one JSON object with the plans and classes to stdout.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
+@click.option("--time-limit", type=Checked(limits.check_time_limit),
+              help="Solver time limit per re-solve in seconds (default: the case's time_limit, else 300).")
+@click.option("--mip-gap", type=Checked(limits.check_mip_gap), default=0.0, show_default=True,
+              help="Optimality gap of the optimum's solve; 0 proves it, which exact classes need.")
+@click.option("--spread-gap", type=click.FloatRange(min=0, max=1),
+              help="Gap of the alternatives' re-solves (default: tight enough to prove each is as different as "
+                   "possible; 0.01 is much faster with hundreds of projects).")
+@stoppable
+def alternatives(case: Path, within: float, count: int, keep, drop, keep_enterprises, drop_enterprises,
+                 by_start_year: bool, enumerate_cap, out: Path | None, as_json: bool, lang, time_limit,
+                 mip_gap: float, spread_gap) -> None:
+    """Near-optimal alternatives of CASE: up to --count plans within --within of the
+    optimum, each as different as possible from the ones before it, and which projects
+    every such plan needs.
+
+    Every plan keeps every budget, target and rule.  Per project: core (no plan within E
+    without it, proven by a re-solve with it forced out), never (no plan within E with
+    it), optional (otherwise).  --keep/--drop give the best plan under those conditions
+    and what they cost against the optimum.  Sheets: Alternatives (plans side by side, a
+    chart, the project × plan matrix), Run info.  Exit code 0 when a plan exists, 1 when
+    none meets the rules (and conditions), 2 for bad input or options, 3 when the solver
+    failed.
+
+    \b
+    Example:
+      retrofit-opt alternatives cases/ganhe_2024.xlsx --within 0.01 --enumerate 1000
+      retrofit-opt alternatives cases/ganhe_2024.xlsx --drop JN01 -o ganhe_no_jn01.xlsx --json
+    """
+    from retrofit_opt.loader import load_case
+    from retrofit_opt.report import check_output_path
+    from retrofit_opt.report.alternatives_sheet import write_alternatives_workbook
+    from retrofit_opt.studies.alternatives import find_alternatives
+    out = out or case.with_name(f"{case.stem}_alternatives.xlsx")
+    progress = _Progress()
+    try:
+        check_output_path(out, case)
+        loaded = load_case(case)
+        _warn(loaded.warnings)
+        result = find_alternatives(loaded, within=within, count=count, keep=keep, drop=drop,
+                                   keep_enterprises=keep_enterprises, drop_enterprises=drop_enterprises,
+                                   by_start_year=by_start_year, enumerate_cap=enumerate_cap, time_limit=time_limit,
+                                   mip_gap=mip_gap, spread_gap=spread_gap, progress=progress)
+        progress.close()
+        write_alternatives_workbook(result, out, lang or loaded.language)
+    except RetrofitError as err:
+        progress.close()
+        _fail(err)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    click.echo(_alternatives_line(result, out), err=as_json)
+    sys.exit(result.exit_code)
+
+
+def _alternatives_line(result, out: Path) -> str:
+    if not result.plans:
+        return f"{result.status}: {result.message}. Results: {out}"
+    text = (f"{len(result.plans)} plan(s) within {result.within * 100:g} % of "
+            f"{'the best plan under the conditions' if result.conditions else 'the optimum'} "
+            f"{result.reference:,.6g}")
+    if result.conditions:
+        cost = result.condition_cost_share
+        text += (f" (the conditions cost {result.condition_cost:,.6g}"
+                 + (f", {cost:.2%} of the optimum {result.optimum:,.6g})" if cost is not None else ")"))
+    if result.exhausted:
+        text += "; no further distinct plan exists"
+    if result.enumerate_cap is not None:
+        text += (f"; at least {result.plans_within} distinct plans within E (counting stopped at the cap)"
+                 if result.plans_within_capped else f"; {result.plans_within} distinct plans within E in all")
+    if result.classes:
+        text += (f"; {len(result.core)} core, {len(result.optional)} optional, {len(result.never)} never"
+                 + (f", {len(result.unproven)} not proven" if result.unproven else ""))
+        text += f" (core: {', '.join(result.core)})" if result.core else ""
+    return f"{text}. Results: {out}"
 
 
 if __name__ == "__main__":  # pragma: no cover

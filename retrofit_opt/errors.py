@@ -6,6 +6,8 @@ to a list, and :func:`raise_if_errors` raises one :class:`CaseError` carrying th
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 
@@ -88,38 +90,64 @@ class OutputError(RetrofitError):
 
 
 REPEAT_SHOWN = 3  # a problem repeated in more rows is shown this often, then its other rows listed
+ROWS_LISTED = 20  # of those other rows, this many are named, the rest counted
+LINES_SHOWN = 50  # errors (and warnings) shown in full; beyond, counts per kind
 
 
 def format_problems(problems: list[Problem], source: str = "") -> str:
-    """One readable block: errors first, then warnings, each numbered.  The same problem in
-    the same column of many rows is shown a few times, then its remaining rows are listed,
-    so that every location is reported without hundreds of identical lines."""
+    """One readable, bounded block: errors first, then warnings, each numbered.  The same
+    problem in the same column of many rows is shown a few times, then its remaining rows
+    are listed (the first :data:`ROWS_LISTED`, then a count); past :data:`LINES_SHOWN`
+    lines, the rest is summarised as a count per kind of problem, so that 50,000 bad rows
+    give a report of a few kB, not of hundreds."""
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     lines = []
     head = f"{source}: " if source else ""
     if errors:
         lines.append(f"{head}{len(errors)} error(s) in the case; nothing was solved or written.")
-        lines += [f"  {i}. {text}" for i, text in enumerate(_folded(errors), 1)]
+        lines += [f"  {i}. {text}" for i, text in enumerate(_bounded(errors), 1)]
     if warnings:
         lines.append(f"{head}{len(warnings)} warning(s):")
-        lines += [f"  - {text}" for text in _folded(warnings)]
+        lines += [f"  - {text}" for text in _bounded(warnings)]
     return "\n".join(lines)
 
 
-def _folded(problems: list[Problem]) -> list[str]:
-    groups: dict[tuple, list[Problem]] = {}
-    for p in problems:
-        groups.setdefault((p.sheet, p.column, p.message, p.fix), []).append(p)
+def _bounded(problems: list[Problem]) -> list[str]:
     texts = []
-    for members in groups.values():
+    groups = _groups(problems)
+    for index, members in enumerate(groups):
+        if len(texts) >= LINES_SHOWN:
+            rest = [p for group in groups[index:] for p in group]
+            counts = Counter(_kind(p) for p in rest)
+            summary = "; ".join(f"{kind} ×{n}" for kind, n in counts.most_common(10))
+            more = len(counts) - 10
+            texts.append(f"and {len(rest)} more, by kind: {summary}" + (f"; {more} other kinds" if more > 0 else ""))
+            break
         texts += [str(p) for p in members[:REPEAT_SHOWN]]
         rest = members[REPEAT_SHOWN:]
         if rest:
-            rows = ", ".join(str(p.row) for p in rest)
+            rows = ", ".join(str(p.row) for p in rest[:ROWS_LISTED])
+            if len(rest) > ROWS_LISTED:
+                rows += f" and {len(rest) - ROWS_LISTED} more"
             texts.append(f"the same in {len(rest)} more row(s) of sheet '{rest[0].sheet}', column "
                          f"{rest[0].column}: rows {rows}")
     return texts
+
+
+def _groups(problems: list[Problem]) -> list[list[Problem]]:
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.sheet, p.column, p.message, p.fix), []).append(p)
+    return list(groups.values())
+
+
+def _kind(problem: Problem) -> str:
+    """A problem's kind: its message without the numbers and quoted names that vary."""
+    text = re.sub(r"'[^']*'", "'…'", problem.message)
+    text = re.sub(r"\d[\d,.]*(e[+-]?\d+)?", "N", text)
+    where = f"sheet '{problem.sheet}': " if problem.sheet else ""
+    return f"{where}{text}"
 
 
 def raise_if_errors(problems: list[Problem], source: str = "") -> None:

@@ -23,11 +23,11 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
-from retrofit_opt import schema, units
+from retrofit_opt import limits, schema, units
 from retrofit_opt.errors import CaseError, Problem
 
 DYNAMIC_PREFIXES = {"projects": ("benefit:",), "scenarios": ("budget:", "target:")}
-MAX_ROWS = 200_000
+MAX_ROWS = limits.MAX_DATA_ROWS  # rows with data; empty rows are skipped, not counted
 MAX_COLUMNS = 500
 # Bounds against archive bombs: an .xlsx case is a few MB at most.
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024
@@ -87,14 +87,14 @@ def read_case(path: str | Path, problems: list[Problem]) -> RawCase | None:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
         try:
-            values_wb = load_workbook(path, read_only=True, data_only=True)
+            values_wb = load_workbook(_source(path), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for corrupt files
             problems.append(_unreadable(path, exc))
             return None
         try:
             # The formulas pass is needed only where there are formulas: a workbook without
             # any is read once, not twice.
-            formulas_wb = load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
+            formulas_wb = load_workbook(_source(path), read_only=True, data_only=False) if _has_formulas(path) else None
         except Exception as exc:
             values_wb.close()
             problems.append(_unreadable(path, exc))
@@ -109,6 +109,15 @@ def read_case(path: str | Path, problems: list[Problem]) -> RawCase | None:
             if formulas_wb is not None:
                 formulas_wb.close()
     return RawCase(sheets, path.name, digest, case_language(sheets))
+
+
+def _source(path: Path):
+    """What openpyxl opens: the path, or — for a real workbook under another extension
+    (case.dat, case.xlsx.bak; checked by content in :func:`_check_file`) — an open file,
+    since openpyxl refuses unknown extensions by name."""
+    if path.suffix.lower() in (".xlsx", ".xltx", ".xlsm", ".xltm"):
+        return path
+    return open(path, "rb")  # noqa: SIM115 (read-only workbooks read from it until closed)
 
 
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")  # <f>, <f t="shared" …/>, <x:f>
@@ -205,6 +214,11 @@ def _check_file(path: Path, problems: list[Problem]) -> bool:
                                 "check the file's permissions, or copy it to a local disk and try again"))
         return False
     if not head.startswith(b"PK"):
+        if head.startswith(b"\xd0\xcf\x11\xe0") and _is_encrypted_ooxml(path):
+            problems.append(Problem(f"{path.name} is password-protected (an encrypted workbook), so its sheets "
+                                    "cannot be read", "open it in Excel, remove the password (File → Info → Protect "
+                                    "Workbook → Encrypt with Password, clear it), save, and pass that file"))
+            return False
         what = "an old .xls file" if head.startswith(b"\xd0\xcf\x11\xe0") else (
             "empty" if not head else "not an .xlsx workbook")
         problems.append(Problem(f"{path.name} is {what}", FIX_FORMAT))
@@ -225,6 +239,60 @@ def _check_file(path: Path, problems: list[Problem]) -> bool:
     if "xl/workbook.xml" not in names:
         problems.append(Problem(f"{path.name} is a zip archive but not an Excel workbook", FIX_FORMAT))
         return False
+    return _check_parts(path, names, problems)
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    """An OLE compound file holding an ``EncryptionInfo`` stream: Excel's password-protected
+    .xlsx (an old .xls has a ``Workbook`` stream instead)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(4 * 1024 * 1024)
+    except OSError:
+        return False
+    return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _check_parts(path: Path, names: set[str], problems: list[Problem]) -> bool:
+    """The workbook part: not Strict Open XML (which openpyxl reads as a workbook without
+    sheets), and every worksheet it lists present in the archive."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = archive.read("xl/workbook.xml")[:1 << 20]
+            rels = archive.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+    except (zipfile.BadZipFile, OSError, KeyError) as exc:
+        problems.append(Problem(f"{path.name} is damaged or not an .xlsx workbook ({exc})", FIX_FORMAT))
+        return False
+    if b"purl.oclc.org/ooxml/spreadsheetml" in workbook:
+        problems.append(Problem(f"{path.name} is saved as 'Strict Open XML Spreadsheet', which retrofit-opt does "
+                                "not read", "in Excel: File → Save As → Excel Workbook (.xlsx), and pass that file"))
+        return False
+    targets = {rid.decode(): target.decode("utf-8", "replace") for rid, target in
+               re.findall(rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"', rels)}
+    targets |= {rid.decode(): target.decode("utf-8", "replace") for target, rid in
+                re.findall(rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"', rels)}
+    charts = []
+    for title, rid in re.findall(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]+)"', workbook):
+        name = title.decode("utf-8", "replace")
+        if "chartsheets/" in targets.get(rid.decode(), "") and schema.sheet_lookup().get(schema.normalise_name(name)):
+            charts.append(name)
+    for name in charts:
+        problems.append(Problem(f"sheet '{name}' is a chart sheet, not a table of cells",
+                                f"put the table on an ordinary worksheet named '{name}', and rename or delete the "
+                                "chart sheet", sheet=name))
+    if charts:
+        return False
+    missing = []
+    for target in re.findall(rb'Target="([^"]*worksheets/[^"]+)"', rels):
+        part = target.decode("utf-8", "replace").lstrip("/")
+        part = part if part.startswith("xl/") else "xl/" + part
+        if part not in names:
+            missing.append(part)
+    if missing:
+        problems.append(Problem(f"{path.name} is damaged: the workbook lists sheet data that is not in the file "
+                                f"({', '.join(missing[:5])})", "open it in Excel (which repairs damaged files) and "
+                                "save it again as .xlsx, or pass the right file"))
+        return False
     return True
 
 
@@ -233,6 +301,11 @@ def _read_sheets(values_wb, formulas_wb, problems: list[Problem]) -> dict[str, R
     for title in values_wb.sheetnames:
         sheet = open_sheet(title, found, problems)
         if sheet is None:
+            continue
+        if not hasattr(values_wb[title], "iter_rows"):  # a chart sheet holds a chart, not cells
+            problems.append(Problem(f"sheet '{title}' is a chart sheet, not a table of cells",
+                                    f"put the {sheet.name} table on an ordinary worksheet named '{title}', and "
+                                    "rename or delete the chart sheet", sheet=title))
             continue
         state = getattr(values_wb[title], "sheet_state", "visible")
         if state != "visible":
@@ -298,9 +371,12 @@ def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]
     headers: dict[int, RawColumn] = {}
     uncached = []  # (row, column index, RawColumn or None for a header, formula): no value read
     for number, (values, formulas) in enumerate(zip(rows, formula_rows), start=1):
-        if number > MAX_ROWS:
-            problems.append(Problem(f"more than {MAX_ROWS} rows; the rest is not read", "split the case",
-                                    sheet=sheet.title, severity="error"))
+        if values.count(None) == len(values) and formulas.count(None) == len(formulas):
+            continue  # an empty row is not a row: trailing blank rows and stray formatting cost nothing
+        if len(sheet.rows) >= MAX_ROWS:
+            problems.append(Problem(f"more than {MAX_ROWS} rows with data; the rest is not read (row {number} "
+                                    "and below)", "split the case, or delete stray content below the table",
+                                    sheet=sheet.title, row=number, severity="error"))
             break
         for ref, (min_col, min_row, _, _) in merged.items():
             if min_row == number and min_col - 1 < len(values):

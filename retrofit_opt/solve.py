@@ -9,14 +9,22 @@ termination, the incumbent, the bound and the relative gap.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
+from retrofit_opt import interrupts
 from retrofit_opt.errors import SolverError
 
 OPTIMAL, FEASIBLE, INFEASIBLE, TIMEOUT = "optimal", "feasible", "infeasible", "timeout"
+CANCEL_AFTER = 0.5  # s past the time limit: the guard asks HiGHS to stop (cancelSolve)
+ABANDON_AFTER = 2.0  # s past the cancel: HiGHS did not stop (e.g. deep in presolve); the solve is given up
+WAIT_STEP = 0.05  # the main thread waits in steps this short, so that signals are handled at once
+ABANDONED: list = []  # solvers whose HiGHS thread was given up and may still be running
+CANCELLED: list = []  # solvers whose HiGHS run was cancelled (the process then leaves with os._exit: an
+                      # interrupted run inside Pyomo's interface can abort at interpreter exit)
 
 
 @dataclass(frozen=True)
@@ -33,12 +41,79 @@ class SolveOutcome:
         return self.status in (OPTIMAL, FEASIBLE)
 
 
+class _GivenUp(Exception):
+    """HiGHS ignored its time limit and the cancel: the solve is given up."""
+
+
+def _reset_scheduler() -> None:
+    try:
+        import highspy
+        highspy.Highs.resetGlobalScheduler(True)
+    except Exception:  # an older highspy without it: nothing to reset
+        pass
+
+
+def prepare_for_cancel(highs) -> None:
+    """Make ``highs`` (a ``highspy.Highs``) stop at ``cancelSolve``: highspy keeps a past
+    cancel until its own ``startSolve``, and the cancel is checked at HiGHS's interrupt
+    callbacks only when ``HandleUserInterrupt`` is on."""
+    highs._Highs__solver_should_stop = False
+    if not highs.HandleUserInterrupt:
+        highs.HandleUserInterrupt = True
+
+
+def guarded_run(highs, limit: float, cancel, abandon):
+    """HiGHS's ``run`` of ``highs`` in a worker thread (it releases the GIL) while this
+    thread waits in short steps: signals are handled at once (and call ``cancel()``), the
+    guard calls ``cancel()`` :data:`CANCEL_AFTER` s after ``limit`` and, when HiGHS still
+    runs :data:`ABANDON_AFTER` s later, calls ``abandon()`` and raises :class:`_GivenUp`.
+    Used by both :class:`Solver` and :class:`ArraySolver`."""
+    import highspy
+    box: dict = {}
+
+    def work():
+        try:
+            box["status"] = highspy._core._Highs.run(highs)
+        except BaseException as exc:
+            box["error"] = exc
+        finally:
+            # HiGHS binds its task scheduler to the thread that ran it; without a reset the
+            # process aborts at exit (highspy does the same after its own threaded solve).
+            _reset_scheduler()
+
+    worker = threading.Thread(target=work, name="highs-run", daemon=True)
+    cancel_at = time.monotonic() + limit + CANCEL_AFTER
+    cancelled_at = None
+    with interrupts.cancel_with(cancel):
+        worker.start()
+        try:
+            while worker.is_alive():
+                worker.join(WAIT_STEP)
+                now = time.monotonic()
+                if cancelled_at is None and now >= cancel_at:
+                    cancelled_at = now
+                    cancel()
+                if cancelled_at is not None and worker.is_alive() and now >= cancelled_at + ABANDON_AFTER:
+                    abandon()
+                    raise _GivenUp()
+        except interrupts.Interrupted:
+            cancel()
+            worker.join(ABANDON_AFTER)
+            if worker.is_alive():
+                abandon()
+            raise
+    if "error" in box:
+        raise box["error"]
+    return box["status"]
+
+
 def solver_options(params, time_limit: float | None = None, mip_gap: float | None = None) -> tuple[float, float]:
     """The time limit (s) and relative MIP gap of a solve: each as given, or, when ``None``,
     the case's parameter (``time_limit``, default 300; ``mip_gap``, default 1e-4).  Every
     study resolves its options here, once."""
-    return (params.time_limit if time_limit is None else time_limit,
-            params.mip_gap if mip_gap is None else mip_gap)
+    from retrofit_opt import limits  # the one validation path for every value (issue 18)
+    return (limits.check_time_limit(params.time_limit if time_limit is None else time_limit),
+            limits.check_mip_gap(params.mip_gap if mip_gap is None else mip_gap))
 
 
 def highs_version() -> str:
@@ -86,20 +161,24 @@ class Solver:
         self._variables: list | None = None
         self.last_start_size = 0  # columns given by the last warm start that reached HiGHS
 
+    abandoned = False
+
     def solve(self, time_limit: float | None = None) -> SolveOutcome:
+        """Solve within ``time_limit`` seconds — a promise kept even when HiGHS overruns its
+        own limit: the solve runs in a worker thread, a guard cancels it shortly after the
+        limit (``cancelSolve``, honoured at HiGHS's interrupt checks) and, if HiGHS still
+        does not return (some presolve steps never check), gives it up and reports a
+        timeout.  A signal (Ctrl-C, SIGTERM) cancels the solve too."""
         import pyomo.environ as pyo
         from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
+        if self.abandoned:
+            return SolveOutcome(TIMEOUT, "abandoned", None, None, None, 0.0)
+        limit = time_limit or self.time_limit
         started = time.perf_counter()
-        try:
-            results = self.opt.solve(
-                self.model, rel_gap=self.mip_gap,
-                time_limit=time_limit or self.time_limit, threads=self.threads, tee=False,
-                # HiGHS writes some messages straight to stdout, which would corrupt --json.
-                solver_options={"output_flag": False},
-                raise_exception_on_nonoptimal_result=False, load_solutions=False)
-        except Exception as exc:  # HiGHS and the interface raise several types
-            raise SolverError(f"the solver failed: {type(exc).__name__}: {exc}") from exc
+        results = self._guarded(limit)
+        if results is None:
+            return SolveOutcome(TIMEOUT, "maxTimeLimit", None, None, None, time.perf_counter() - started)
         seconds = time.perf_counter() - started
         termination = results.termination_condition
         has_solution = results.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
@@ -133,6 +212,42 @@ class Solver:
             gap = 0.0 if bound is None and status == OPTIMAL else (
                 abs(objective - bound) / max(abs(objective), 1.0) if bound is not None else None)
         return SolveOutcome(status, termination.name, objective, bound, gap, seconds)
+
+    def _guarded(self, limit: float):
+        """The interface's results, or ``None`` when HiGHS had to be given up."""
+        if getattr(self.opt, "_model", None) is not self.model:
+            self.opt.set_instance(self.model)
+        highs = self.opt._solver_model
+        prepare_for_cancel(highs)
+        highs.run = lambda: self._run_guarded(highs, limit)
+        try:
+            return self.opt.solve(
+                self.model, rel_gap=self.mip_gap, time_limit=limit, threads=self.threads, tee=False,
+                # HiGHS writes some messages straight to stdout, which would corrupt --json.
+                solver_options={"output_flag": False},
+                raise_exception_on_nonoptimal_result=False, load_solutions=False)
+        except _GivenUp:
+            return None
+        except Exception as exc:  # HiGHS and the interface raise several types
+            raise SolverError(f"the solver failed: {type(exc).__name__}: {exc}") from exc
+        finally:
+            highs.__dict__.pop("run", None)
+
+    def _run_guarded(self, highs, limit: float):
+        """HiGHS's ``run`` under :func:`guarded_run`."""
+        return guarded_run(highs, limit, self.cancel, self._abandon)
+
+    def cancel(self) -> None:
+        """Ask the running HiGHS solve, if any, to stop at its next interrupt check."""
+        highs = getattr(self.opt, "_solver_model", None)
+        if highs is not None and hasattr(highs, "cancelSolve"):
+            highs.cancelSolve()
+            if self not in CANCELLED:
+                CANCELLED.append(self)
+
+    def _abandon(self) -> None:
+        self.abandoned = True
+        ABANDONED.append(self)
 
     # ------------------------------------------------------------------ re-solves (sweeps)
     def current_values(self) -> list:
@@ -278,7 +393,10 @@ class ArraySolver:
         self.option_columns = arrays.option_columns()
         self.highs = self._new_highs(highspy, integer=True)
         self._lp = None
+        self._running = None  # the instance HiGHS is running on (for cancel)
         self.values = None  # column values of the last solve with a solution
+        self.last_start_size = 0  # columns given by the last warm start
+        self.abandoned = False  # a HiGHS run ignored its limit and the cancel: no more solves
 
     def _new_highs(self, highspy, integer: bool):
         a = self.arrays
@@ -308,13 +426,41 @@ class ArraySolver:
                               "(a coefficient beyond its limits?)")
 
     # ------------------------------------------------------------------ solves
+    def warm_start(self, option_values) -> None:
+        """Give HiGHS a start for the next MIP solve: ``option_values[i]`` is x_i of start
+        option i (the arrays' option order, e.g. from
+        :func:`retrofit_opt.studies.start.start_option_values`); options in no row are
+        skipped, the other columns are left for HiGHS to complete (``setSolution`` with a
+        sparse solution).  Any later change to the instance discards the start."""
+        values = np.asarray(option_values, dtype=np.float64)
+        used = np.nonzero(self.option_columns >= 0)[0]
+        self.last_start_size = len(used)
+        if len(used):
+            self.highs.setSolution(len(used), self.option_columns[used].astype(np.int32), values[used])
+
+    def cancel(self) -> None:
+        """Ask the running HiGHS solve, if any, to stop at its next interrupt check."""
+        running = self._running
+        if running is not None:
+            running.cancelSolve()
+            if self not in CANCELLED:
+                CANCELLED.append(self)
+
+    def _abandon(self) -> None:
+        self.abandoned = True
+        ABANDONED.append(self)
+
     def solve(self, time_limit: float | None = None, mip_gap: float | None = None) -> SolveOutcome:
-        """Solve the MIP as it stands (with any force-in row of :meth:`forced_solve`)."""
+        """Solve the MIP as it stands (with any force-in row of :meth:`forced_solve`),
+        guarded as :meth:`Solver.solve` is (:func:`guarded_run`): within ``time_limit``
+        even when HiGHS overruns it, cancelled by a signal."""
         return self._run(self.highs, time_limit or self.time_limit,
                          self.mip_gap if mip_gap is None else mip_gap, keep=True)
 
     def _run(self, h, time_limit: float, mip_gap: float | None, keep: bool) -> SolveOutcome:
         highspy = _highspy()
+        if self.abandoned:  # HiGHS may still run on an instance given up: leave it alone
+            return SolveOutcome(TIMEOUT, "abandoned", None, None, None, 0.0)
         started = time.perf_counter()
         if self.arrays.num_col == 0:  # nothing to decide: "choose nothing" is optimal
             self.values = np.zeros(0)
@@ -326,10 +472,18 @@ class ArraySolver:
         h.setOptionValue("time_limit", offset + float(time_limit))
         if mip_gap is not None:
             h.setOptionValue("mip_rel_gap", float(mip_gap))
+        prepare_for_cancel(h)
+        self._running = h
         try:
-            h.run()
+            guarded_run(h, float(time_limit), self.cancel, self._abandon)
+        except _GivenUp:
+            return SolveOutcome(TIMEOUT, "maxTimeLimit", None, None, None, time.perf_counter() - started)
+        except interrupts.Interrupted:
+            raise
         except Exception as exc:
             raise SolverError(f"the solver failed: {type(exc).__name__}: {exc}") from exc
+        finally:
+            self._running = None
         seconds = time.perf_counter() - started
         model_status = h.getModelStatus()
         termination = _TERMINATIONS.get(model_status.name, "unknown")

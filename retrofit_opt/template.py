@@ -25,6 +25,8 @@ from retrofit_opt import schema, units
 from retrofit_opt.atomic import write_atomically
 from retrofit_opt.errors import OutputError
 from retrofit_opt.reader import DYNAMIC_PREFIXES
+from retrofit_opt.schema import labels as label_table
+from retrofit_opt.template_example import EXAMPLES
 
 LANGUAGES = ("zh", "en")
 LAST_ROW = 1_048_576  # validations cover the whole column below the header
@@ -38,121 +40,20 @@ TITLE_FONT = Font(bold=True, size=14)
 SECTION_FONT = Font(bold=True, size=12)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
-# Names of the quantity kinds of units.CANONICAL, for the instructions sheet.
-KIND_LABELS = {
-    "zh": {"money": "金额", "money_per_year": "年金额", "energy": "节能量（标准煤）",
-           "energy_stock": "能源消费量（标准煤）", "electricity": "电量", "mass": "质量（减排量、节煤量）",
-           "mass_stock": "排放量", "gas": "天然气", "heat": "热力", "water": "水量",
-           "water_stock": "用水量", "years": "年限", "share": "比例"},
-    "en": {"money": "money", "money_per_year": "money per year", "energy": "energy saving (standard coal)",
-           "energy_stock": "energy consumption (standard coal)", "electricity": "electricity",
-           "mass": "mass (emissions, coal)", "mass_stock": "emissions", "gas": "natural gas",
-           "heat": "heat / steam", "water": "water", "water_stock": "water use", "years": "years",
-           "share": "share"},
-}
-
-TEXT = {
-    "zh": {
-        "instructions": "说明",
-        "title": "retrofit-opt 案例模板 — 填写说明",
-        "steps_head": "填写步骤",
-        "steps": [
-            "每个工作表第一行是表头，从第二行起每行一条记录；不要改动表头文字（可改表头括号内的单位）。",
-            "黄色表头为必填列，蓝色表头为选填列；把鼠标停在表头上可看到该列的含义、单位、默认值。",
-            "“{projects}”表必填，每行一个候选项目；其余工作表按需填写，不需要的可以留空或删除。",
-            "是/否列、目标类型、目标函数等单元格有下拉列表；留空的单元格取默认值。",
-            "“{parameters}”表已列出全部参数及默认值（默认值的依据见下方参数表），按本案例修改“值”列即可。",
-            "填好后运行 retrofit-opt validate 文件名.xlsx 检查，再运行 retrofit-opt solve 文件名.xlsx 求解。",
-            "本“说明”表在读取时被忽略。",
-        ],
-        "units_head": "单位",
-        "units_intro": ("表中数值按标准单位填写。表头可在括号中注明其他单位，读取时自动换算为标准单位，"
-                        "例如 {example1} 或 {example2}；括号中的单位不认识时报错，从不猜测。"
-                        "年度量的单位可带“/年”或“/yr”。"),
-        "units_cols": ["量", "标准单位", "表头中可用的单位"],
-        "yesno": "是/否列可填：{yes} 或 {no}（也接受 yes/no、1/0 等，见下方“选项”）。",
-        "sheets_head": "工作表",
-        "sheets_cols": ["工作表", "英文名", "其他名称", "是否必需", "说明"],
-        "columns_head": "各表的列",
-        "columns_cols": ["工作表", "列（表头）", "英文名", "类型", "单位", "默认值", "必填", "说明"],
-        "parameters_head": "参数",
-        "parameters_cols": ["参数", "英文键", "单位", "默认值", "说明", "默认值依据"],
-        "choices_head": "选项",
-        "choices_cols": ["字段", "可填值"],
-        "dynamic_head": "可增加的列和参数",
-        "dynamic": [
-            "{projects}表可增加自定义指标列 {benefit}名称(单位)，例如 {benefit}占地(亩)，目标可引用该指标。",
-            "{scenarios}表可增加覆盖列：{budget}资金池、{target}指标，以及任一参数（如 折现率）。",
-            "目标函数为“加权”时，在{parameters}表增加行 weight:指标（如 weight:energy_saving），值为权重。",
-        ],
-        "yes": "是", "no": "否", "required": "必填", "optional": "选填", "sheet_required": "必需",
-        "sheet_optional": "可选", "unit": "单位", "default": "默认值", "values": "可填值", "type": "类型",
-        "source": "依据", "sep": "：", "semi": "；", "other_units": "可在表头括号中改用其他单位，如 {examples}",
-        "share_note": "填 0–1 的小数；表头写 (%) 时按百分数填写，如 30",
-        "types": {"id": "编号", "text": "文本", "number": "数值", "integer": "整数", "year": "年份",
-                  "bool": "是/否", "idlist": "项目编号列表", "profile": "分年度比例", "share": "比例（0–1）",
-                  "choice": "选项", "any": "任意"},
-        "dv_title": "请选择", "dv_error": "请从下拉列表中选择：{values}",
-    },
-    "en": {
-        "instructions": "instructions",
-        "title": "retrofit-opt case template — how to fill it in",
-        "steps_head": "Steps",
-        "steps": [
-            "Row 1 of every sheet is the header; enter one record per row from row 2. Keep the header "
-            "names (you may change the unit in brackets).",
-            "Yellow headers are required columns, blue ones optional; hover over a header for its meaning, "
-            "unit and default.",
-            "The '{projects}' sheet is required, one row per candidate project; fill the other sheets as "
-            "needed and leave empty (or delete) the ones you do not need.",
-            "Yes/no columns, target kind and objective have drop-down lists; a blank cell takes the default.",
-            "The '{parameters}' sheet lists every parameter with its default (sources in the parameter table "
-            "below); change the value column for your case.",
-            "Then run  retrofit-opt validate FILE.xlsx  to check it and  retrofit-opt solve FILE.xlsx  to "
-            "solve it.",
-            "This instructions sheet is ignored when the case is read.",
-        ],
-        "units_head": "Units",
-        "units_intro": ("Enter values in the canonical units. A header may name another unit in brackets and "
-                        "the values are converted to the canonical unit, e.g. {example1} or {example2}; an "
-                        "unknown unit is an error, never a guess. Annual quantities may add '/yr' or '/年'."),
-        "units_cols": ["quantity", "canonical unit", "units accepted in a header"],
-        "yesno": "Yes/no columns take {yes} or {no} (also 是/否, 1/0 and more, see Choices below).",
-        "sheets_head": "Sheets",
-        "sheets_cols": ["sheet", "Chinese name", "other names", "required", "description"],
-        "columns_head": "Columns of each sheet",
-        "columns_cols": ["sheet", "column (header)", "Chinese name", "type", "unit", "default", "required",
-                         "description"],
-        "parameters_head": "Parameters",
-        "parameters_cols": ["parameter", "Chinese name", "unit", "default", "description", "source of default"],
-        "choices_head": "Choices",
-        "choices_cols": ["field", "values"],
-        "dynamic_head": "Extra columns and parameters",
-        "dynamic": [
-            "The {projects} sheet may add metric columns {benefit}<name> (<unit>), e.g. '{benefit}land (mu)'; "
-            "targets may name them.",
-            "The {scenarios} sheet may add override columns {budget}<pool>, {target}<metric> and any parameter "
-            "key (e.g. discount_rate).",
-            "For the objective 'weighted', add rows weight:<metric> (e.g. weight:energy_saving) to the "
-            "{parameters} sheet with the weight as value.",
-        ],
-        "yes": "yes", "no": "no", "required": "required", "optional": "optional", "sheet_required": "yes",
-        "sheet_optional": "no", "unit": "Unit", "default": "Default", "values": "Values", "type": "Type",
-        "source": "Source", "sep": ": ", "semi": "; ",
-        "other_units": "another unit in the header brackets is converted, e.g. {examples}", "share_note": "a fraction 0–1; with (%) in the header enter percent, e.g. 30",
-        "types": {"id": "id", "text": "text", "number": "number", "integer": "whole number", "year": "year",
-                  "bool": "yes/no", "idlist": "project ids", "profile": "shares per year, e.g. 40/60",
-                  "share": "share (0–1)", "choice": "choice", "any": "any"},
-        "dv_title": "Choose", "dv_error": "Choose from the list: {values}",
-    },
-}
+# Every word of the template comes from the one bilingual label table
+# (retrofit_opt/schema/labels.csv, keys template.*): TEXT[lang] is that group rebuilt.
+TEXT = {lang: label_table.group("template", lang) for lang in LANGUAGES}
+KIND_LABELS = {lang: TEXT[lang].pop("kind") for lang in LANGUAGES}  # names of units.CANONICAL kinds
 
 
-def write_template(path: str | Path, lang: str = "zh") -> Path:
+def write_template(path: str | Path, lang: str = "zh", example: str | None = None) -> Path:
     """Write an empty, documented case workbook to ``path`` (replacing it) and return the path.
 
-    ``lang`` is ``"zh"`` (Chinese sheet names, headers and notes) or ``"en"``.
+    ``lang`` is ``"zh"`` (Chinese sheet names, headers and notes) or ``"en"``; ``example``
+    (``"single"`` or ``"multi"``) fills it with a small case that validates and solves.
     """
+    if example is not None and example not in EXAMPLES:
+        raise OutputError(f"unknown example '{example}'; use one of: {', '.join(EXAMPLES)}")
     if lang not in LANGUAGES:
         raise OutputError(f"unknown template language '{lang}'; use one of: {', '.join(LANGUAGES)}")
     path = Path(path)
@@ -163,21 +64,27 @@ def write_template(path: str | Path, lang: str = "zh") -> Path:
         raise OutputError(f"{path} is a folder; pass the name of the .xlsx file to write")
     if not path.parent.is_dir():
         raise OutputError(f"folder {path.parent} does not exist; create it or write the template elsewhere")
-    workbook = build_template(lang)
+    workbook = build_template(lang, example)
     write_atomically(path, workbook.save)
     return path
 
 
-def build_template(lang: str = "zh") -> Workbook:
+def build_template(lang: str = "zh", example: str | None = None) -> Workbook:
     """The template as an in-memory workbook (see :func:`write_template`)."""
     text = TEXT[lang]
     workbook = Workbook()
     _instructions(workbook.active, lang)
+    data = EXAMPLES[example] if example else {}
     for spec in schema.sheets():
         ws = workbook.create_sheet(sheet_title(spec, lang))
         _data_sheet(ws, spec, lang)
         if spec.name == "parameters":
-            _fill_parameters(ws, lang)
+            _fill_parameters(ws, lang, data.get("parameters", {}))
+        elif data.get(spec.name):
+            _fill_rows(ws, spec, data[spec.name], lang)
+        _group_columns(ws, spec)
+    for ws in workbook.worksheets:
+        _print_layout(ws)
     workbook.active = 0
     workbook.properties.creator = AUTHOR
     workbook.properties.title = text["title"]
@@ -266,10 +173,114 @@ def _other_units(kind: str, lang: str) -> list[str]:
         names = groups[factor]
         if lang == "en":
             preferred = [u for u in names if u.isascii() and not any(c.isdigit() for c in u)]
-        else:
-            preferred = [u for u in names if not u.isascii()]
-        picked.append((preferred or names)[0])
+        else:  # a unit written the Chinese way: no Latin letters (亿千瓦时, 万吉焦, not 亿kwh, 万gj)
+            preferred = [u for u in names if not any(c.isascii() and c.isalpha() for c in u)]
+        picked.append(UNIT_SPELLING.get((preferred or names)[0], (preferred or names)[0]))
     return picked
+
+
+# The unit table keeps units lower-cased for matching; these are their written forms.
+UNIT_SPELLING = {"kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "gj": "GJ", "mj": "MJ", "tj": "TJ", "nm³": "Nm³",
+                 "万kwh": "万kWh", "亿kwh": "亿kWh", "万gj": "万GJ", "万nm³": "万Nm³"}
+
+
+# ------------------------------------------------------------------------------ examples
+_CANONICAL_WORDS = {"总预算": "total", "补贴资金": "subsidy", "是": "yes", "否": "no", "不低于": "min_total",
+                    "不高于": "max_total", "强度下降": "intensity_reduction"}
+
+
+def _example_value(spec: schema.ColumnSpec, value, lang: str):
+    """An example cell as a user of ``lang`` would type it: an English template names
+    metrics, kinds, special pools and yes/no by their English keys."""
+    if lang == "en" and isinstance(value, str):
+        if spec.sheet == "targets" and spec.name == "metric":
+            return next((c.name for c in schema.columns() if c.sheet == "projects" and value in c.aliases), value)
+        return _CANONICAL_WORDS.get(value, value)
+    return value
+
+
+def _fill_rows(ws, spec: schema.SheetSpec, rows: list[dict], lang: str) -> None:
+    columns = {c.name: index for index, c in enumerate(schema.sheet_columns(spec.name), start=1)}
+    specs = {c.name: c for c in schema.sheet_columns(spec.name)}
+    for number, record in enumerate(rows, start=2):
+        for name, value in record.items():
+            ws.cell(row=number, column=columns[name], value=_example_value(specs[name], value, lang))
+
+
+# ------------------------------------------------------------------------------ layout
+# Column groups of the projects sheet (outline level 1); the optional ones start collapsed.
+COLUMN_GROUPS = {
+    "savings": (("energy_saving", "water_saving"), False),
+    "economics": (("annual_cost_saving", "lifetime"), False),
+    "timing": (("earliest_year", "capex_profile"), True),
+    "rules": (("npv", "subsidy_rate"), True),
+    "uncertainty": (("saving_low", "saving_high"), True),
+}
+
+
+def _group_columns(ws, spec: schema.SheetSpec) -> None:
+    """Group the projects sheet's columns (savings, economics, timing, rules, uncertainty),
+    the rarely needed groups collapsed; the required columns stay ungrouped."""
+    if spec.name != "projects":
+        return
+    index = {c.name: i for i, c in enumerate(schema.sheet_columns(spec.name), start=1)}
+    for (first, last), collapsed in COLUMN_GROUPS.values():
+        if first in index and last in index:
+            ws.column_dimensions.group(get_column_letter(index[first]), get_column_letter(index[last]),
+                                       outline_level=1, hidden=collapsed)
+    ws.sheet_properties.outlinePr.summaryRight = False
+
+
+def _print_layout(ws) -> None:
+    """Landscape A4, one page wide, the header row repeated: not 31 portrait pages."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if ws.freeze_panes:
+        ws.print_title_rows = "1:1"
+
+
+def _input_validation(spec: schema.ColumnSpec, lang: str) -> DataValidation | None:
+    """Number, year and whole-number checks with a message in the template's language;
+    a suggestion list for pool names (other names allowed)."""
+    text = TEXT[lang]
+    if spec.name in ("pool", "budget_pool"):
+        pools = [label_table.text("pool.total", lang), label_table.text("pool.subsidy", lang)] if lang == "zh" \
+            else ["total", "subsidy"]
+        validation = DataValidation(type="list", formula1='"' + ",".join(pools) + '"', allow_blank=True,
+                                    showErrorMessage=False)
+        validation.promptTitle, validation.prompt = text["dv_pool_title"], text["dv_pool"]
+        validation.showInputMessage = True
+        return validation
+    if spec.sheet == "targets" and spec.name == "metric":
+        names = [c.zh if lang == "zh" else c.name for c in schema.columns()
+                 if c.sheet == "projects" and c.name in schema.METRICS]
+        formula = '"' + ",".join(names) + '"'
+        if len(formula) <= MAX_LIST_FORMULA:
+            validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                                        errorStyle="warning")
+            validation.errorTitle, validation.error = text["dv_title"], text["dv_metric"]
+            return validation
+    if spec.type == "year":
+        validation = DataValidation(type="whole", operator="between", formula1="1990", formula2="2100",
+                                    allow_blank=True, showErrorMessage=True)
+        validation.errorTitle, validation.error = text["dv_title_number"], text["dv_year"]
+        return validation
+    if spec.type == "integer":
+        validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", allow_blank=True,
+                                    showErrorMessage=True)
+        validation.errorTitle, validation.error = text["dv_title_number"], text["dv_integer"]
+        return validation
+    if spec.type in ("number", "share"):
+        low = "0" if spec.name in ("capex", "limit", "lifetime", "subsidy_rate") or spec.type == "share" \
+            else "-1000000000000"
+        validation = DataValidation(type="decimal", operator="between", formula1=low, formula2="1000000000000",
+                                    allow_blank=True, showErrorMessage=True)
+        validation.errorTitle = text["dv_title_number"]
+        validation.error = text["dv_nonnegative" if low == "0" else "dv_number"]
+        return validation
+    return None
 
 
 # ------------------------------------------------------------------------------ comments
@@ -361,7 +372,7 @@ def _data_sheet(ws, spec: schema.SheetSpec, lang: str) -> None:
         cell.comment = _comment(column_note(column, lang))
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = _column_width(column, lang)
-        validation = _validation(_list_values(column, lang), lang)
+        validation = _validation(_list_values(column, lang), lang) or _input_validation(column, lang)
         if validation is not None:
             ws.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{LAST_ROW}")
@@ -379,12 +390,17 @@ def _column_width(spec: schema.ColumnSpec, lang: str) -> float:
     return float(min(max(width, 10), 40))
 
 
-def _fill_parameters(ws, lang: str) -> None:
+def _fill_parameters(ws, lang: str, values: dict | None = None) -> None:
     name_width = 12
+    values = values or {}
     for row, spec in enumerate(schema.parameters(), start=2):
         name_cell = ws.cell(row=row, column=1, value=parameter_name(spec, lang))
         name_cell.comment = _comment(parameter_note(spec, lang))
-        ws.cell(row=row, column=2, value=typed_default(spec, lang))
+        value = values[spec.key] if spec.key in values else typed_default(spec, lang)
+        if spec.key in values and spec.type == "choice":
+            aliases = schema.CHOICES.get(spec.key, {}).get(value)
+            value = aliases[0] if lang == "zh" and aliases else value
+        ws.cell(row=row, column=2, value=value)
         name_width = max(name_width, _display_width(name_cell.value) + 4)
         if spec.type == "choice":
             validation = _validation(choice_values(spec.key, lang), lang)

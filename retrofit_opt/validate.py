@@ -10,7 +10,7 @@ import dataclasses
 import math
 from collections import defaultdict
 
-from retrofit_opt import accounting, cells, schema, units, validate_ranges
+from retrofit_opt import accounting, cells, limits, schema, units, validate_ranges
 from retrofit_opt.case import (SUBSIDY_POOL, TOTAL_POOL, BaselineYear, Budget, Case, Interaction,
                                Parameters, Project, Scenario, Target)
 from retrofit_opt.cells import CellError
@@ -18,7 +18,7 @@ from retrofit_opt.errors import Problem, raise_if_errors
 from retrofit_opt.reader import RawCase, RawRow, RawSheet
 from retrofit_opt.schema.vocabulary import pool_alias
 
-MAX_MAGNITUDE = 1e12  # in canonical units: 10¹² 万元 is a hundred times the world's GDP
+MAX_MAGNITUDE = limits.MAX_MAGNITUDE  # canonical units: 10¹² 万元 is a hundred times the world's GDP
 INTENSITY_METRICS = {"energy_saving": "energy_consumption", "co2_reduction": "co2",
                      "water_saving": "water"}
 
@@ -71,6 +71,11 @@ class _Sheet:
             self.problem(row, key, f"{key} is implausibly large ({typed:.3g} {units.CANONICAL.get(kind, '')} "
                          "after unit conversion)", "check the value and the unit in the header", value)
             return default
+        if isinstance(typed, float) and spec is not None and spec.type == "number" and 0 < abs(typed) < limits.RESOLUTION:
+            self.problem(row, key, f"{key} {typed:.3g} {units.CANONICAL.get(kind, '')} is below the resolution of "
+                         f"{limits.RESOLUTION:g} (after unit conversion)".replace("  ", " "),
+                         "write 0 if nothing is meant, or check the value and the unit in the header", value)
+            return default
         return typed
 
 
@@ -114,7 +119,8 @@ def validate(raw: RawCase, problems: list[Problem] | None = None) -> Case:
     projects, budgets = _unify_pools(projects, budgets)
     targets = _targets(sheet("targets"), metric_units)
     baseline = _baseline(sheet("baseline"))
-    interactions = _interactions(sheet("interactions"), ids, metric_units)
+    savings = {p.id: p.metrics for p in projects}
+    interactions = _interactions(sheet("interactions"), ids, metric_units, savings)
     scenarios = _scenarios(sheet("scenarios"), metric_units)
 
     case = Case(projects=tuple(projects), parameters=params, budgets=tuple(budgets),
@@ -122,6 +128,7 @@ def validate(raw: RawCase, problems: list[Problem] | None = None) -> Case:
                 scenarios=tuple(scenarios), metric_units=metric_units, language=raw.language,
                 source_name=raw.source_name, source_sha256=raw.sha256)
     check_case(case, problems, {s: sheet(s) for s in raw.sheets} | {"projects": projects_sheet})
+    _check_scenarios(case, raw, problems)
     case = validate_ranges.attach_ranges(case, projects_sheet, sheet("parameters"))  # issue 14
     raise_if_errors(problems, raw.source_name)
     return dataclasses.replace(case, warnings=tuple(p for p in problems if p.severity == "warning"))
@@ -150,6 +157,10 @@ def _parameters(sheet: _Sheet) -> Parameters:
         if written is None:
             if row.cells.get("value") is not None:
                 sheet.problem(row, "parameter", "value without a parameter name", "enter the parameter's name")
+            continue
+        if cells.is_excel_error(written):
+            sheet.problem(row, "parameter", f"parameter is the Excel error {str(written).strip().upper()}",
+                          cells.FIX_EXCEL_ERROR, written)
             continue
         name, unit = schema.split_header(str(written))
         norm = schema.normalise_name(name)
@@ -188,32 +199,59 @@ def _parameters(sheet: _Sheet) -> Parameters:
 
 
 def parameter_value(key: str, value):
+    """A parameter's typed value, from the parameters sheet or a scenario row alike."""
     spec = schema.parameter(key)
     if spec.type == "choice":
         return cells.to_choice(value, key)
-    return convert(value, spec.type)
+    typed = convert(value, spec.type)
+    if spec.type == "number":
+        try:
+            limits.check_number(typed, key, unit=spec.unit)
+        except limits.OptionError as err:
+            raise CellError(err.message.replace(f"{key} ", "", 1), err.fix) from None
+    return typed
+
+
+def parameter_problems(params: Parameters) -> list[tuple[str, str, str, object]]:
+    """Every rule on a set of parameters, wherever they come from (the parameters sheet, a
+    scenario row, the API): (parameter, message, fix, value) per problem."""
+    found = []
+    if (params.start_year is None) != (params.end_year is None):
+        given, missing = ("start_year", "end_year") if params.start_year is not None else ("end_year", "start_year")
+        found.append((given, f"{given} is given without {missing}; they go together",
+                      f"add {missing}, or remove {given} for a single-period case", getattr(params, given)))
+    elif params.start_year is not None and params.start_year > params.end_year:
+        found.append(("start_year", f"start_year {params.start_year} is after end_year {params.end_year}",
+                      "swap them", params.start_year))
+    elif params.start_year is not None:
+        try:
+            limits.check_horizon(params.start_year, params.end_year)
+        except limits.OptionError as err:
+            found.append(("end_year", err.message, err.fix, params.end_year))
+    checks = {"time_limit": limits.check_time_limit, "mip_gap": limits.check_mip_gap}
+    for name, check in checks.items():
+        try:
+            check(getattr(params, name), name)
+        except limits.OptionError as err:
+            found.append((name, err.message, err.fix, getattr(params, name)))
+    for name, value in vars(params).items():
+        if (name.endswith("_factor") or name.endswith("_price")) and value is not None and value < 0:
+            found.append((name, f"{name} is negative", "enter a value of 0 or more", value))
+    return found
+
+
+def horizon_ok(params: Parameters) -> bool:
+    """True when the horizon is usable: none, or start_year ≤ end_year within the bound."""
+    return not any(key in ("start_year", "end_year") for key, *_ in parameter_problems(params))
 
 
 def _check_parameters(params: Parameters, sheet: _Sheet, seen) -> bool:
-    horizon_ok = True
     def at(key):
         return RawRow(seen[key], {}) if key in seen else None
-    if (params.start_year is None) != (params.end_year is None):
-        given, missing = ("start_year", "end_year") if params.start_year is not None else ("end_year", "start_year")
-        sheet.problem(at(given), "parameter", f"{given} is given without {missing}; they go together",
-                      f"add {missing}, or remove {given} for a single-period case", getattr(params, given))
-        horizon_ok = False
-    elif params.start_year is not None and params.start_year > params.end_year:
-        sheet.problem(at("start_year"), "parameter", f"start_year {params.start_year} is after end_year {params.end_year}",
-                      "swap them")
-        horizon_ok = False
-    if params.time_limit <= 0:
-        sheet.problem(at("time_limit"), "value", "time_limit must be positive", "enter a positive number of "
-                      "seconds", params.time_limit)
-    for name, value in vars(params).items():
-        if (name.endswith("_factor") or name.endswith("_price")) and value is not None and value < 0:
-            sheet.problem(at(name), "value", f"{name} is negative", "enter a value of 0 or more", value)
-    return horizon_ok
+    for key, message, fix, value in parameter_problems(params):
+        column = "parameter" if key in ("start_year", "end_year") else "value"
+        sheet.problem(at(key), column, message, fix, value)
+    return horizon_ok(params)
 
 
 # ------------------------------------------------------------------------------ projects
@@ -265,6 +303,8 @@ def _projects(sheet: _Sheet, params: Parameters) -> tuple[list[Project], dict[st
                 computed.add("annual_cost_saving")
         metrics = {m: (v if v is not None else 0.0) for m, v in metrics.items()}
         build_years = values["build_years"] if values["build_years"] is not None else 1
+        if not _sizes_ok(sheet, row, values, params):
+            continue
         project = Project(
             id=values["id"], name=values["name"] or values["id"], row=row.row, capex=values["capex"],
             metrics=metrics, enterprise=values["enterprise"] or "", sector=values["sector"] or "",
@@ -282,6 +322,24 @@ def _projects(sheet: _Sheet, params: Parameters) -> tuple[list[Project], dict[st
         _check_project(sheet, row, project)
         projects.append(project)
     return projects, metric_units
+
+
+def _sizes_ok(sheet: _Sheet, row: RawRow, values: dict, params: Parameters) -> bool:
+    """build_years and lifetime within their bounds, checked before anything is sized by them."""
+    ok = True
+    horizon = (params.end_year - params.start_year + 1) if params.start_year is not None else None
+    most = limits.max_build_years(horizon)
+    build_years = values["build_years"]
+    if build_years is not None and build_years > most:
+        sheet.problem(row, "build_years", f"build_years {build_years} is more than {most} years",
+                      f"enter the years of construction, at most {most}", build_years)
+        ok = False
+    lifetime = values["lifetime"]
+    if lifetime is not None and lifetime > limits.MAX_LIFETIME:
+        sheet.problem(row, "lifetime", f"lifetime {lifetime} is more than {limits.MAX_LIFETIME} years",
+                      f"enter the years of benefit, at most {limits.MAX_LIFETIME}", lifetime)
+        ok = False
+    return ok
 
 
 def _pool_name(text: str) -> str:
@@ -436,11 +494,16 @@ def _baseline(sheet: _Sheet) -> dict[int, BaselineYear]:
         if values["value_added"] <= 0:
             sheet.problem(row, "value_added", "value added must be positive", "enter the forecast value added",
                           values["value_added"])
+        for key, what in (("energy_consumption", "energy consumption"), ("co2", "CO2 emissions"),
+                          ("water", "water use")):
+            if values[key] is not None and values[key] <= 0:
+                sheet.problem(row, key, f"the baseline {what} must be positive (an intensity divides by it)",
+                              f"enter the park's forecast {what} without the projects", values[key])
         baseline[values["year"]] = BaselineYear(**values)
     return baseline
 
 
-def _interactions(sheet: _Sheet, ids: set[str], metric_units) -> list[Interaction]:
+def _interactions(sheet: _Sheet, ids: set[str], metric_units, savings=None) -> list[Interaction]:
     interactions = []
     seen: dict[frozenset, int] = {}
     for row in sheet.rows:
@@ -467,12 +530,23 @@ def _interactions(sheet: _Sheet, ids: set[str], metric_units) -> list[Interactio
                               "an overlap is the amount lost and cannot be negative", "enter 0 or more", amount)
                 bad = True
         seen[frozenset((a, b))] = row.row
+        if not bad and savings is not None:
+            for metric, amount in overlaps.items():
+                own = [savings.get(pid, {}).get(metric) for pid in (a, b)]
+                if amount and all(v is not None for v in own) and amount > max(own) + 1e-9:
+                    sheet.problem(row, "energy_overlap" if metric == "energy_saving" else "co2_overlap",
+                                  f"the overlap {amount:,.6g} is larger than both projects' {metric} "
+                                  f"({own[0]:,.6g} and {own[1]:,.6g})", "an overlap is the part counted twice: at "
+                                  "most the smaller of the two savings", amount)
+                    bad = True
         if not bad:
             interactions.append(Interaction(a, b, {m: v for m, v in overlaps.items() if v}, row.row))
     return interactions
 
 
 def _scenarios(sheet: _Sheet, metric_units) -> list[Scenario]:
+    """Each scenario row's values, typed cell by cell like the base sheets' (the rules that
+    need the whole case are :func:`_check_scenarios`')."""
     scenarios = []
     names: dict[str, int] = {}
     if not sheet.raw:
@@ -481,6 +555,10 @@ def _scenarios(sheet: _Sheet, metric_units) -> list[Scenario]:
         name = sheet.get(row, "name")
         if name is None:
             continue
+        if len(names) >= limits.MAX_SCENARIOS:
+            sheet.problem(row, "name", f"more than {limits.MAX_SCENARIOS} scenarios", "split the comparison "
+                          "into several case files")
+            break
         if name in names:
             sheet.problem(row, "name", f"scenario '{name}' appears twice (also row {names[name]})",
                           "give every scenario its own name", name)
@@ -492,17 +570,20 @@ def _scenarios(sheet: _Sheet, metric_units) -> list[Scenario]:
             column = sheet.raw.columns[key]
             try:
                 if key in ("budget_scale", "target_scale"):
-                    number = cells.to_number(value)
+                    number = _checked(cells.to_number(value), 0)
                     if number < 0:
                         raise CellError("is negative", "enter a factor of 0 or more")
                     overrides[key] = number
                 elif key.startswith("budget:"):
-                    overrides[f"budget:{_pool_name(key.split(':', 1)[1])}"] = cells.to_number(value) * column.factor
+                    number = _checked(cells.to_number(value) * column.factor, 0, "万元")
+                    if number < 0:
+                        raise CellError("is negative", "enter a budget of 0 or more")
+                    overrides[f"budget:{_pool_name(key.split(':', 1)[1])}"] = number
                 elif key.startswith("target:"):
                     metric = _metric_name(key.split(":", 1)[1], metric_units)
                     if metric is None:
                         raise CellError(f"names unknown metric '{key}'", "use a metric of the projects sheet")
-                    overrides[f"target:{metric}"] = cells.to_number(value)
+                    overrides[f"target:{metric}"] = _checked(cells.to_number(value))
                 elif key == "objective":
                     overrides[key] = cells.to_choice(value, "objective")
                 else:
@@ -510,9 +591,72 @@ def _scenarios(sheet: _Sheet, metric_units) -> list[Scenario]:
             except CellError as err:
                 sheet.problem(row, key, f"{key} {err.message}", err.fix, value)
         weight = sheet.get(row, "weight", 1.0)
+        if weight is not None and weight < 0:
+            sheet.problem(row, "weight", "a scenario's weight cannot be negative", "enter 0 or more", weight)
+            weight = None
         scenarios.append(Scenario(name, sheet.get(row, "description") or "", overrides,
                                   1.0 if weight is None else weight, row.row))
     return scenarios
+
+
+def _checked(number: float, low: float | None = None, unit: str = "") -> float:
+    """A scenario value through the same bounds as every other value (limits.check_number)."""
+    try:
+        return limits.check_number(number, "the value", low=low, unit=unit)
+    except limits.OptionError as err:
+        raise CellError(err.message.replace("the value ", "", 1), err.fix) from None
+
+
+def case_pools(case: Case) -> list[str]:
+    """The budget pools of a case: total, every pool on the budgets sheet or a project's
+    budget_pool, and subsidy when some project has a subsidy."""
+    pools = [TOTAL_POOL] + [b.pool for b in case.budgets] + [p.budget_pool for p in case.projects]
+    if any(p.subsidy_rate > 0 for p in case.projects):
+        pools.append(SUBSIDY_POOL)
+    return list(dict.fromkeys(pools))
+
+
+def _check_scenarios(case: Case, raw: RawCase, base_problems: list[Problem]) -> None:
+    """Every scenario through the same rules as the case itself: its values applied, the
+    derived case is checked like the base one and every new problem reported at the
+    scenario's row."""
+    from retrofit_opt.scenarios import apply_scenario
+    if not case.scenarios:
+        return
+    sheet = _Sheet(raw.sheets.get("scenarios"), "scenarios", base_problems)
+    pools = {schema.normalise_name(p): p for p in case_pools(case)}
+    seen = {(p.message, p.sheet, p.row, p.column) for p in base_problems}
+    for scenario in case.scenarios:
+        row = RawRow(scenario.row, {}) if scenario.row is not None else None
+        overrides = dict(scenario.overrides)
+        for key in list(overrides):
+            if key.startswith("budget:"):
+                pool = key.split(":", 1)[1]
+                if schema.normalise_name(pool) not in pools:
+                    column = next((k for k in (sheet.raw.columns if sheet.raw else {})
+                                   if k.startswith("budget:") and _pool_name(k.split(":", 1)[1]) == pool), None)
+                    sheet.problem(row, column, f"budget:{pool} names a pool the case does not have",
+                                  "use one of the case's pools: " + ", ".join(pools.values()))
+                    del overrides[key]
+                else:
+                    overrides[f"budget:{pools[schema.normalise_name(pool)]}"] = overrides.pop(key)
+        derived_params = dataclasses.replace(case.parameters, **{k: v for k, v in overrides.items()
+                                                                 if k in vars(case.parameters)})
+        found = parameter_problems(derived_params)
+        for key, message, fix, value in found:
+            column = key if sheet.has(key) else None
+            sheet.problem(row, column, f"with this scenario's values, {message}", fix, value)
+        if not horizon_ok(derived_params):
+            continue  # the rules across sheets need a usable horizon
+        variant = apply_scenario(case, dataclasses.replace(scenario, overrides=overrides))
+        inner: list[Problem] = []
+        sheets = {name: _Sheet(raw_sheet, name, inner) for name, raw_sheet in raw.sheets.items()}
+        sheets.setdefault("projects", _Sheet(None, "projects", inner))
+        check_case(variant, inner, sheets)
+        for p in inner:
+            if p.severity != "error" or (p.message, p.sheet, p.row, p.column) in seen:
+                continue
+            sheet.problem(row, None, f"scenario '{scenario.name}' makes the case invalid: {p}")
 
 
 # -------------------------------------------------------------------- rules across sheets
@@ -537,22 +681,11 @@ def check_case(case: Case, problems: list[Problem], sheets: dict[str, _Sheet]) -
             if q not in by_id:
                 projects.problem(at(projects, p.row), "requires", f"requires unknown project '{q}'",
                                  "use an id from the projects sheet", q)
-            elif by_id[q].excluded and p.mandatory:
-                projects.problem(at(projects, p.row), "requires", f"mandatory project requires '{q}', "
-                                 "which is excluded", "clear mandatory here or excluded there", q)
     for cycle in _prerequisite_cycles(case.projects, by_id):
         first = by_id[cycle[0]]
         projects.problem(at(projects, first.row), "requires", "circular prerequisites: " +
                          " → ".join(cycle + [cycle[0]]), "remove one of these requirements")
-    groups: dict[str, list[Project]] = defaultdict(list)
-    for p in case.projects:
-        if p.exclusive_group and p.mandatory:
-            groups[p.exclusive_group].append(p)
-    for group, members in groups.items():
-        if len(members) > 1:
-            projects.problem(at(projects, members[1].row), "mandatory",
-                             f"mandatory projects {', '.join(m.id for m in members)} are in the same exclusive "
-                             f"group '{group}'", "make at most one of them mandatory")
+    _check_forced_chains(case, by_id, projects, at)
     _check_years(case, projects, sheet("budgets"), sheet("targets"), at)
     _check_pools(case, sheet("budgets"), at)
     _check_targets(case, sheet("targets"), sheet("baseline"), at)
@@ -563,6 +696,60 @@ def check_case(case: Case, problems: list[Problem], sheets: dict[str, _Sheet]) -
                          "times the NPV (capex over the build years, benefits after them); budgets and "
                          "targets do not see years", "set start_year and end_year in parameters for a "
                          "multi-year plan", severity="warning")
+
+
+def forced_chains(case: Case, by_id: dict[str, Project]) -> dict[str, list[str]]:
+    """Every project a mandatory project forces in, through its chain of prerequisites:
+    id → the chain from the mandatory project to it (the mandatory project itself: [id])."""
+    chains: dict[str, list[str]] = {}
+    for p in case.projects:
+        if not p.mandatory or p.id in chains:
+            continue
+        chains[p.id] = [p.id]
+        queue = [p.id]
+        while queue:
+            node = queue.pop(0)
+            for needed in by_id[node].requires:
+                if needed in by_id and needed not in chains:
+                    chains[needed] = chains[node] + [needed]
+                    queue.append(needed)
+    return chains
+
+
+def _check_forced_chains(case: Case, by_id, projects: _Sheet, at) -> None:
+    """Mandatory propagates through prerequisites: a forced project that is excluded, or two
+    forced projects in one exclusive group, make the case infeasible whatever the budget."""
+    chains = forced_chains(case, by_id)
+
+    def named(chain):
+        return " → ".join(chain)
+    for pid, chain in chains.items():
+        if by_id[pid].excluded and len(chain) > 1:
+            first = by_id[chain[0]]
+            text = (f"mandatory project requires '{pid}', which is excluded" if len(chain) == 2 else
+                    f"mandatory project {chain[0]} needs {pid} through its prerequisites ({named(chain)}), but "
+                    f"{pid} is excluded")
+            projects.problem(at(projects, first.row), "requires", text,
+                             "clear mandatory at the start of the chain or excluded at its end", pid)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for pid in chains:
+        if by_id[pid].exclusive_group:
+            groups[by_id[pid].exclusive_group].append(pid)
+    for group, members in groups.items():
+        if len(members) < 2:
+            continue
+        if all(len(chains[m]) == 1 for m in members):
+            second = by_id[members[1]]
+            projects.problem(at(projects, second.row), "mandatory",
+                             f"mandatory projects {', '.join(members)} are in the same exclusive group '{group}'",
+                             "make at most one of them mandatory")
+            continue
+        routes = "; ".join(named(chains[m]) for m in members)
+        first = by_id[chains[members[0]][0]]
+        projects.problem(at(projects, first.row), "requires",
+                         f"mandatory projects force in {', '.join(members)} through their prerequisites ({routes}), "
+                         f"but they are in the same exclusive group '{group}', which allows one",
+                         "clear a mandatory mark, a requirement in the chain, or the exclusive group")
 
 
 def _prerequisite_cycles(projects, by_id) -> list[list[str]]:

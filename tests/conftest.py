@@ -15,3 +15,10 @@ def make_case(tmp_path):
     def make(sheets=None, name="case.xlsx"):
         return write_workbook(tmp_path / name, sheets if sheets is not None else minimal_case())
     return make
+
+
+@pytest.fixture(scope="session")
+def bundled_outputs(tmp_path_factory):
+    """(output name, language) → path of every bundled output (tests/bundled_outputs.py)."""
+    from bundled_outputs import write_all
+    return write_all(tmp_path_factory.mktemp("bundled_outputs"))

@@ -80,7 +80,7 @@ def test_concurrent_writers_leave_one_complete_workbook(tmp_path):
     which = "A" if info["Input file"] == "case_a.xlsx" else "B"
     assert info["Input file"] == cases[which].name
     assert info["Input SHA-256"] == hashes[which]
-    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r and r[0] is not None}
+    summary = {r[0]: r[1] for r in wb["Run info"].iter_rows(values_only=True) if r and r[0] is not None}
     assert summary["Case file"] == cases[which].name
     portfolio_ids = [r[1] for r in wb["Portfolio"].iter_rows(min_row=2, values_only=True)
                      if isinstance(r[1], str) and r[1][:1] in "AB" and r[1][1:].isdigit()]

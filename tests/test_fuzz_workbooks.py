@@ -73,8 +73,10 @@ NOISE = ["  {}  ", "\ufeff{}", "{}\ufeff", "\u200b{}\u200b", "\xa0{}", "{}\u3000
 TITLE_NOISE = [n for n in NOISE if "\t" not in n]  # Excel allows no control characters in sheet names
 BAD_NUMBERS = [float("nan"), float("inf"), -float("inf"), 1e308, -1e308, 1e16, 2 ** 70, "abc", "12 万",
                True, datetime(2024, 1, 1), date(2030, 5, 1), time(12, 0), "=1+1", "#DIV/0!"]
-WRONG_VALUES = BAD_NUMBERS + [None, "", "   ", -0.0, 5e-324, 0, -1, 1e-300, "１２３", "1,000", "\ufeff", 3000,
-                              timedelta(days=2), "是", "yes", "P1", "P1,P2", "🙂" * 5, "x" * 5000]
+EXCEL_ERRORS = ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#GETTING_DATA"]
+WRONG_VALUES = BAD_NUMBERS + EXCEL_ERRORS + [
+    None, "", "   ", -0.0, 5e-324, 0, -1, 1e-300, 1e-320, "１２３", "1,000", "\ufeff", 3000, 1e6, 10 ** 9, "2021年",
+    timedelta(days=2), "是", "yes", "P1", "P1,P2", "🙂" * 5, "x" * 5000]
 
 
 # ------------------------------------------------------------------------ mutations
@@ -613,3 +615,29 @@ def _write_formulas(path: Path, sheets: dict) -> Path:
             ws.append(row)  # strings starting with '=' become formulas (no cached value)
     wb.save(path)
     return path
+
+
+# ------------------------------------------------- issue 18: one cell at a time, the contract
+@FUZZ
+@given(wrong_value())
+@example(Mutation("value", "projects", 2, 6, "#N/A"))  # a failed VLOOKUP in exclusive_group
+@example(Mutation("value", "projects", 1, 1, "#REF!"))  # in the name
+@example(Mutation("value", "parameters", 1, 0, "#NAME?"))  # as a parameter's name
+@example(Mutation("value", "budgets", 1, 0, "#N/A"))  # the pool
+@example(Mutation("value", "projects", 1, 2, 1e-320))  # below the resolution
+@example(Mutation("value", "targets", 1, 1, "2021年"))
+def test_one_wrong_cell_is_read_or_refused_where_it_is(mutation):
+    """Whatever one cell holds: exit 0/1 with a full workbook, or exit 2 with a problem list
+    that names the sheet and a row (the mutated one, or the row its value breaks), nothing
+    written, the input unchanged, no traceback (all checked by ``solve``).  An Excel error
+    value is never data: always exit 2, naming the Excel error at the mutated cell."""
+    with tempfile.TemporaryDirectory() as folder:
+        built = build(Path(folder), [mutation])
+        outcome = solve(built)
+    if outcome.code == 2 and not (isinstance(mutation.arg, float) and math.isnan(mutation.arg)):
+        assert re.search(rf"sheet '{re.escape(mutation.sheet)}'(, row \d+|: )", outcome.stderr), outcome.stderr
+    if isinstance(mutation.arg, str) and mutation.arg in EXCEL_ERRORS:
+        assert outcome.code == 2, outcome.stderr
+        assert f"the Excel error {mutation.arg}" in outcome.stderr, outcome.stderr
+        assert _located(outcome.stderr, mutation.sheet, mutation.row + 1, get_column_letter(mutation.col + 1)), (
+            outcome.stderr)

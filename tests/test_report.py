@@ -24,7 +24,7 @@ from retrofit_opt.cli import main
 from retrofit_opt.report import write_results
 from retrofit_opt.report.workbook import build_workbook
 
-from workbooks import minimal_case
+from workbooks import classic, minimal_case
 
 REL = 1e-9
 RATE = 0.08
@@ -216,7 +216,8 @@ def rows_of(ws) -> list[list]:
 
 def table_after(rows: list[list], title: str) -> list[dict]:
     """The table under a section title: the next row is its header, it ends at a blank row."""
-    start = next(i for i, r in enumerate(rows) if r and r[0] == title)
+    start = next(i for i, r in enumerate(rows) if r and (r[0] == title or isinstance(r[0], str)
+                                                          and r[0].startswith(title + " (")))
     header = [h for h in rows[start + 1] if h is not None]
     table = []
     for r in rows[start + 2:]:
@@ -288,7 +289,7 @@ def write(result, path, lang="en"):
 def test_minimal_case_numbers_recomputed(make_case, tmp_path):
     result = solve(make_case())
     wb = write(result, tmp_path / "out.xlsx")
-    assert wb.sheetnames == ["Summary", "Portfolio", "Not selected", "MACC", "Run info"]
+    assert classic(wb.sheetnames) == ["Summary", "Portfolio", "Not selected", "MACC", "Run info"]
     data = {r[0]: dict(zip(("capex", "energy", "co2"), r[2:5])) for r in minimal_case()["projects"][1:]}
     header, projects, overlap, total_row = portfolio_parts(wb["Portfolio"])
     chosen = {p["id"] for p in projects}
@@ -310,7 +311,7 @@ def test_minimal_case_numbers_recomputed(make_case, tmp_path):
         assert ws[cell].data_type == "f" and ws[cell].value.startswith("=SUM(")
         assert evaluate_cell(ws, cell) == approx(sum(data[i][key] for i in chosen))
     summary = rows_of(wb["Summary"])
-    kv = key_values(summary)
+    kv = key_values(rows_of(wb["Run info"]))
     assert kv["Status"] == "optimal"
     assert kv["Objective value"] == approx(1100)
     assert kv["Projects chosen"] == 2 and kv["Candidate projects"] == 3
@@ -405,7 +406,7 @@ def test_rich_case_every_number_recomputed(tmp_path, objective):
 
     # --- Summary
     summary = rows_of(wb["Summary"])
-    kv = key_values(summary)
+    kv = key_values(rows_of(wb["Run info"]))
     assert kv["Status"] == "optimal"
     assert kv["Objective value"] == approx(own_objective(projects, chosen, objective))
     assert kv["Objective"].startswith(objective)
@@ -435,15 +436,14 @@ def test_rich_case_every_number_recomputed(tmp_path, objective):
         assert b["Limit (万元)"] == approx(limit) and b["Used (万元)"] == approx(used)
         assert b["Remaining (万元)"] == approx(limit - used) and b["Share used"] == approx(used / limit)
         assert b["Within limit?"] == "yes"
-    totals = {r["Metric"]: r for r in table_after(summary, "Totals of the chosen portfolio")}
+    totals = {r["Item"]: r for r in table_after(summary, "Key figures of the chosen portfolio")
+              if r["Item"] not in ("Projects chosen", "Subsidy drawn")}
     own = {"capex": expected_totals["capex (万元)"], "npv": expected_totals["NPV (万元)"],
            "energy_saving": energy, "co2_reduction": co2,
            "so2_reduction": sum(by_id[i]["so2"] for i in chosen)}
     assert set(totals) == set(own)
     for metric, value in own.items():
-        assert totals[metric]["Total"] == approx(value)
-        if metric not in ("capex", "npv"):
-            assert totals[metric]["In 2025"] == approx(value)  # single period: the same capacity
+        assert totals[metric]["Exact value"] == approx(value)
 
     # --- Not selected: every other project once, with its reason; losses by enumeration
     ns_rows = listed(wb["Not selected"])
@@ -461,8 +461,12 @@ def test_rich_case_every_number_recomputed(tmp_path, objective):
             assert r["Reason"] == "forcing it in breaks a budget, target or rule"
             assert r[loss_title] is None
         else:
-            assert r["Reason"] == "left out on merit: forcing it in lowers the objective"
             loss = forced - best if objective == "min_cost" else best - forced
+            # the wording follows the objective (min_cost: forcing raises the cost); a tie is a tie
+            assert r["Reason"] == ("a tie: another optimal plan includes it" if abs(loss) < 1e-6 else
+                                   "left out on merit: forcing it in raises the total investment"
+                                   if objective == "min_cost" else
+                                   "left out on merit: forcing it in worsens the objective")
             assert r[loss_title] == approx(loss)
         if p["group"] and any(by_id[c]["group"] == p["group"] for c in chosen):
             other = next(c for c in chosen if by_id[c]["group"] == p["group"])
@@ -476,7 +480,7 @@ def test_infeasible_variant_explains_and_never_says_optimal(tmp_path):
     assert result.status == "infeasible"
     wb = write(result, tmp_path / "out.xlsx")
     summary = rows_of(wb["Summary"])
-    kv = key_values(summary)
+    kv = key_values(rows_of(wb["Run info"]))
     assert "optimal" not in kv["Status"] and kv["Status"].startswith("infeasible")
     assert kv["Objective value"] == "—" and kv["All targets met"] == "no" and kv["Projects chosen"] == 0
     targets = table_after(summary, "Targets")
@@ -499,7 +503,7 @@ def test_infeasible_variant_explains_and_never_says_optimal(tmp_path):
     assert diagnosis["Budgets, mandatory and logic rules can hold"] == "yes"
     compromise = set(diagnosis["Compromise plan within the budgets (least relative shortfall)"].split(", "))
     assert hard_rules_hold(projects, compromise)
-    start = next(i for i, r in enumerate(summary) if r[:2] == ["Target", "Unit"])
+    start = [i for i, r in enumerate(summary) if r[:2] == ["Target", "Unit"]][-1]  # the diagnosis' table
     per_target = [dict(zip(summary[start], r)) for r in summary[start + 1:start + 4]]
     assert [t["Best reachable within budgets"] for t in per_target] == [approx(best_energy), approx(best_co2),
                                                                         approx(best_energy)]
@@ -588,9 +592,8 @@ def test_multi_year_start_years_totals_and_budgets(tmp_path):
     targets = table_after(summary, "Targets")
     assert [t["Achieved"] for t in targets] == [approx(own_total("energy", 2025)),
                                                 approx(own_total("energy", 2026))]
-    totals = {r["Metric"]: r for r in table_after(summary, "Totals of the chosen portfolio")}
-    assert totals["energy_saving"]["In 2026"] == approx(own_total("energy", 2026))
-    assert totals["energy_saving"]["In 2025"] == approx(own_total("energy", 2025))
+    totals = {r["Item"]: r for r in table_after(summary, "Key figures of the chosen portfolio")}
+    assert totals["energy_saving"]["Exact value"] == approx(own_total("energy", 2026))  # the horizon's end
 
 
 def weighted_case() -> dict:
@@ -634,10 +637,10 @@ def test_weighted_objective_benefit_metric_and_given_npv(tmp_path):
     assert evaluate_cell(ws, f"{column(header, 'benefit:land (ha)')}{total_row}") == approx(
         sum(data[i][2] for i in chosen))
     summary = rows_of(wb["Summary"])
-    assert key_values(summary)["Objective value"] == approx(best)
+    assert key_values(rows_of(wb["Run info"]))["Objective value"] == approx(best)
     (target,) = table_after(summary, "Targets")
     land = sum(data[i][2] for i in chosen)
-    assert (target["Kind"], target["Required"], target["Achieved"]) == ("at most", 5, approx(land))
+    assert "≤" in target["Target"] and (target["Required"], target["Achieved"]) == (5, approx(land))
     assert target["Margin"] == approx(5 - land)  # a cap: the room left under it
     left = dict(zip(rows_of(wb["Not selected"])[0], rows_of(wb["Not selected"])[1]))
     forced = max(score(s) for s in feasible if left["id"] in s)
@@ -717,25 +720,26 @@ def test_chinese_case_gets_chinese_labels(tmp_path):
     out = tmp_path / "结果.xlsx"
     write_results(result, out, None)
     wb = load_workbook(out)
-    assert wb.sheetnames == ["概要", "项目组合", "未入选", "边际减排成本曲线", "运行信息"]
+    assert classic(wb.sheetnames) == ["概要", "项目组合", "未入选", "边际减排成本曲线", "运行信息"]
     header = [c.value for c in wb["项目组合"][1]]
-    for title in ("优先序", "项目编号", "项目名称", "投资（万元）", "节能量（tce/yr）", "二氧化碳减排量（t/yr）",
+    for title in ("优先序", "项目编号", "项目名称", "投资（万元）", "节能量（吨标准煤/年）", "二氧化碳减排量（吨/年）",
                   "净现值（万元）", "静态回收期（年）"):
         assert title in header
     summary = rows_of(wb["概要"])
-    kv = {r["项目"]: r["数值"] for r in table_after(summary, "求解结果")}
+    kv = {r["项目"]: r["数值"] for r in table_after(rows_of(wb["运行信息"]), "求解结果")}
     assert kv["求解状态"] == "最优" and kv["目标函数值"] == approx(1100) and kv["全部目标达成"] == "是"
     (target,) = table_after(summary, "目标完成情况")
     assert target["目标"] == "节能量 ≥ 500" and target["是否达成"] == "是"
     ns = rows_of(wb["未入选"])
     assert ns[0][:2] == ["项目编号", "项目名称"]
     row = dict(zip(ns[0], ns[1]))
-    assert row["原因"] == "择优未选：强制入选会降低目标值"
-    assert row["说明"] == "强制入选将使目标值变差 600 tce/yr"
+    assert row["原因"] == "择优未选：强制入选会使优化目标变差"
+    # P1 + P2 use 1,400 of 1,500: 100 remain, P3 needs 300 — the binding row is named
+    assert row["说明"] == "强制入选将使优化目标减少 600.0 吨标准煤/年；与入选项目同时实施将超出总预算（剩余100.00，需300.00万元），须挤出部分入选项目"
     # --lang en overrides the case's language
     en = tmp_path / "en.xlsx"
     write_results(result, en, "en")
-    assert load_workbook(en).sheetnames == ["Summary", "Portfolio", "Not selected", "MACC", "Run info"]
+    assert classic(load_workbook(en).sheetnames) == ["Summary", "Portfolio", "Not selected", "MACC", "Run info"]
 
 
 def test_english_labels_and_formats(make_case, tmp_path):
@@ -760,7 +764,7 @@ def test_status_text_never_calls_a_non_optimal_result_optimal(make_case, tmp_pat
                                   ("optimal", 5e-5, "optimal within the MIP gap tolerance (gap 0.0050%)")):
         changed = replace(result, status=status, gap=gap)
         wb = build_workbook(changed, "en").workbook
-        kv = key_values(rows_of(wb["Summary"]))
+        kv = key_values(rows_of(wb["Run info"]))
         assert kv["Status"] == expected
         if status != "optimal":
             assert "optimal" not in kv["Status"].replace("not proven optimal", "")

@@ -14,7 +14,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.chart import ScatterChart
 
+from workbooks import classic
+
 import retrofit_opt
+from retrofit_opt import schema
 from retrofit_opt.studies.solve import solve_case
 from retrofit_opt.report import write_results
 from retrofit_opt.scenarios import apply_scenario
@@ -31,8 +34,8 @@ FACTOR_KEYS = ("electricity_tce_factor", "coal_tce_factor", "gas_tce_factor", "s
 EN = {"discounted_payback": "Discounted payback (years)", "irr": "IRR (%)",
       "lcse": "Levelised cost of saved energy (元/tce)", "abatement_cost": "Abatement cost (元/t CO2)",
       "npv": "NPV (万元)", "npv_enterprise": "Enterprise NPV (万元)", "payback": "Simple payback (years)"}
-ZH = {"discounted_payback": "动态回收期（年）", "irr": "内部收益率（%）", "lcse": "平准化节能成本（元/tce）",
-      "abatement_cost": "减排成本（元/t CO2）", "npv": "净现值（万元）", "npv_enterprise": "企业净现值（万元）",
+ZH = {"discounted_payback": "动态回收期（年）", "irr": "内部收益率（%）", "lcse": "平准化节能成本（元/吨标准煤）",
+      "abatement_cost": "减排成本（元/吨二氧化碳）", "npv": "净现值（万元）", "npv_enterprise": "企业净现值（万元）",
       "payback": "静态回收期（年）"}
 
 
@@ -160,7 +163,10 @@ def run_info_factors(ws) -> dict:
         if r[0] is None:
             break
         row = dict(zip(header, r))
-        table[row.get("Parameter", row.get("参数"))] = row
+        key = row.get("Parameter", row.get("参数"))
+        # a Chinese report names each factor's parameter by its schema name (电力折标系数)
+        by_zh = {p.zh: p.key for p in schema.parameters()}
+        table[by_zh.get(key, key)] = row
     return table
 
 
@@ -313,7 +319,7 @@ def test_macc_table_order_cumulative_widths_and_chart(tmp_path):
     result = solve(write_case(tmp_path / "rich.xlsx", rich_sheets(projects)))
     out = tmp_path / "out.xlsx"
     wb = write(result, out)
-    assert wb.sheetnames == ["Summary", "Portfolio", "Not selected", "MACC", "Run info"]
+    assert classic(wb.sheetnames) == ["Summary", "Portfolio", "Not selected", "MACC", "Run info"]
     ws = wb["MACC"]
     table = macc_table(ws)
     order = [p["id"] for p in projects]
@@ -348,13 +354,16 @@ def test_macc_table_order_cumulative_widths_and_chart(tmp_path):
     (chart,) = ws._charts
     assert isinstance(chart, ScatterChart)
     groups = {r["Chosen?"] for r in table}
-    assert len(chart.series) == len(groups) + 1
+    outlines, labels = chart.series[:len(groups) + 1], chart.series[len(groups) + 1:]
+    # then one label point per bar, named by its project id (a labelled MACC)
+    assert [s.tx.v for s in labels] == [r["id"] for r in table]
+    assert all(s.dLbls is not None and s.dLbls.showSerName for s in labels)
     last_row = first_row + len(points) - 1
-    refs = [(s.xVal.numRef.f, s.yVal.numRef.f) for s in chart.series]
+    refs = [(s.xVal.numRef.f, s.yVal.numRef.f) for s in outlines]
     assert all(x == f"'MACC'!$A${first_row}:$A${last_row}" for x, _ in refs)
     assert [y for _, y in refs] == [f"'MACC'!${c}${first_row}:${c}${last_row}"
                                     for c in ("B" if "yes" in groups else "") + ("C" if "no" in groups else "") + "D"]
-    assert [s.tx.v for s in chart.series][-1] == "Carbon price (元/t CO2)"
+    assert [s.tx.v for s in outlines][-1] == "Carbon price (元/t CO2)"
 
     def text(title):
         return "".join(run.t for para in title.tx.rich.p for run in (para.r or []))
@@ -366,13 +375,13 @@ def test_macc_table_order_cumulative_widths_and_chart(tmp_path):
 
 
 def test_no_macc_sheet_without_any_co2_reduction(tmp_path, make_case):
-    from workbooks import minimal_case
+    from workbooks import classic, minimal_case
     sheets = minimal_case()
     for row in sheets["projects"][1:]:
         row[4] = 0
     result = solve(make_case(sheets))
     wb = write(result, tmp_path / "out.xlsx")
-    assert wb.sheetnames == ["Summary", "Portfolio", "Not selected", "Run info"]
+    assert classic(wb.sheetnames) == ["Summary", "Portfolio", "Not selected", "Run info"]
 
 
 # ----------------------------------------------------------------------------- Run info: factors
@@ -406,7 +415,7 @@ def test_run_info_lists_every_factor_with_its_source_and_flags_overrides(tmp_pat
 def test_chinese_labels_for_the_new_columns_the_macc_and_the_factors(tmp_path):
     result = solve(write_case(tmp_path / "案例.xlsx", zh_case()))
     wb = write(result, tmp_path / "结果.xlsx", None)
-    assert wb.sheetnames == ["概要", "项目组合", "未入选", "边际减排成本曲线", "运行信息"]
+    assert classic(wb.sheetnames) == ["概要", "项目组合", "未入选", "边际减排成本曲线", "运行信息"]
     header = [c.value for c in wb["项目组合"][1]]
     for key in ("discounted_payback", "irr", "lcse", "abatement_cost", "npv", "payback"):
         assert ZH[key] in header
@@ -420,8 +429,8 @@ def test_chinese_labels_for_the_new_columns_the_macc_and_the_factors(tmp_path):
     assert list(table[0])[:4] == ["序号", "项目编号", "项目名称", "是否入选"]
     assert {r["是否入选"] for r in table} <= {"是", "否"}
     (chart,) = ws._charts
-    assert "".join(r.t for p in chart.y_axis.title.tx.rich.p for r in p.r) == "减排成本（元/t CO2）"
-    assert len(chart.series) == 2  # chosen and not chosen; no carbon price
+    assert "".join(r.t for p in chart.y_axis.title.tx.rich.p for r in p.r) == "减排成本（元/吨二氧化碳）"
+    assert len(chart.series) == 2 + len(table)  # chosen and not chosen (no carbon price), then the bar labels
     factors = run_info_factors(wb["运行信息"])
     assert list(factors) == list(FACTOR_KEYS)
     assert {row["取值来源"] for row in factors.values()} == {"默认值"}
@@ -432,7 +441,7 @@ def test_chinese_labels_for_the_new_columns_the_macc_and_the_factors(tmp_path):
     en = write(result, tmp_path / "en.xlsx", "en")
     header = [c.value for c in en["Portfolio"][1]]
     assert all(EN[k] in header for k in ("discounted_payback", "irr", "lcse", "abatement_cost"))
-    assert en.sheetnames[3] == "MACC"
+    assert classic(en.sheetnames)[3] == "MACC"
 
 
 # ----------------------------------------------------------------------------- accounting end to end

@@ -221,9 +221,10 @@ def test_every_formula_equals_the_tools_number_after_recalculation(converted, na
         assert isinstance(value, (int, float)), (name, sheet, ref, text, value)  # openpyxl wrote no cached value
         expected = report.formulas[sheet, ref]
         assert close(value, expected), (name, sheet, ref, text, value, expected)
-        column = re.match(r"[A-Z]+", ref).group(0)
-        header = original_wb[sheet][f"{column}1"].value
-        assert close(value, tool_number(result, header, report.lang)), (name, sheet, ref, header, value)
+        if sheet in ("Portfolio", "项目组合"):  # the other sheets' totals: tests/test_report_sheets.py
+            column = re.match(r"[A-Z]+", ref).group(0)
+            header = original_wb[sheet][f"{column}1"].value
+            assert close(value, tool_number(result, header, report.lang)), (name, sheet, ref, header, value)
         assert (sheet, ref) in kept, "LibreOffice kept the formula live"
     errors = [(ws.title, c.coordinate, c.value) for ws in values for row in ws.iter_rows() for c in row
               if isinstance(c.value, str) and re.fullmatch(r"#[A-Z/0!?]+[!?]?|Err:\d+", c.value)]

@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from sweep_cases import Raw, RawProject, random_raw
-from workbooks import write_workbook
+from workbooks import classic, write_workbook
 
 from retrofit_opt.cli import main
 from retrofit_opt.results import FrontierPoint
@@ -321,7 +321,7 @@ def test_sweep_command_end_to_end(tmp_path):
     assert "Results:" in result.stderr and "sweep" in result.stderr  # summary and progress on stderr
 
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Frontier", "Pareto", "Priority list", "Run info"]
+    assert classic(wb.sheetnames) == ["Frontier", "Pareto", "Priority list", "Run info"]
     for name in ("Frontier", "Pareto", "Priority list"):
         assert wb[name]._charts, name
     frontier = wb["Frontier"]
@@ -345,12 +345,12 @@ def test_sweep_command_in_chinese_with_scenario_levels_and_no_priority(tmp_path)
     data = json.loads(result.stdout)
     assert data["priority"]["weights_from"] == "scenarios"
     assert data["priority"]["levels"] == [150.0, 350.0] and data["priority"]["weights"] == [2.0, 1.0]
-    assert openpyxl.load_workbook(out).sheetnames == ["预算曲线", "优先序列", "运行信息"]
+    assert classic(openpyxl.load_workbook(out).sheetnames) == ["预算曲线", "优先序列", "运行信息"]
     out2 = tmp_path / "nopri.xlsx"
     result = run_cli("sweep", path, "--budget-from", 100, "--budget-to", 400, "--steps", 2, "-o", out2,
                      "--no-priority", "--jobs", 2)
     assert result.exit_code == 0, result.output
-    assert openpyxl.load_workbook(out2).sheetnames == ["Frontier", "Run info"]
+    assert classic(openpyxl.load_workbook(out2).sheetnames) == ["Frontier", "Run info"]
 
 
 def test_sweep_command_exit_codes(tmp_path):

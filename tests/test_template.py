@@ -353,3 +353,85 @@ def test_write_template_rejects_bad_arguments(tmp_path):
 def test_write_template_default_language_is_chinese(tmp_path):
     path = write_template(tmp_path / "case.xlsx")
     assert load_workbook(path).sheetnames[:2] == ["说明", "项目"]
+
+
+# ----------------------------------------------------------------------------- issue 13
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("example", ["single", "multi"])
+def test_example_template_validates_and_solves(tmp_path, lang, example):
+    """``template --example`` writes a filled case that validate accepts and solve meets."""
+    from click.testing import CliRunner
+    from retrofit_opt.cli import main
+    path = tmp_path / "example.xlsx"
+    runner = CliRunner()
+    result = runner.invoke(main, ["template", str(path), "--lang", lang, "--example", example])
+    assert result.exit_code == 0, result.output
+    checked = runner.invoke(main, ["validate", str(path)])
+    assert checked.exit_code == 0, checked.output
+    solved = runner.invoke(main, ["solve", str(path), "-o", str(tmp_path / "out.xlsx")])
+    assert solved.exit_code == 0 and "all targets met" in solved.output, solved.output
+    wb = load_workbook(path)
+    projects = wb["项目" if lang == "zh" else "projects"]
+    assert projects.max_row >= 6 and projects["A2"].value is not None
+    multi = example == "multi"
+    assert ("2024–2026" in checked.output) == multi
+
+
+def test_plain_template_stays_empty(tmp_path):
+    from retrofit_opt.template import write_template
+    wb = load_workbook(write_template(tmp_path / "t.xlsx", "zh"))
+    assert all(ws.max_row == 1 for ws in wb.worksheets[1:] if ws.title != "参数")
+
+
+def _validations(ws):
+    return [(dv.type, str(dv.sqref), dv.error or "", dv.formula1 or "") for dv in ws.data_validations.dataValidation]
+
+
+def test_template_drop_downs_and_checks(tmp_path):
+    """Drop-downs for 目标·指标, 类型, 预算·资金池, 资金来源; number and year checks with
+    Chinese messages."""
+    from retrofit_opt.template import write_template
+    wb = load_workbook(write_template(tmp_path / "t.xlsx", "zh"))
+    headers = {ws.title: [c.value for c in ws[1]] for ws in wb.worksheets[1:]}
+
+    def rule(sheet, header_start):
+        col = next(i for i, h in enumerate(headers[sheet], start=1) if h and h.startswith(header_start))
+        letter = chr(ord("A") + col - 1) if col <= 26 else "A" + chr(ord("A") + col - 27)
+        return [v for v in _validations(wb[sheet]) if v[1].split(":")[0] == f"{letter}2"]
+
+    (metric,) = rule("目标", "指标")
+    assert metric[0] == "list" and "节能量" in metric[3] and "二氧化碳减排量" in metric[3]
+    (kind,) = rule("目标", "类型")
+    assert kind[0] == "list" and "不低于" in kind[3]
+    (pool,) = rule("预算", "资金池")
+    assert pool[0] == "list" and "总预算" in pool[3]
+    (source,) = rule("项目", "资金来源")
+    assert source[0] == "list" and "补贴资金" in source[3]
+    (capex,) = rule("项目", "投资")
+    assert capex[0] == "decimal" and "数值" in capex[2]
+    (year,) = rule("项目", "最早开工年份")
+    assert year[0] == "whole" and "年份" in year[2]
+
+
+def test_template_groups_units_and_print_layout(tmp_path):
+    from retrofit_opt.template import write_template
+    wb = load_workbook(write_template(tmp_path / "t.xlsx", "zh"))
+    ws = wb["项目"]
+    header = [c.value for c in ws[1]]
+    col = lambda start: next(i for i, h in enumerate(header) if h.startswith(start))  # noqa: E731
+    def level(index):  # a grouped range is stored once, as min..max columns
+        return max([d.outline_level for d in ws.column_dimensions.values()
+                    if d.min and d.max and d.min <= index <= d.max] or [0])
+    levels = {h: level(i + 1) for i, h in enumerate(header)}
+    assert levels[header[col("项目编号")]] == 0 and levels[header[col("投资")]] == 0  # required: ungrouped
+    assert levels[header[col("节能量")]] == 1 and levels[header[col("互斥组")]] == 1
+    dims = ws.column_dimensions
+    assert any(d.hidden for d in dims.values() if d.outline_level == 1)  # optional groups collapsed
+    notes = [c.value for c in wb["说明"]["A"] if isinstance(c.value, str)]
+    assert any("节电量" in n and "二者择一" in n for n in notes)  # which of 节能量 or carriers to fill
+    comment = ws.cell(row=1, column=col("节电量") + 1).comment.text
+    assert "亿千瓦时" in comment and "亿kwh" not in comment
+    steam = ws.cell(row=1, column=col("节汽量") + 1).comment.text
+    assert "万吉焦" in steam and "万gj" not in steam
+    for sheet in wb.worksheets:
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1

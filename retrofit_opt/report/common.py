@@ -38,10 +38,22 @@ def status_text(result, lang: str) -> str:
     return status
 
 
-def target_text(check, lang: str) -> str:
-    """A target as the user reads it: ``energy_saving ≥ 500`` / ``节能量 ≥ 500``."""
+def target_text(check, lang: str, case=None) -> str:
+    """A target as a plan states it: ``节能量 ≥ 35300`` (English: the target's own label);
+    an intensity target ``单位工业增加值能耗较2020年下降12.5%（2025年）`` /
+    ``energy intensity −12.5 % vs 2020 by 2025``."""
     if check is None:
         return ""
+    if check.kind == "intensity_reduction":
+        base = None
+        if case is not None:
+            base = next((t.base_year for t in case.targets if t.kind == check.kind and t.metric == check.metric
+                         and t.value == check.target_value), None)
+        key = f"target.intensity.{check.metric}"
+        name = L.label(key, lang) if L.label_exists(key) else L.metric_name(check.metric, lang)
+        return L.label("target.intensity", lang, name=name, value=plain_number(check.target_value),
+                       base=base if base is not None else L.label("intensity.base_year", lang),
+                       year=check.year if check.year is not None else "")
     if lang == "en":
         return check.label
     value = check.target_value
@@ -73,8 +85,9 @@ def total_at(result, metric: str, year) -> float:
 
 
 def objective_unit(case, objective: str, lang: str) -> str:
-    """Unit of the objective (its row of ``schema/objectives.csv``)."""
-    return quantity_unit(case, objective_spec(objective).single_quantity, lang)
+    """The objective's unit (its row of ``schema/objectives.csv``) as the report's language
+    writes it (吨标准煤/年, 万元 …)."""
+    return unit_text(quantity_unit(case, objective_spec(objective).single_quantity, lang), lang)
 
 
 def counts_at_end(case, project, start) -> bool:
@@ -99,4 +112,58 @@ def quantity_unit(case, quantity: str | None, lang: str) -> str:
 
 def contribution_unit(case, objective: str, lang: str) -> str:
     quantity = objective_spec(objective).rank_quantity
-    return quantity_unit(case, quantity, lang)
+    return unit_text(quantity_unit(case, quantity, lang), lang)
+
+
+# ----------------------------------------------------------------------------------------------
+# Units and figures in the report's language
+from retrofit_opt.report.labels import ZH_UNITS, unit_text  # noqa: E402,F401 (the units table lives with the labels)
+
+
+# Leadership units (PRODUCT.md §4 for 概要): (divisor, zh unit, en unit) by canonical unit; a
+# quantity below the divisor stays in its canonical unit.
+LEADERSHIP = {
+    "万元": (1e4, "亿元", "亿元 (100 M yuan)"),
+    "tce/yr": (1e4, "万吨标准煤/年", "10⁴ tce/yr"),
+    "t/yr": (1e4, "万吨/年", "10⁴ t/yr"),
+    "m³/yr": (1e4, "万立方米/年", "10⁴ m³/yr"),
+    "MWh/yr": (10.0, "万千瓦时/年", "10⁴ kWh/yr"),
+    "GJ/yr": (1e4, "万吉焦/年", "10⁴ GJ/yr"),
+}
+
+
+def leadership_figure(value: float, unit: str, lang: str) -> tuple[float, str]:
+    """(value, unit) in the units leadership reads: 207,950 万元 → (20.795, 亿元);
+    46,729.7 tce/yr → (4.67297, 万吨标准煤/年); small quantities stay as they are."""
+    if unit in LEADERSHIP:
+        divisor, zh, en = LEADERSHIP[unit]
+        if abs(value) >= divisor or unit == "万元":
+            return value / divisor, zh if lang == "zh" else en
+    return value, unit_text(unit, lang)
+
+
+def plain_decimal(value: float, decimals: int) -> str:
+    """A number with ``decimals`` places and thousands separators, never in exponent form."""
+    return f"{value:,.{decimals}f}"
+
+
+def percent_text(fraction: float) -> str:
+    """A fraction as a percentage without exponent form or trailing zeros: 1e-4 → ``0.01%``."""
+    text = f"{fraction * 100:.4f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def target_checks_of(result) -> list:
+    """The result's target checks (``target_checks`` after the issue-12 rename, ``targets`` before)."""
+    checks = getattr(result, "target_checks", None)
+    return list(checks if checks is not None else result.targets)
+
+
+def budget_uses_of(result) -> list:
+    """The result's budget uses (``budget_uses`` after the issue-12 rename, ``budgets`` before)."""
+    uses = getattr(result, "budget_uses", None)
+    return list(uses if uses is not None else result.budgets)
+
+
+def objective_of(result) -> str:
+    return result.options.get("objective", result.case.parameters.objective)

@@ -34,8 +34,10 @@ def write_frontier(w: SheetWriter, run, lang: str) -> None:
     least = run.least
     w.put(1, 1, t("frontier.title"), font=TITLE_FONT, measure=False)
     w.header(3, 1, [t("summary.item"), t("summary.value")])
-    info = [(t("frontier.pool"), run.pool, None),
-            (t("frontier.objective_name"), f"{objective}: {t('objective.' + objective)}", None)]
+    from retrofit_opt.report.common import pool_name
+    info = [(t("frontier.pool"), pool_name(run.pool, lang), None),
+            (t("frontier.objective_name"), t("objective." + objective) if lang == "zh"
+             else f"{objective}: {t('objective.' + objective)}", None)]
     if least is not None:
         found = least.budget is not None
         info += [(t("frontier.least_value"), least.budget if found else t("frontier.least_none"),
@@ -80,8 +82,14 @@ def write_frontier(w: SheetWriter, run, lang: str) -> None:
         w.row(helper + 2, 1, [least.budget, None, max(values)], [MONEY, None, value_format])
         series.append(dict(x=reference(w.ws, 1, helper + 1, helper + 2), y=reference(w.ws, 3, helper + 1, helper + 2),
                            title=t("frontier.series_least"), line=True, marker=None, dash=True))
+    below = last + 6 if least is not None and least.budget is not None and values else last + 2
+    if any(p.objective is None for p in run.points):
+        # an infeasible level has no objective: a gap in the line, said in words
+        w.note(below, t("frontier.note_gaps", levels=", ".join(f"{p.level:,.0f}" for p in run.points
+                                                                  if p.objective is None)))
+        below += 1
     if run.points:
-        scatter(w.ws, "L3", t("frontier.chart"), t("frontier.axis_budget"), t("frontier.objective", unit=unit),
+        scatter(w.ws, f"A{below + 1}", t("frontier.chart"), t("frontier.axis_budget"), t("frontier.objective", unit=unit),
                 series)
     w.finish(f"A{head + 1}")
 
@@ -109,6 +117,6 @@ def write_pareto(w: SheetWriter, run, lang: str) -> None:
                         yes_no(point.targets_met, lang)],
               [x_fmt, y_fmt, x_fmt, None, GAP, INTEGER, None])
     w.finish(f"A{head + 1}")
-    scatter(w.ws, "J3", t("pareto.chart"), x_label, y_label,
+    scatter(w.ws, f"A{last + 3}", t("pareto.chart"), x_label, y_label,
             [dict(x=reference(w.ws, 1, head + 1, last), y=reference(w.ws, 2, head + 1, last),
                   title=t("pareto.series"), line=True, marker="diamond")])

@@ -21,10 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.legend import LegendEntry
 from openpyxl.utils import get_column_letter
 
 from retrofit_opt import economics
 from retrofit_opt.report import labels as L
+from retrofit_opt.report.cash_flow_sheet import nice_floor
 from retrofit_opt.report.common import yes_no
 from retrofit_opt.report.writer import INTEGER, MONEY, SECTION_FONT, TITLE_FONT, SheetWriter
 
@@ -126,6 +129,18 @@ def write_macc(w: SheetWriter, result, lang: str) -> None:
             row += 1
     last = row - 1
 
+    # One label point per bar (top centre) so that every bar carries its project id.
+    row += 1
+    w.put(row, 1, t("macc.labels"), font=SECTION_FONT, measure=False)
+    row += 1
+    w.header(row, 1, [t("macc.label_id"), t("macc.x"), t("macc.height")])
+    label_rows = []
+    for bar in curve:
+        row += 1
+        w.row(row, 1, [bar.project.id, (bar.start + bar.end) / 2, bar.height], [None, CO2_FORMAT, COST_FORMAT],
+              measure=False)
+        label_rows.append((row, bar.project.id))
+
     chart = ScatterChart()
     chart.title = t("macc.chart_title")
     chart.style = 13
@@ -156,5 +171,18 @@ def write_macc(w: SheetWriter, result, lang: str) -> None:
         if key == "carbon_price":
             series.graphicalProperties.line.dashStyle = "dash"
         chart.series.append(series)
-    w.ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}{HEADER_ROW}")
+    shown = len(chart.series)
+    for label_row, project_id in label_rows:
+        point = Series(Reference(w.ws, min_col=3, min_row=label_row), Reference(w.ws, min_col=2, min_row=label_row),
+                       title=project_id)
+        point.marker.symbol = "none"
+        point.graphicalProperties.line.noFill = True
+        point.smooth = False
+        point.dLbls = DataLabelList(showSerName=True, showVal=False, showLegendKey=False, showCatName=False,
+                                    dLblPos="t")
+        chart.series.append(point)
+    chart.legend.legendEntry = [LegendEntry(idx=i, delete=True) for i in range(shown, len(chart.series))]
+    heights = [bar.height for bar in curve] + ([float(carbon_price)] if carbon_price else [])
+    chart.y_axis.scaling.min = nice_floor(min(heights))  # negative costs stay visible; 0 otherwise
     w.finish(f"A{HEADER_ROW + 1}")
+    w.ws.add_chart(chart, f"A{row + 3}")  # below the tables

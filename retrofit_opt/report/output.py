@@ -17,6 +17,9 @@ def check_output_path(out: Path, case: Path | None = None) -> None:
     except OSError as exc:  # e.g. a name too long for the file system, a folder we may not search
         raise OutputError(f"cannot write the output {out}: {exc.strerror or exc} — choose another output path") \
             from exc
+    except RuntimeError as exc:  # Path.resolve on a symlink loop (Python < 3.13)
+        raise OutputError(f"{exc}: too many levels of symbolic links — pass the file itself, not a link that "
+                          "points to itself") from exc
 
 
 def _check_output_path(out: Path, case: Path | None) -> None:

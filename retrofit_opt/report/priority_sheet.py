@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.charts import bars, reference
-from retrofit_opt.report.common import objective_unit, status_text, yes_no
+from retrofit_opt.report.common import objective_unit, pool_name, status_text, yes_no
 from retrofit_opt.report.writer import (INTEGER, MONEY, PERCENT, SECTION_FONT, TITLE_FONT, SheetWriter,
                                         number_format)
 
@@ -18,7 +18,7 @@ def write_priority(w: SheetWriter, run, lang: str) -> None:
     unit = objective_unit(case, ranking.objective, lang)
     value_format = number_format(unit)
     w.put(1, 1, t("priority.title"), font=TITLE_FONT, measure=False)
-    w.note(2, t("priority.note", objective=t("objective." + ranking.objective), pool=ranking.pool))
+    w.note(2, t("priority.note", objective=t("objective." + ranking.objective), pool=pool_name(ranking.pool, lang)))
     w.note(3, t("priority.weights." + ranking.weights_from))
     w.row(4, 1, [t("priority.status"), status_text(ranking, lang)])
     row = 6
@@ -38,9 +38,10 @@ def write_priority(w: SheetWriter, run, lang: str) -> None:
                         level.greedy_chosen],
               [INTEGER, MONEY, "0.###", value_format, value_format, value_format, PERCENT, None, INTEGER, INTEGER])
     w.note(last + 1, t("priority.note_greedy", rule=t("portfolio.rule." + ranking.objective)))
-    if ranking.comparison:
-        bars(w.ws, "M6", t("priority.chart"), t("priority.budget"), unit, reference(w.ws, 2, head + 1, last),
-             [reference(w.ws, 4, head, last), reference(w.ws, 5, head, last)])
+    def add_chart(anchor_row: int) -> None:
+        if ranking.comparison:
+            bars(w.ws, f"A{anchor_row}", t("priority.chart"), t("priority.budget"), unit,
+                 reference(w.ws, 2, head + 1, last), [reference(w.ws, 4, head, last), reference(w.ws, 5, head, last)])
 
     row = last + 3
     w.put(row, 1, t("sheet.priority"), font=SECTION_FONT, measure=False)
@@ -48,6 +49,7 @@ def write_priority(w: SheetWriter, run, lang: str) -> None:
     if not ranking.entries:
         w.put(row, 1, t("priority.none") if not ranking.plans else "—", measure=False)
         w.finish(None)
+        add_chart(row + 3)
         return
     w.header(row, 1, [t("priority.rank"), L.field_name("projects", "id", lang), L.field_name("projects", "name", lang),
                       L.column_header("projects", "capex", lang, "万元"), t("priority.level"), t("priority.budget"),
@@ -59,3 +61,4 @@ def write_priority(w: SheetWriter, run, lang: str) -> None:
                              entry.greedy_rank],
               [INTEGER, None, None, MONEY, INTEGER, MONEY, INTEGER])
     w.finish(f"A{first}")
+    add_chart(first + len(ranking.entries) + 2)  # below the tables

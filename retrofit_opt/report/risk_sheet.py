@@ -3,40 +3,31 @@
 Reads a :class:`retrofit_opt.results_risk.RiskResult` only (no Pyomo, no solving): key
 findings in plain language, the probability of each target with a bar chart, budgets,
 the plan's totals as percentiles, histograms of the energy saving and the NPV, the
-projects that drive the risk, and the tornado chart.  Labels: ``schema/labels_risk.csv``.
+projects that drive the risk, and the tornado chart.  Labels: ``risk.*`` rows of ``schema/labels.csv``.
 """
 from __future__ import annotations
 
-import csv
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
 from retrofit_opt.report import labels as L
+from retrofit_opt.schema import labels as label_table
 from retrofit_opt.report.charts import bars, reference
 from retrofit_opt.report.common import objective_unit, pool_name, status_text, target_text
 from retrofit_opt.atomic import write_atomically
 from retrofit_opt.report.writer import (INTEGER, MONEY, PERCENT, SECTION_FONT, TITLE_FONT, SheetWriter,
                                         number_format)
 
-_LABELS = Path(__file__).resolve().parents[1] / "schema" / "labels_risk.csv"
 CHART_ROWS = 20  # rows a chart placed below its table takes
 HEADLINE_FONT = Font(bold=True, size=11, color="1F3864")
 
 
-@lru_cache(maxsize=1)
-def risk_labels() -> dict[str, tuple[str, str]]:
-    with open(_LABELS, encoding="utf-8", newline="") as fh:
-        return {r["key"]: (r["en"], r["zh"]) for r in csv.DictReader(fh)}
-
-
 def label(key: str, lang: str, **fmt) -> str:
-    en, zh = risk_labels()[key]
-    text = zh if lang == "zh" else en
-    return text.format(**fmt) if fmt else text
+    """The label ``key`` of ``schema/labels.csv`` in ``lang``."""
+    return label_table.text(key, lang, **fmt)
 
 
 def percent(p: float) -> str:
@@ -255,11 +246,13 @@ def write_risk(w: SheetWriter, result, lang: str) -> None:
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 30)
 
 
-def build_risk_workbook(result, lang: str | None = None, written_at: datetime | None = None):
-    """The Risk sheet first, then the deterministic result's own sheets (Summary, …)."""
+def build_risk_workbook(result, lang: str | None = None, written_at: datetime | None = None,
+                        provenance: dict | None = None):
+    """The Risk sheet first, then the deterministic result's own sheets (Summary, …);
+    ``provenance``: the batch rows of Run info (``retrofit-opt batch``)."""
     from retrofit_opt.report.workbook import build_workbook, report_language
     lang = report_language(result.deterministic, lang)
-    report = build_workbook(result.deterministic, lang, written_at)
+    report = build_workbook(result.deterministic, lang, written_at, provenance)
     ws = report.workbook.create_sheet(label("sheet.risk", lang), 0)
     write_risk(SheetWriter(ws, report.formulas), result, lang)
     report.workbook.active = 0
@@ -271,6 +264,6 @@ def build_risk_workbook(result, lang: str | None = None, written_at: datetime | 
 def write_risk_workbook(result, out: Path, lang: str | None = None):
     from retrofit_opt.report.workbook import fit_to_page_width
     report = build_risk_workbook(result, lang)
-    fit_to_page_width(report.workbook)
+    fit_to_page_width(report.workbook, result.case, lang or result.case.language)
     write_atomically(Path(out), report.workbook.save)
     return report

@@ -21,7 +21,8 @@ _SIGN = {"min_total": "≥", "max_total": "≤", "intensity_reduction": "−%"}
 
 def budget_label(pool: str, year, lang: str) -> str:
     when = L.label("scenarios.horizon", lang) if year is None else (f"{year}年" if lang == "zh" else str(year))
-    return f"{pool}（{when}）" if lang == "zh" else f"{pool} ({when})"
+    from retrofit_opt.report.common import pool_name
+    return f"{pool_name(pool, lang)}（{when}）" if lang == "zh" else f"{pool_name(pool, lang)} ({when})"
 
 
 def target_key(check) -> tuple:
@@ -34,10 +35,32 @@ def target_label(key: tuple, lang: str) -> str:
     return f"{L.metric_name(metric, lang)} {_SIGN.get(kind, kind)}{when}"
 
 
-def overrides_text(scenario) -> str:
+def overrides_text(scenario, lang: str = "en") -> str:
+    """A scenario's overrides, keys in the report's language (budget_scale → 预算系数)."""
+    from retrofit_opt.report.run_info import setting_name
+
     def shown(value):
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    return "; ".join(f"{key}={shown(value)}" for key, value in scenario.overrides.items())
+        return f"{value:.6f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+
+    def name(key):
+        label = f"override.{key}"
+        if L.label_exists(label):
+            return L.label(label, lang)
+        for prefix in ("budget:", "target:"):
+            if key.startswith(prefix) and L.label_exists(f"override.{prefix[:-1]}"):
+                rest = key[len(prefix):]
+                from retrofit_opt.report.common import pool_name
+                return L.label(f"override.{prefix[:-1]}", lang, name=pool_name(rest, lang) if prefix == "budget:"
+                               else L.metric_name(rest, lang))
+        return setting_name(key, lang)
+    return ("；" if lang == "zh" else "; ").join(f"{name(key)}={shown(value)}"
+                                                for key, value in scenario.overrides.items())
+
+
+def scenario_name(scenario, index: int, lang: str) -> str:
+    """The base case's name in the report's language; other scenarios as the case names them."""
+    return L.label("scenarios.base_name", lang) if index == 0 and scenario.name == "base" and lang == "zh" \
+        else scenario.name
 
 
 def _columns(runs):
@@ -82,8 +105,9 @@ def write_scenarios(w: SheetWriter, runs, lang: str) -> None:
         unit = objective_unit(result.case, objective, lang)
         description = scenario.description if k else t("scenarios.base_description")
         solved = result.status in ("optimal", "feasible")  # else there is no plan to report on
-        values = [scenario.name, description or "", overrides_text(scenario), status_text(result, lang),
-                  f"{objective}: {t('objective.' + objective)}", result.objective, unit,
+        values = [scenario_name(scenario, k, lang), description or "", overrides_text(scenario, lang),
+                  status_text(result, lang),
+                  t("objective." + objective) if lang == "zh" else f"{objective}: {t('objective.' + objective)}", result.objective, unit,
                   result.gap, len(result.plan), result.totals.get("capex", 0.0) if solved else None,
                   yes_no(result.targets_met, lang)]
         formats = [None, None, None, None, None, number_format(unit), None, GAP, INTEGER, MONEY, None]
@@ -103,7 +127,8 @@ def write_scenarios(w: SheetWriter, runs, lang: str) -> None:
             else:
                 values += [check.required, check.achieved if solved else None, yes_no(check.met and solved, lang)]
             formats += [fmt, fmt, None]
-        diagnosis = result.diagnosis.message if result.diagnosis is not None else None
+        from retrofit_opt.report.summary import diagnosis_message
+        diagnosis = diagnosis_message(result, lang) if result.diagnosis is not None else None
         values.append(diagnosis)
         formats.append(None)
         w.row(row, 1, values, formats)
@@ -131,7 +156,7 @@ def write_scenario_matrix(w: SheetWriter, runs, lang: str) -> None:
     head = 4
     w.header(head, 1, [L.field_name("projects", "id", lang), L.field_name("projects", "name", lang),
                        L.column_header("projects", "capex", lang, "万元")]
-             + [run.scenario.name for run in runs] + [t("matrix.count")])
+             + [scenario_name(run.scenario, k, lang) for k, run in enumerate(runs)] + [t("matrix.count")])
     row = head
     for k, project in enumerate(case.projects):
         row = head + 1 + k

@@ -10,7 +10,7 @@ object only.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +18,11 @@ from openpyxl import Workbook
 
 import retrofit_opt
 from retrofit_opt.report import labels as L
+from retrofit_opt.report.charts import ChartData, finish_charts
+from retrofit_opt.report.print_setup import prepare_for_print
+from retrofit_opt.report.baseline_sheet import has_baseline, write_baseline
+from retrofit_opt.report.cash_flow_sheet import write_cash_flow
+from retrofit_opt.report.enterprise_sheet import write_enterprises
 from retrofit_opt.report.macc_sheet import has_curve, write_macc
 from retrofit_opt.report.not_selected import write_not_selected
 from retrofit_opt.report.output import write_atomically
@@ -27,7 +32,8 @@ from retrofit_opt.report.summary import write_summary
 from retrofit_opt.report.writer import SheetWriter
 from retrofit_opt.report.yearly_plan import write_yearly_plan
 
-SHEETS = ("summary", "portfolio", "not_selected", "yearly_plan", "macc", "run_info")
+SHEETS = ("summary", "portfolio", "not_selected", "enterprises", "cash_flow", "yearly_plan", "baseline", "macc",
+          "run_info")
 MULTI_YEAR_ONLY = ("yearly_plan",)  # written only for multi-year cases
 
 
@@ -45,24 +51,32 @@ def report_language(result, lang: str | None) -> str:
     return lang
 
 
-def build_workbook(result, lang: str | None = None, written_at: datetime | None = None) -> Report:
-    """The results workbook in memory (nothing is written)."""
+def build_workbook(result, lang: str | None = None, written_at: datetime | None = None,
+                   provenance: dict | None = None) -> Report:
+    """The results workbook in memory (nothing is written); ``provenance``: the batch rows of
+    Run info (:func:`~retrofit_opt.report.run_info.write_batch_provenance`)."""
     lang = report_language(result, lang)
     wb = Workbook()
     wb.remove(wb.active)
     report = Report(wb, lang)
+    chart_data = ChartData(wb, lang)
     writers = {
-        "summary": lambda w: write_summary(w, result, lang),
+        "summary": lambda w: write_summary(w, result, lang, chart_data),
         "portfolio": lambda w: write_portfolio(w, result, lang),
         "not_selected": lambda w: write_not_selected(w, result, lang),
         "yearly_plan": lambda w: write_yearly_plan(w, result, lang),
+        "enterprises": lambda w: write_enterprises(w, result, lang),
+        "cash_flow": lambda w: write_cash_flow(w, result, lang),
+        "baseline": lambda w: write_baseline(w, result, lang),
         "macc": lambda w: write_macc(w, result, lang),
-        "run_info": lambda w: write_run_info(w, result, lang, written_at),
+        "run_info": lambda w: write_run_info(w, result, lang, written_at, provenance),
     }
     for key in SHEETS:
         if key in MULTI_YEAR_ONLY and not result.case.multi_year:
             continue
         if key == "macc" and not has_curve(result):  # no project reduces CO2
+            continue
+        if key == "baseline" and not has_baseline(result.case):
             continue
         ws = wb.create_sheet(L.sheet_title(key, lang))
         writers[key](SheetWriter(ws, report.formulas))
@@ -72,30 +86,30 @@ def build_workbook(result, lang: str | None = None, written_at: datetime | None 
     return report
 
 
-PRINT_FIT_COLUMNS = 14  # sheets up to this wide print one page wide; wider ones stay legible
+def finish_workbook(report: Report, case, written_at: datetime | None = None) -> None:
+    """What every results workbook gets before it is saved: the chart rules
+    (:func:`charts.finish_charts`), the CJK-capable font, and the print setup (A4, header
+    and footer, repeated title rows and id/name columns)."""
+    wb = report.workbook
+    for ws in [ws for ws in wb.worksheets if ws.sheet_state != "visible"]:
+        wb.move_sheet(ws, offset=len(wb.worksheets) - 1 - wb.worksheets.index(ws))  # helper data last
+    finish_charts(wb)
+    prepare_for_print(report.workbook, (case.source_name or "") if case is not None else "", report.lang, written_at)
 
 
-def fit_to_page_width(wb) -> None:
-    """Print setup for managers who print: landscape A4; narrow sheets one page wide; wide
-    sheets (Portfolio) at full size with their frozen header rows repeated on every page."""
-    for ws in wb.worksheets:
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        if ws.max_column <= PRINT_FIT_COLUMNS:
-            ws.sheet_properties.pageSetUpPr.fitToPage = True
-            ws.page_setup.fitToWidth = 1
-            ws.page_setup.fitToHeight = 0
-        elif ws.freeze_panes:
-            header_rows = ws[ws.freeze_panes].row - 1
-            if header_rows >= 1:
-                ws.print_title_rows = f"1:{header_rows}"
+def fit_to_page_width(wb, case=None, lang: str | None = None) -> None:
+    """The finishing of :func:`finish_workbook` for callers that hold only the workbook
+    (batch runs, the risk workbook): chart rules, font and print setup; the header names
+    the case when it is given."""
+    lang = lang or ("zh" if any(ws.title == L.sheet_title("run_info", "zh") for ws in wb.worksheets) else "en")
+    finish_workbook(Report(wb, lang), case)
 
 
-def write_results(result, out: Path, lang: str | None = None) -> Report:
+def write_results(result, out: Path, lang: str | None = None, provenance: dict | None = None) -> Report:
     """Build the workbook, then write it atomically to ``out``: the file is complete or
     absent, and an existing ``out`` is replaced only once the new one is fully saved."""
-    report = build_workbook(result, lang)
-    fit_to_page_width(report.workbook)
+    report = build_workbook(result, lang, provenance=provenance)
+    finish_workbook(report, result.case)
     write_atomically(Path(out), report.workbook.save)
     return report
 
@@ -109,11 +123,12 @@ def _select_first(wb) -> None:
         ws.sheet_view.tabSelected = k == 0
 
 
-def build_comparison_workbook(runs, lang: str | None = None, written_at: datetime | None = None) -> Report:
+def build_comparison_workbook(runs, lang: str | None = None, written_at: datetime | None = None,
+                              provenance: dict | None = None) -> Report:
     """``retrofit-opt compare``: Scenarios and Scenario matrix first, then the base case's
     own sheets (``runs[0]``: Summary, Portfolio, Not selected, …, Run info)."""
     from retrofit_opt.report.scenarios_sheet import write_scenario_matrix, write_scenarios
-    report = build_workbook(runs[0].result, lang, written_at)
+    report = build_workbook(runs[0].result, lang, written_at, provenance)
     for index, (key, writer) in enumerate((("scenarios", write_scenarios),
                                            ("scenario_matrix", write_scenario_matrix))):
         ws = report.workbook.create_sheet(L.sheet_title(key, report.lang), index)
@@ -122,14 +137,15 @@ def build_comparison_workbook(runs, lang: str | None = None, written_at: datetim
     return report
 
 
-def write_comparison(runs, out: Path, lang: str | None = None) -> Report:
-    report = build_comparison_workbook(runs, lang)
-    fit_to_page_width(report.workbook)
+def write_comparison(runs, out: Path, lang: str | None = None, provenance: dict | None = None) -> Report:
+    report = build_comparison_workbook(runs, lang, provenance=provenance)
+    finish_workbook(report, runs[0].result.case)
     write_atomically(Path(out), report.workbook.save)
     return report
 
 
-def build_sweep_workbook(run, lang: str | None = None, written_at: datetime | None = None) -> Report:
+def build_sweep_workbook(run, lang: str | None = None, written_at: datetime | None = None,
+                         provenance: dict | None = None) -> Report:
     """``retrofit-opt sweep``: Frontier, Pareto (when asked), Priority list (when asked), Run info."""
     from retrofit_opt.report.frontier_sheet import write_frontier, write_pareto
     from retrofit_opt.report.priority_sheet import write_priority
@@ -137,13 +153,16 @@ def build_sweep_workbook(run, lang: str | None = None, written_at: datetime | No
     wb = Workbook()
     wb.remove(wb.active)
     report = Report(wb, lang)
-    info = run.run_info()
+    statuses = ("，" if lang == "zh" else ", ").join(
+        L.label("run.status_count", lang, n=n, status=L.label(f"status.short.{s}", lang)
+                if L.label_exists(f"status.short.{s}") else s) for s, n in run.status_counts().items())
+    info = replace(run.run_info(), status=statuses)  # the status counts in the report's language
     sheets = [("frontier", lambda w: write_frontier(w, run, lang))]
     if run.pareto is not None:
         sheets.append(("pareto", lambda w: write_pareto(w, run, lang)))
     if run.priority is not None:
         sheets.append(("priority", lambda w: write_priority(w, run, lang)))
-    sheets.append(("run_info", lambda w: write_run_info(w, info, lang, written_at)))
+    sheets.append(("run_info", lambda w: write_run_info(w, info, lang, written_at, provenance)))
     for key, writer in sheets:
         writer(SheetWriter(wb.create_sheet(L.sheet_title(key, lang)), report.formulas))
     _select_first(wb)
@@ -152,8 +171,8 @@ def build_sweep_workbook(run, lang: str | None = None, written_at: datetime | No
     return report
 
 
-def write_sweep(run, out: Path, lang: str | None = None) -> Report:
-    report = build_sweep_workbook(run, lang)
-    fit_to_page_width(report.workbook)
+def write_sweep(run, out: Path, lang: str | None = None, provenance: dict | None = None) -> Report:
+    report = build_sweep_workbook(run, lang, provenance=provenance)
+    finish_workbook(report, run.case)
     write_atomically(Path(out), report.workbook.save)
     return report

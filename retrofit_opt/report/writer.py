@@ -27,6 +27,11 @@ FORMATS = {
     "m³/yr": "#,##0", "m³": "#,##0",
     "yr": "0.0",
 }
+def _with_chinese_units(formats: dict) -> dict:
+    from retrofit_opt.report.labels import ZH_UNITS
+    return {**formats, **{ZH_UNITS[unit]: fmt for unit, fmt in formats.items() if unit in ZH_UNITS}}
+
+
 DEFAULT_NUMBER = "#,##0.00"
 RATIO = "#,##0.000"  # 万元 per tce/yr, 万元 per t/yr, per-万元 contributions
 PERCENT = "0.0%"
@@ -45,10 +50,19 @@ NOTE_FONT = Font(italic=True, color="555555")
 TOTAL_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 6, 60, 22
+NOTE_MAX_SPAN = 12  # a note spans the table's columns, at most this many
+NOTE_WIDTH = 120  # characters across one landscape A4 page at 100 %
 
 
 def number_format(unit: str) -> str:
-    return FORMATS.get(unit, DEFAULT_NUMBER)
+    """The number format of a unit, canonical (``tce/yr``) or as a Chinese report writes it."""
+    global _ALL_FORMATS
+    if _ALL_FORMATS is None:
+        _ALL_FORMATS = _with_chinese_units(FORMATS)
+    return _ALL_FORMATS.get(unit, DEFAULT_NUMBER)
+
+
+_ALL_FORMATS = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +95,8 @@ class SheetWriter:
         self.registry = registry  # (sheet title, "H12") → expected value, for every formula
         self.widths: dict[int, int] = {}
         self.header_widths: dict[int, int] = {}
+        self.notes: list[tuple[int, int, str]] = []  # (row, first column, text): merged and wrapped at finish
+        self.note_span = 0  # columns a note spans (0: the sheet's used width, at most NOTE_MAX_SPAN)
 
     # ------------------------------------------------------------------ cells
     def put(self, row: int, col: int, value, fmt: str | None = None, *, font=None, measure: bool = True,
@@ -146,7 +162,15 @@ class SheetWriter:
             self.put(row, col + offset, value, fmt, **kw)
 
     def note(self, row: int, text: str, col: int = 1) -> None:
+        """A note under a table: merged across the table's width and wrapped at
+        :meth:`finish`, so that it never overflows onto a page of its own."""
         self.put(row, col, text, font=NOTE_FONT, measure=False)
+        self.notes.append((row, col, text))
+
+    def line(self, row: int, text: str, *, font=None, span: int | None = None, col: int = 1) -> None:
+        """A sentence (headline, explanation) merged across ``span`` columns and wrapped."""
+        self.put(row, col, text, font=font, measure=False)
+        self.notes.append((row, col, text) if span is None else (row, col, text, span))
 
     # ------------------------------------------------------------------ layout
     def finish(self, freeze: str | None) -> None:
@@ -155,3 +179,34 @@ class SheetWriter:
         for col in set(self.widths) | set(self.header_widths):
             width = max(self.widths.get(col, 0), self.header_widths.get(col, 0)) + 2
             self.ws.column_dimensions[get_column_letter(col)].width = max(MIN_WIDTH, min(MAX_WIDTH, width))
+        self._merge_notes()
+
+    def _fitting_span(self, col: int, used: int) -> int:
+        """Columns from ``col`` that fit across one landscape A4 page (NOTE_WIDTH
+        characters), at most the table's width: a note never runs onto a second page."""
+        span, width = 0, 0.0
+        for c in range(col, max(used, col) + 1):
+            width += self.ws.column_dimensions[get_column_letter(c)].width or 8.43
+            if span and width > NOTE_WIDTH:
+                break
+            span += 1
+        return max(1, min(span, NOTE_MAX_SPAN))
+
+    def _merge_notes(self) -> None:
+        used = max([*self.widths, *self.header_widths, 1])
+        for note in self.notes:
+            row, col, text = note[:3]
+            span = note[3] if len(note) > 3 else (self.note_span or self._fitting_span(col, used))
+            last = col + span - 1
+            if last > col:
+                self.ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=last)
+            width = sum(self.ws.column_dimensions[get_column_letter(c)].width or 8.43
+                        for c in range(col, last + 1))
+            cell = self.ws.cell(row=row, column=col)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            lines = sum(max(1, math.ceil(display_width(part) / max(width * 0.95, 1.0)))
+                        for part in text.split("\n"))
+            size = (cell.font.sz or 11) if cell.font is not None else 11
+            height = lines * size * 1.45 + 4
+            current = self.ws.row_dimensions[row].height or 0
+            self.ws.row_dimensions[row].height = max(current, height)

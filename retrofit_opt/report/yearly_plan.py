@@ -25,6 +25,7 @@ from retrofit_opt import evaluate
 from retrofit_opt.case import TOTAL_POOL
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import pool_name, target_text
+from retrofit_opt.report.common import unit_text
 from retrofit_opt.report.summary import intensity_sentence
 from retrofit_opt.report.writer import (HEADER_FONT, MONEY, NOTE_FONT, PERCENT, SECTION_FONT, TITLE_FONT,
                                         YEAR, SheetWriter, number_format)
@@ -92,9 +93,13 @@ def write_yearly_plan(w: SheetWriter, result, lang: str) -> None:
     years = list(case.years)
     w.put(1, 1, t("yearly.title"), font=TITLE_FONT, measure=False)
     w.put(2, 1, t("yearly.horizon", first=years[0], last=years[-1]), measure=False)
-    row = _write_spend(w, result, lang, years, 4)
+    spend_charts = []
+    row = _write_spend(w, result, lang, years, 4, spend_charts)
     row, charts = _write_capacity(w, result, lang, years, row)
     row = _write_schedule(w, result, lang, years, row)
+    for n, (pool, spent_row, limit_row, header_row) in enumerate(spend_charts):
+        _add_spend_chart(w, pool, years, header_row, spent_row, limit_row, row, lang)
+        row += CHART_ROWS + 1
     for n, (title, unit, first_row, last_row, header_row) in enumerate(charts):
         _add_chart(w, title, unit, years, header_row, first_row, last_row, row + n * (CHART_ROWS + 1), lang)
     w.finish("D4")
@@ -104,7 +109,7 @@ def _year_headers(years) -> list[str]:
     return [str(y) for y in years]
 
 
-def _write_spend(w: SheetWriter, result, lang: str, years, row: int) -> int:
+def _write_spend(w: SheetWriter, result, lang: str, years, row: int, spend_charts=None) -> int:
     case, plan = result.case, result.plan
     t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
     w.put(row, 1, t("yearly.spend"), font=SECTION_FONT, measure=False)
@@ -112,6 +117,7 @@ def _write_spend(w: SheetWriter, result, lang: str, years, row: int) -> int:
     columns = [*years, None]  # None: the whole horizon
     w.header(row, 1, [t("yearly.pool"), t("yearly.item"), t("yearly.unit"), *_year_headers(years),
                       t("yearly.whole_horizon")])
+    header_row = row
     row += 1
     limits = {(b.pool, b.year): b.limit for b in case.budgets}
     for pool in pools(case, plan):
@@ -125,6 +131,8 @@ def _write_spend(w: SheetWriter, result, lang: str, years, row: int) -> int:
             continue
         w.put(row, 2, t("yearly.limit"))
         w.put(row, 3, "万元")
+        if spend_charts is not None and any((pool, y) in limits for y in years):
+            spend_charts.append((pool, row - 1, row, header_row))
         w.put(row + 1, 2, t("yearly.share"))
         w.put(row + 2, 2, t("yearly.within"))
         for offset, (year, used) in enumerate(zip(columns, spent)):
@@ -167,13 +175,13 @@ def _write_capacity(w: SheetWriter, result, lang: str, years, row: int):
         first = row
         w.put(row, 1, name, font=HEADER_FONT)
         w.put(row, 2, t("yearly.formed"))
-        w.put(row, 3, unit)
+        w.put(row, 3, unit_text(unit, lang))
         w.row(row, FIRST_YEAR_COL, [capacity(case, plan, metric, y) for y in years], [fmt] * len(years))
         row += 1
         for check in (c for c in result.target_checks if c.metric == metric):
             w.put(row, 1, target_text(check, lang))
             w.put(row, 2, t("yearly.cap" if check.kind == "max_total" else "yearly.required"))
-            w.put(row, 3, unit)
+            w.put(row, 3, unit_text(unit, lang))
             if check.year in years:
                 cell = w.put(row, FIRST_YEAR_COL + years.index(check.year), check.required, fmt)
                 cell.fill = OK_FILL if check.met else BAD_FILL
@@ -225,13 +233,36 @@ def _write_schedule(w: SheetWriter, result, lang: str, years, row: int) -> int:
     return row + 1
 
 
+def _add_spend_chart(w: SheetWriter, pool: str, years, header_row: int, spent_row: int, limit_row: int,
+                     anchor_row: int, lang: str) -> None:
+    """Spend against limit per year for one pool (columns, 万元, from 0); a year without a
+    limit row shows no limit bar."""
+    from openpyxl.chart import BarChart
+    ws = w.ws
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = L.label("yearly.spend_chart", lang, pool=pool_name(pool, lang))
+    chart.y_axis.title = "万元"
+    chart.x_axis.title = L.label("yearly.chart_year", lang)
+    last_col = FIRST_YEAR_COL + len(years) - 1
+    for row, key, colour in ((spent_row, "yearly.spent", "1F77B4"), (limit_row, "yearly.limit", "BDBDBD")):
+        series = Series(Reference(ws, min_col=FIRST_YEAR_COL, max_col=last_col, min_row=row, max_row=row),
+                        title=L.label(key, lang))
+        series.graphicalProperties.solidFill = colour
+        chart.series.append(series)
+    chart.set_categories(Reference(ws, min_col=FIRST_YEAR_COL, max_col=last_col, min_row=header_row,
+                                   max_row=header_row))
+    chart.height, chart.width = 7.5, 16
+    ws.add_chart(chart, f"A{anchor_row}")
+
+
 def _add_chart(w: SheetWriter, title: str, unit: str, years, header_row: int, first: int, last: int,
                anchor_row: int, lang: str) -> None:
     """A line for the capacity at year end, a marker for each milestone's required value."""
     ws = w.ws
     chart = LineChart()
     chart.title = L.label("yearly.chart_title", lang, metric=title)
-    chart.y_axis.title = unit
+    chart.y_axis.title = unit_text(unit, lang)
     chart.x_axis.title = L.label("yearly.chart_year", lang)
     chart.display_blanks = "gap"
     last_col = FIRST_YEAR_COL + len(years) - 1

@@ -1,23 +1,26 @@
 """Solve a validated case: build model → solve → extract plan → evaluate → explain."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 
 from retrofit_opt import evaluate
 from retrofit_opt.case import Case
 from retrofit_opt.errors import SolverError
+from retrofit_opt.deadline import MIN_SOLVE_SECONDS, Deadline, write_reserve
 from retrofit_opt.model.arrays import model_arrays
 from retrofit_opt.model.data import ModelData
 from retrofit_opt.model.extract import plan_from_values
 from retrofit_opt.results import Result
 from retrofit_opt.solve import ArraySolver, solver_options
-from retrofit_opt.studies.explain import EXPLAIN_SECONDS, FORCE_IN_SECONDS, explain_exclusions
+from retrofit_opt.studies.explain import EXPLAIN_SECONDS, FORCE_IN_SECONDS, explain_budget, explain_exclusions
+from retrofit_opt.studies.start import start_option_values, start_plan
 
 
 def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
                explain: bool = True, explain_limit: int | None = None, explain_seconds: float | None = None,
-               diagnose: bool = True) -> Result:
+               diagnose: bool = True, deadline: Deadline | None = None, on_stage=None) -> Result:
     """Solve ``case``; the result carries the plan, its evaluation, and (on request) why
     each left-out project is out and what infeasible targets would need.
 
@@ -25,18 +28,37 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     (:func:`retrofit_opt.model.arrays.model_arrays`, the same LP as ``build_model``), and
     the explanations re-solve that same instance.  ``explain_limit`` caps how many
     left-out projects are analysed (default: all); ``explain_seconds`` bounds the
-    explanations' re-solves (default: scaled with the main solve)."""
+    explanations' re-solves (default: scaled with the main solve).
+
+    ``time_limit`` is a promise for the whole call (and, with ``deadline`` — started by the
+    command line before reading the case — for the whole command): the solve gets what is
+    left after a reserve for writing the results, the explanations and the diagnosis what
+    is left after that.  HiGHS starts from a plan that satisfies the rules when the empty
+    or the greedy plan does, and that plan is the answer if HiGHS finds none in time.
+    ``on_stage(name)`` is called as each stage begins (build, solve, explain, diagnose)."""
+    stage = on_stage or (lambda name: None)
     params = case.parameters
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
+    deadline = deadline or Deadline(time_limit)
+    reserve = write_reserve(len(case.projects))
     started = time.perf_counter()
+    stage("build")
     data = ModelData.from_case(case)
     arrays = model_arrays(data)
     solver = ArraySolver(arrays, time_limit, mip_gap)
     built = time.perf_counter()
-    outcome = solver.solve()
+    start = start_plan(case)
+    if start is not None:
+        solver.warm_start(start_option_values(data, start))
+    stage("solve")
+    outcome = solver.solve(time_limit=min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)))
     solved = time.perf_counter()
 
-    plan = plan_from_values(solver.option_values(), data) if outcome.has_solution else {}
+    from_start = not outcome.has_solution and outcome.status == "timeout" and start is not None
+    if from_start:  # HiGHS found nothing in time: the start plan satisfies every rule
+        outcome = dataclasses.replace(outcome, status="feasible", objective=evaluate.objective_value(case, start),
+                                      gap=None, termination=outcome.termination + " (start plan)")
+    plan = dict(start) if from_start else plan_from_values(solver.option_values(), data) if outcome.has_solution else {}
     objective = evaluate.objective_value(case, plan) if outcome.has_solution else None
     if objective is not None and not math.isclose(objective, outcome.objective, rel_tol=1e-6, abs_tol=1e-4):
         raise SolverError(f"internal check failed: the solver's objective {outcome.objective} differs from "
@@ -47,16 +69,21 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
                           + "; ".join(violations[:5]) + "); this is a solver fault — please report it "
                           "with the case file")
     exclusions, diagnosis = {}, None
-    if outcome.has_solution and explain:
+    if outcome.has_solution and explain and not from_start and not solver.abandoned:
+        budget = max(0.0, deadline.for_stage(reserve))  # what the deadline leaves for the explanations
+        scaled = explain_budget(outcome.seconds) if explain_seconds is None else explain_seconds
+        stage("explain")
         exclusions = explain_exclusions(data, solver, plan, outcome.objective, outcome.bound,
                                         params.objective == "min_cost", main_seconds=outcome.seconds,
-                                        mip_gap=mip_gap, time_limit=min(time_limit, FORCE_IN_SECONDS),
-                                        time_budget=explain_seconds,
-                                        hard_cap=max(EXPLAIN_SECONDS, 2 * outcome.seconds), limit=explain_limit)
+                                        mip_gap=mip_gap, time_limit=max(0.1, min(time_limit, FORCE_IN_SECONDS, budget)),
+                                        time_budget=min(scaled, budget),
+                                        hard_cap=min(max(EXPLAIN_SECONDS, 2 * outcome.seconds), budget),
+                                        limit=explain_limit)
     explained = time.perf_counter()
-    if outcome.status == "infeasible" and diagnose and case.targets:
+    if outcome.status == "infeasible" and diagnose and case.targets and deadline.for_stage(reserve) > 0:
         from retrofit_opt.studies.diagnose import diagnose as run_diagnosis
-        diagnosis = run_diagnosis(case, time_limit, mip_gap)
+        stage("diagnose")
+        diagnosis = run_diagnosis(case, min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)), mip_gap)
     finished = time.perf_counter()
     checks = evaluate.target_checks(case, plan)
     if diagnosis is not None:

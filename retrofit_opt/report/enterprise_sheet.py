@@ -1,0 +1,95 @@
+"""By enterprise (按企业汇总): what the park's management committee passes on to each firm
+— per enterprise, and then per sector: projects chosen and left out, investment, subsidy,
+the enterprise's own share, and the yearly savings and reductions of the chosen projects
+(each project's own figures, before overlaps between projects are deducted)."""
+from __future__ import annotations
+
+from openpyxl.utils import get_column_letter
+
+from retrofit_opt.report import labels as L
+from retrofit_opt.report.writer import MONEY, SECTION_FONT, TITLE_FONT, TOTAL_FONT, Formula, SheetWriter, number_format
+
+METRICS = ("energy_saving", "co2_reduction", "so2_reduction", "nox_reduction", "pm_reduction", "water_saving")
+
+
+def shown_metrics(case) -> list[str]:
+    """energy and CO2 always; the pollutants and water when a project of the case has them."""
+    return [m for m in METRICS if m in ("energy_saving", "co2_reduction")
+            or any(p.metric(m) for p in case.projects)]
+
+
+def groups(case, plan, field: str) -> dict[str, dict]:
+    """Per value of ``field`` (enterprise or sector), in input order: chosen and left-out
+    projects and the sums over the chosen ones."""
+    out: dict[str, dict] = {}
+    for p in case.projects:
+        g = out.setdefault(getattr(p, field) or "", {"chosen": [], "left_out": [], "sectors": []})
+        (g["chosen"] if p.id in plan else g["left_out"]).append(p)
+        if p.sector and p.sector not in g["sectors"]:
+            g["sectors"].append(p.sector)
+    for g in out.values():
+        chosen = g["chosen"]
+        g["capex"] = sum(p.capex for p in chosen)
+        g["subsidy"] = sum(p.capex * p.subsidy_rate for p in chosen)
+        g["own"] = g["capex"] - g["subsidy"]
+        for m in METRICS:
+            g[m] = sum(p.metric(m) for p in chosen)
+    return out
+
+
+def write_enterprises(w: SheetWriter, result, lang: str) -> None:
+    case = result.case
+    t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
+    w.put(1, 1, t("enterprise.title"), font=TITLE_FONT, measure=False)
+    w.note(2, t("enterprise.note"))
+    row = 4
+    row = _table(w, result, lang, "enterprise", row)
+    row = _table(w, result, lang, "sector", row + 1)
+    w.finish("B5")
+
+
+def _table(w: SheetWriter, result, lang: str, field: str, row: int) -> int:
+    case = result.case
+    t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
+    metrics = shown_metrics(case)
+    w.put(row - 1 if field == "enterprise" else row, 1, t(f"enterprise.by_{field}"), font=SECTION_FONT,
+          measure=False)
+    if field != "enterprise":
+        row += 1
+    first_col = [L.field_name("projects", field, lang)]
+    if field == "enterprise":
+        first_col.append(L.field_name("projects", "sector", lang))
+    headers = [*first_col, t("enterprise.chosen_count"), t("enterprise.left_out_count"),
+               L.column_header("projects", "capex", lang), t("enterprise.subsidy"), t("enterprise.own"),
+               *[L.metric_header(m, case.metric_units.get(m, ""), lang) for m in metrics],
+               t("enterprise.chosen"), t("enterprise.left_out")]
+    w.header(row, 1, headers)
+    row += 1
+    first = row
+    sums = {}
+    for name, g in groups(case, result.plan, field).items():
+        values = [name or t("enterprise.blank")]
+        if field == "enterprise":
+            values.append("、".join(g["sectors"]) if lang == "zh" else ", ".join(g["sectors"]))
+        values += [len(g["chosen"]), len(g["left_out"]), g["capex"], g["subsidy"], g["own"],
+                   *[g[m] for m in metrics]]
+        formats = [None] * len(first_col) + ["0", "0", MONEY, MONEY, MONEY,
+                                             *[number_format(case.metric_units.get(m, "")) for m in metrics]]
+        w.row(row, 1, values, formats)
+        for offset, key in enumerate(("chosen", "left_out")):  # id lists wrap in a column of header width
+            w.put(row, len(values) + 1 + offset, ", ".join(p.id for p in g[key]), measure=False, wrap=True)
+        for key in ("chosen", "left_out"):
+            sums[key] = sums.get(key, 0) + len(g[key])
+        for key in ("capex", "subsidy", "own", *metrics):
+            sums[key] = sums.get(key, 0.0) + g[key]
+        row += 1
+    last = row - 1
+    w.put(row, 1, t("portfolio.total"), font=TOTAL_FONT)
+    keys = ["chosen", "left_out", "capex", "subsidy", "own", *metrics]
+    for offset, key in enumerate(keys):
+        col = len(first_col) + 1 + offset
+        letter = get_column_letter(col)
+        fmt = "0" if key in ("chosen", "left_out") else MONEY if key in ("capex", "subsidy", "own") \
+            else number_format(case.metric_units.get(key, ""))
+        w.put(row, col, Formula(f"=SUM({letter}{first}:{letter}{last})", sums[key]), fmt, font=TOTAL_FONT)
+    return row + 2

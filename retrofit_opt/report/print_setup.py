@@ -1,0 +1,100 @@
+"""Print setup of a results workbook (issue 13): every sheet on A4 with a header (case
+name, sheet) and a footer (date, page x of y); title rows and the id/name columns
+repeated on every page; narrow sheets one page wide; the executive summary on one page;
+and one CJK-capable font for every cell, so that bold headers do not fall back to a serif
+face."""
+from __future__ import annotations
+
+from copy import copy
+from datetime import datetime, timezone
+
+from openpyxl.utils import get_column_letter
+
+from retrofit_opt.report import labels as L
+from retrofit_opt.report.charts import FONT
+
+FIT_COLUMNS = 14  # sheets up to this wide print one page wide
+PORTRAIT_COLUMNS = 7  # sheets up to this wide print portrait
+ONE_PAGE = ("summary",)  # sheets printed on exactly one page
+ONE_WIDE = ("enterprises", "cash_flow", "baseline", "yearly_plan")  # one page wide, however wide
+PAGES_WIDE = {"scenarios": 3}  # very wide sheets: this many pages wide, the scenario column repeated
+
+
+def prepare_for_print(workbook, case_name: str, lang: str, written_at: datetime | None = None) -> None:
+    stamp = (written_at or datetime.now(timezone.utc)).date().isoformat()
+    one_page = {L.sheet_title(key, lang) for key in ONE_PAGE}
+    one_wide = {L.sheet_title(key, lang) for key in ONE_WIDE}
+    pages_wide = {L.sheet_title(key, lang): n for key, n in PAGES_WIDE.items()}
+    set_font(workbook)
+    for ws in workbook.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        setup = ws.page_setup
+        setup.paperSize = ws.PAPERSIZE_A4
+        setup.orientation = "portrait" if ws.max_column <= PORTRAIT_COLUMNS else "landscape"
+        ws.print_options.horizontalCentered = False
+        ws.page_margins.top, ws.page_margins.bottom = 0.75, 0.75
+        ws.page_margins.header, ws.page_margins.footer = 0.3, 0.3
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        if ws.title in one_page:
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            setup.fitToWidth, setup.fitToHeight = 1, 1
+        elif ws.title in pages_wide:
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            setup.fitToWidth, setup.fitToHeight = pages_wide[ws.title], 0
+        elif ws.max_column <= FIT_COLUMNS or ws.title in one_wide:
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            setup.fitToWidth, setup.fitToHeight = 1, 0
+        repeat_titles(ws)
+        header_footer(ws, case_name, stamp, lang)
+
+
+def repeat_titles(ws) -> None:
+    """The frozen header rows and, on tables frozen after their id/name columns, those
+    columns repeat on every printed page."""
+    if not ws.freeze_panes:
+        return
+    cell = ws[ws.freeze_panes]
+    if cell.row > 1:
+        ws.print_title_rows = f"1:{cell.row - 1}"
+    if cell.column > 1:
+        ws.print_title_cols = f"A:{get_column_letter(cell.column - 1)}"
+
+
+def header_footer(ws, case_name: str, stamp: str, lang: str) -> None:
+    for part in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+        part.left.text = _escape(case_name) or "retrofit-opt"
+        part.right.text = "&A"
+        part.left.size = part.right.size = 9
+    for part in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
+        part.left.text = _escape(L.label("print.written", lang, date=stamp))
+        part.right.text = L.label("print.page", lang, page="&P", pages="&N")
+        part.left.size = part.right.size = 9
+
+
+def _escape(text: str) -> str:
+    """Header text with its ampersands doubled (a single & starts a header code)."""
+    return text.replace("&", "&&")
+
+
+def set_font(workbook) -> None:
+    """One font for every styled cell and for the default style."""
+    try:
+        normal = next(s for s in workbook._named_styles if s.name == "Normal")
+        normal.font = copy(normal.font)
+        normal.font.name = FONT
+    except StopIteration:  # pragma: no cover - openpyxl always has Normal
+        pass
+    cache = {}
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None and not cell.has_style:
+                    continue
+                font = cell.font
+                key = id(font)
+                if key not in cache:
+                    changed = copy(font)
+                    changed.name = FONT
+                    cache[key] = (font, changed)
+                cell.font = cache[key][1]
