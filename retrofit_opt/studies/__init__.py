@@ -1,0 +1,1 @@
+"""Studies: re-solves of variants of the one model (issue 12 layout)."""
