@@ -73,8 +73,10 @@ def random_small_case(seed: int, n: int | None = None, objectives=("max_saving",
         a.group = b.group = "G1"
     total_capex = sum(i.capex for i in items)
     budget = float(round(total_capex * rng.uniform(0.4, 0.8)))
-    target = float(round(sum(i.saving for i in items) * rng.uniform(0.15, 0.45)))
-    return SmallCase(items, budget, target, rng.choice(objectives))
+    case = SmallCase(items, budget, 0.0, rng.choice(objectives))
+    reachable = max(sum(i.saving for i in c) for c in feasible_plans(case)) if any(feasible_plans(case)) else 0.0
+    case.target = float(round(reachable * rng.uniform(0.5, 0.97)))  # binding often, so Γ matters
+    return case
 
 
 def write_case(path, case: SmallCase, with_ranges: bool = True):
