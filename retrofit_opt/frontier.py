@@ -129,9 +129,11 @@ def at_level(case: Case, pool: str, level: float) -> Case:
 class _Sweeper:
     """One persistent model of the case: only the swept row's limit changes between solves."""
 
-    def __init__(self, case: Case, row: int, time_limit: float, mip_gap: float, warm: bool):
+    def __init__(self, case: Case, row: int, time_limit: float, mip_gap: float, warm: bool, variant=None):
         self.case, self.row, self.warm = case, row, warm
         self.model = build_model(case)
+        if variant is not None:  # a robust variant (studies.robust.ModelVariant)
+            variant.apply(self.model)
         self.solver = Solver(self.model, time_limit, mip_gap)
         self.solver.only_parameter_changes()
         self.variables = list(self.model.component_data_objects(pyo.Var, descend_into=True))
@@ -165,9 +167,9 @@ def _point(case: Case, level: float, outcome, plan: Plan, budget: Budget) -> Fro
 _WORKER: _Sweeper | None = None
 
 
-def _start_worker(case: Case, row: int, time_limit: float, mip_gap: float, warm: bool) -> None:
+def _start_worker(case: Case, row: int, time_limit: float, mip_gap: float, warm: bool, variant=None) -> None:
     global _WORKER
-    _WORKER = _Sweeper(case, row, time_limit, mip_gap, warm)
+    _WORKER = _Sweeper(case, row, time_limit, mip_gap, warm, variant)
 
 
 def _solve_in_worker(level: float) -> FrontierPoint:
@@ -176,7 +178,7 @@ def _solve_in_worker(level: float) -> FrontierPoint:
 
 def budget_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, time_limit: float | None = None,
                  mip_gap: float | None = None, progress: Progress | None = None, warm_start: bool = True,
-                 jobs: int = 1) -> list[FrontierPoint]:
+                 jobs: int = 1, variant=None) -> list[FrontierPoint]:
     """Solve the case at every budget level (万元) of ``pool``'s whole-horizon row, in
     increasing order, on one persistent model (per worker process when ``jobs`` > 1).
 
@@ -192,9 +194,9 @@ def budget_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, tim
     time_limit = time_limit or params.time_limit
     mip_gap = params.mip_gap if mip_gap is None else mip_gap
     if jobs > 1 and len(levels) > 1:
-        points = _parallel_sweep(swept, row, levels, time_limit, mip_gap, warm_start, jobs, progress)
+        points = _parallel_sweep(swept, row, levels, time_limit, mip_gap, warm_start, jobs, progress, variant)
     else:
-        sweeper = _Sweeper(swept, row, time_limit, mip_gap, warm_start)
+        sweeper = _Sweeper(swept, row, time_limit, mip_gap, warm_start, variant)
         points = []
         for k, level in enumerate(levels):
             points.append(sweeper.solve(level))
@@ -203,7 +205,7 @@ def budget_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, tim
     return monotone(points, minimise=params.objective == "min_cost")
 
 
-def _parallel_sweep(case, row, levels, time_limit, mip_gap, warm, jobs, progress) -> list[FrontierPoint]:
+def _parallel_sweep(case, row, levels, time_limit, mip_gap, warm, jobs, progress, variant=None) -> list[FrontierPoint]:
     """Levels handed out in increasing order to ``jobs`` worker processes (spawned: HiGHS
     may hold threads, which a fork would copy half-way), each sweeping its share on its own
     persistent model with warm starts.  As always with spawned workers, a script calling
@@ -213,7 +215,7 @@ def _parallel_sweep(case, row, levels, time_limit, mip_gap, warm, jobs, progress
     context = multiprocessing.get_context("spawn")
     points: list[FrontierPoint | None] = [None] * len(levels)
     with ProcessPoolExecutor(max_workers=min(jobs, len(levels)), mp_context=context, initializer=_start_worker,
-                             initargs=(case, row, time_limit, mip_gap, warm)) as pool:
+                             initargs=(case, row, time_limit, mip_gap, warm, variant)) as pool:
         futures = {pool.submit(_solve_in_worker, level): k for k, level in enumerate(levels)}
         for done, future in enumerate(as_completed(futures), 1):
             points[futures[future]] = future.result()
@@ -245,13 +247,15 @@ def monotone(points: list[FrontierPoint], minimise: bool = False) -> list[Fronti
 
 # ----------------------------------------------------------------------------- least budget
 def least_budget(case: Case, pool: str = TOTAL_POOL, *, time_limit: float | None = None,
-                 mip_gap: float | None = None) -> LeastBudget:
+                 mip_gap: float | None = None, variant=None) -> LeastBudget:
     """The least whole-horizon limit on ``pool`` that meets every target: a min-cost solve
     of the pool's spending with that row lifted (other rows and all rules kept)."""
     params = case.parameters
     lifted = dataclasses.replace(case, budgets=tuple(b for b in case.budgets
                                                      if not (b.pool == pool and b.year is None)))
     model = build_model(lifted)
+    if variant is not None:
+        variant.apply(model)
     model.objective.deactivate()
     row = Budget(pool, 0.0)
     model.least_budget = pyo.Objective(expr=budget_spend(model, model.data, row), sense=pyo.minimize)
@@ -456,7 +460,7 @@ def run_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, pareto
               pareto_steps: int = 11, priority_levels: list[float] | None = None,
               priority_weights: list[float] | None = None, weights_from: str = "equal",
               time_limit: float | None = None, mip_gap: float | None = None, jobs: int = 1,
-              progress: Callable[[str, int, int], None] | None = None) -> SweepRun:
+              progress: Callable[[str, int, int], None] | None = None, variant=None) -> SweepRun:
     """The budget frontier of ``pool``, its least budget, optionally the Pareto frontier of
     ``pareto`` = (x, y) and the nested priority list over ``priority_levels``."""
     from retrofit_opt.priority import nested_priority
@@ -467,10 +471,10 @@ def run_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, pareto
     timings = {}
     started = time.perf_counter()
     points = budget_sweep(case, levels, pool, time_limit=time_limit, mip_gap=mip_gap, progress=stage("sweep"),
-                          jobs=jobs)
+                          jobs=jobs, variant=variant)
     timings["sweep"] = time.perf_counter() - started
     mark = time.perf_counter()
-    least = least_budget(case, pool, time_limit=time_limit, mip_gap=mip_gap)
+    least = least_budget(case, pool, time_limit=time_limit, mip_gap=mip_gap, variant=variant)
     if progress:
         progress("least budget", 1, 1)
     timings["least_budget"] = time.perf_counter() - mark

@@ -531,3 +531,87 @@ LABELS.update({
     "priority.series_nested": ("Nested portfolio", "嵌套方案"),
     "priority.series_greedy": ("Greedy order", "贪心排序"),
 })
+
+
+# ----------------------------------------------------------------------------------------------
+# Robust variants (issue 14): the Robustness sheet and the robust CLI summary
+LABELS.update({
+    "sheet.robustness": ("Robustness", "稳健性"),
+    "robust.title": ("Robustness of the plan", "方案稳健性分析"),
+    "robust.kind.gamma": (
+        "Γ-robust plan (Bertsimas–Sim): every minimum and intensity target still holds if any {gamma} "
+        "project(s) deliver only the low end of their range.",
+        "Γ稳健方案（Bertsimas–Sim）：任意{gamma}个项目仅实现其区间下限时，各下限及强度目标仍能完成。"),
+    "robust.kind.confidence": (
+        "Chance-constrained plan (sample average approximation): every minimum and intensity target is met in at "
+        "least {confidence} of {samples} sampled scenarios (seed {seed}); the probability is re-estimated on "
+        "{fresh} fresh scenarios (seed {fresh_seed}).",
+        "机会约束方案（样本平均近似）：在{samples}个抽样情景（随机种子{seed}）中至少{confidence}的情景完成各下限及强度目标；"
+        "并在{fresh}个新情景（随机种子{fresh_seed}）上重新估计达标概率。"),
+    "robust.kind.cvar": (
+        "Mean-CVaR plan (as in LOGOS): maximises (1 − λ)·expected NPV + λ·mean NPV of the worst {tail} of "
+        "{samples} NPV scenarios, λ = {risk_aversion}, α = {alpha}.",
+        "均值-CVaR方案（同LOGOS）：最大化 (1 − λ)·期望净现值 + λ·最差{tail}情景的平均净现值，共{samples}个净现值情景，"
+        "λ = {risk_aversion}，α = {alpha}。"),
+    "robust.kind.scenario_cvar": (
+        "Mean-CVaR over the scenarios sheet (as in LOGOS): one portfolio per scenario, all following one "
+        "priority order; maximises (1 − λ)·expected NPV + λ·mean NPV of the worst {tail}, λ = {risk_aversion}, "
+        "α = {alpha}; scenario weights are the probabilities.",
+        "基于情景表的均值-CVaR（同LOGOS）：每个情景一个项目组合，且都服从同一优先序；最大化 (1 − λ)·期望净现值 + "
+        "λ·最差{tail}的平均净现值，λ = {risk_aversion}，α = {alpha}；情景权重即概率。"),
+    "robust.ranges_note": (
+        "Ranges: saving_low / saving_high (and co2_low / co2_high where given) on the projects sheet; a project "
+        "without a range is taken as certain.",
+        "区间：项目表中的节能量下限/上限（及给出的二氧化碳减排量下限/上限）；未给区间的项目视为确定。"),
+    "robust.price": ("Price of robustness", "稳健性代价"),
+    "robust.item": ("Item", "项目"),
+    "robust.value": ("Value", "数值"),
+    "robust.deterministic": ("Deterministic plan (at the estimates)", "确定性方案（按估计值）"),
+    "robust.robust_objective": ("Robust plan", "稳健方案"),
+    "robust.price_abs": ("Price of robustness", "稳健性代价"),
+    "robust.price_share": ("Price of robustness (share)", "稳健性代价（比例）"),
+    "robust.targets": ("Targets under uncertainty", "不确定条件下的目标"),
+    "robust.target": ("Target", "目标"),
+    "robust.required": ("Required", "要求值"),
+    "robust.nominal": ("At the estimates", "按估计值"),
+    "robust.worst_case": ("Worst case: {gamma} project(s) at their low end", "最不利：{gamma}个项目取下限"),
+    "robust.in_sample": ("Probability met (optimisation scenarios)", "达标概率（优化情景）"),
+    "robust.out_of_sample": ("Probability met (fresh scenarios)", "达标概率（新情景）"),
+    "robust.interval_low": ("95 % interval, low", "95%区间下限"),
+    "robust.interval_high": ("95 % interval, high", "95%区间上限"),
+    "robust.deterministic_probability": ("Deterministic plan: probability (fresh scenarios)",
+                                         "确定性方案：达标概率（新情景）"),
+    "robust.met": ("Holds?", "是否满足"),
+    "robust.curve": ("Objective against Γ (projects that may fall short)", "目标函数值与Γ（可能不及预期的项目数）"),
+    "robust.gamma": ("Γ", "Γ"),
+    "robust.confidence": ("Confidence", "置信水平"),
+    "robust.status": ("Status", "求解状态"),
+    "robust.objective": ("Objective", "目标函数值"),
+    "robust.chosen": ("Projects chosen", "入选项目数"),
+    "robust.chart": ("Price of robustness", "稳健性代价"),
+    "robust.no_plan": ("No plan meets the targets robustly.", "没有方案能稳健地完成目标。"),
+    "robust.big_m": ("Big-M of the scenario rows (tightest valid per scenario: target − least reachable total)",
+                     "情景约束的大M（每个情景取最紧的有效值：目标值 − 最小可能合计）"),
+    "robust.big_m_min": ("min", "最小"),
+    "robust.big_m_max": ("max", "最大"),
+    "robust.cvar": ("NPV risk", "净现值风险"),
+    "robust.expected_npv": ("Expected NPV (万元)", "期望净现值（万元）"),
+    "robust.cvar_npv": ("Mean NPV of the worst tail (CVaR, 万元)", "最差尾部平均净现值（CVaR，万元）"),
+    "robust.var_npv": ("NPV at the tail's edge (VaR, 万元)", "尾部边界净现值（VaR，万元）"),
+    "robust.mean_cvar": ("Mean-CVaR objective (万元)", "均值-CVaR目标值（万元）"),
+    "robust.column.optimised": ("Optimisation scenarios", "优化情景"),
+    "robust.column.fresh": ("Fresh scenarios", "新情景"),
+    "robust.column.deterministic": ("Deterministic plan, fresh scenarios", "确定性方案（新情景）"),
+    "robust.scenario": ("Scenario", "情景"),
+    "robust.probability": ("Probability", "概率"),
+    "robust.npv": ("NPV (万元)", "净现值（万元）"),
+    "robust.order": ("Priority order (first funded first)", "优先序（先列者先投资）"),
+    "robust.leadership": (
+        "The plan meets every target even if any {gamma} project(s) fall to the low end of their range; this "
+        "costs {price} {unit} of the objective against the plan at the estimates.",
+        "即使任意{gamma}个项目节能量仅达区间下限，该方案仍能完成全部目标；与按估计值的方案相比，目标函数值减少{price}{unit}。"),
+    "robust.leadership_confidence": (
+        "In fresh scenarios of the saving ranges the plan meets {target} with a probability of about {probability} "
+        "(the plan at the estimates: {det}).",
+        "在节能量区间的新抽样情景下，该方案完成{target}的概率约为{probability}（按估计值的方案：{det}）。"),
+})

@@ -407,3 +407,64 @@ def _priority_order(built, plans) -> list[str]:
         counts[unit] = max(counts.get(unit, 0), funded)
     ranked = sorted((u for u in counts if counts[u] > 0), key=lambda u: (-counts[u], u))
     return [u.split(":", 1)[1] for u in ranked]
+
+
+# ----------------------------------------------------------------------------- compare
+def plan_result(case: Case, plan: dict, status: str, gap, options: dict) -> Result:
+    """A :class:`Result` for a plan found by a joint model (one scenario of the scenario
+    mean-CVaR), evaluated at that scenario's case."""
+    has = status in ("optimal", "feasible")
+    return Result(case=case, status=status, termination=status, objective=evaluate.objective_value(case, plan)
+                  if has else None, bound=None, gap=gap, plan=plan, budgets=evaluate.budget_uses(case, plan),
+                  targets=evaluate.target_checks(case, plan), totals=evaluate.metric_totals(case, plan),
+                  timings={"total": 0.0}, options=options)
+
+
+def compare_robust(case: Case, *, progress=None, explain_base: bool = True, **options) -> list:
+    """The case as given and every scenario, each solved with the same robust variant
+    (``options`` as for :func:`solve_robust`): a list of (scenario, RobustRun)."""
+    from retrofit_opt.compare import BASE
+    from retrofit_opt.scenarios import apply_scenario
+    if not case.scenarios:
+        raise CaseError([Problem("the case has no scenarios to compare",
+                                 "add a 'scenarios' (情景) sheet with one row per scenario")], case.source_name)
+    runs = [BASE, *case.scenarios]
+    out = []
+    for k, scenario in enumerate(runs):
+        variant = case if scenario is BASE else apply_scenario(case, scenario)
+        out.append((scenario, solve_robust(variant, explain=explain_base and scenario is BASE,
+                                           price_curve=scenario is BASE, **options)))
+        if progress:
+            progress(k + 1, len(runs))
+    return out
+
+
+def compare_mean_cvar(case: Case, alpha: float, risk_aversion: float, *, time_limit=None, mip_gap=None,
+                      explain_base: bool = True):
+    """``compare --cvar-alpha``: the case as given (solved as usual) and the scenarios'
+    portfolios of the scenario mean-CVaR model; returns (ScenarioResult list, ScenarioCvarRun)."""
+    from retrofit_opt.compare import BASE, ScenarioResult
+    from retrofit_opt.pipeline import solve_case
+    from retrofit_opt.scenarios import apply_scenario
+    joint = scenario_mean_cvar(case, alpha, risk_aversion, time_limit=time_limit, mip_gap=mip_gap)
+    base = solve_case(case, time_limit=time_limit, mip_gap=mip_gap, explain=explain_base)
+    runs = [ScenarioResult(BASE, base)]
+    options = {"objective": "max_npv", "cvar_alpha": alpha, "risk_aversion": risk_aversion}
+    for k, scenario in enumerate(case.scenarios):
+        plan = joint.plans[k] if joint.plans else {}
+        runs.append(ScenarioResult(scenario, plan_result(apply_scenario(case, scenario), plan, joint.status,
+                                                         joint.gap, options)))
+    return runs, joint
+
+
+def sweep_variant(case: Case, *, gamma: float | None = None, confidence: float | None = None,
+                  samples: int | None = None, seed: int = 0) -> ModelVariant | None:
+    """The robust variant every budget level of ``sweep`` (and its least budget) is
+    solved with: Γ, or the chance rows over ``samples`` seeded scenarios."""
+    if gamma is None and confidence is None:
+        return None
+    _validate_options(case, gamma, confidence, None, None, samples)
+    if gamma is not None:
+        return ModelVariant(gamma=gamma)
+    drawn = draw_samples(case, samples or DEFAULT_SAMPLES, seed)
+    return ModelVariant(confidence=confidence, samples=_metric_samples(case, drawn))
