@@ -49,6 +49,10 @@ class Project:
     subsidy_rate: float = 0.0
     saving_low: float | None = None
     saving_high: float | None = None
+    co2_low: float | None = None  # ranges for the risk study (retrofit_opt.uncertainty); None: the estimate
+    co2_high: float | None = None
+    capex_low: float | None = None
+    capex_high: float | None = None
     computed: frozenset[str] = frozenset()  # metrics computed from carriers, not given
 
     def metric(self, name: str) -> float:
@@ -138,6 +142,26 @@ class Parameters:
     time_limit: float = 300.0
     mip_gap: float = 1e-4
     weights: Mapping[str, float] = field(default_factory=dict)  # weighted objective
+    # Uncertainty (risk study, retrofit_opt.uncertainty): the distribution of every range, the
+    # rank correlation within a group and how groups are formed; ranges of three parameters.
+    uncertainty_distribution: str = "triangular"  # triangular | uniform | pert | two_point
+    uncertainty_correlation: float = 0.0
+    uncertainty_group: str = "category"  # category | sector
+    electricity_price_low: float | None = None
+    electricity_price_high: float | None = None
+    carbon_price_low: float | None = None
+    carbon_price_high: float | None = None
+    grid_co2_factor_low: float | None = None
+    grid_co2_factor_high: float | None = None
+
+    def range_of(self, key: str) -> tuple[float, float] | None:
+        """(low, high) of a ranged parameter, a missing end being the estimate; None when
+        the parameter has no range (or no estimate)."""
+        estimate = getattr(self, key)
+        low, high = getattr(self, f"{key}_low"), getattr(self, f"{key}_high")
+        if estimate is None or (low is None and high is None):
+            return None
+        return (estimate if low is None else low, estimate if high is None else high)
 
 
 @dataclass(frozen=True)

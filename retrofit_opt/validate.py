@@ -10,7 +10,7 @@ import dataclasses
 import math
 from collections import defaultdict
 
-from retrofit_opt import accounting, cells, schema, units
+from retrofit_opt import accounting, cells, schema, units, validate_ranges
 from retrofit_opt.case import (SUBSIDY_POOL, TOTAL_POOL, BaselineYear, Budget, Case, Interaction,
                                Parameters, Project, Scenario, Target)
 from retrofit_opt.cells import CellError
@@ -121,6 +121,7 @@ def validate(raw: RawCase, problems: list[Problem] | None = None) -> Case:
                 scenarios=tuple(scenarios), metric_units=metric_units, language=raw.language,
                 source_name=raw.source_name, source_sha256=raw.sha256)
     check_case(case, problems, {s: sheet(s) for s in raw.sheets} | {"projects": projects_sheet})
+    case = validate_ranges.attach_ranges(case, projects_sheet, sheet("parameters"))  # issue 14
     raise_if_errors(problems, raw.source_name)
     return dataclasses.replace(case, warnings=tuple(p for p in problems if p.severity == "warning"))
 
@@ -339,13 +340,6 @@ def _check_project(sheet: _Sheet, row: RawRow, p: Project) -> None:
         sheet.problem(row, "excluded", "project is both mandatory and excluded", "clear one of the two")
     if p.id in p.requires:
         sheet.problem(row, "requires", "project requires itself", "remove its own id from requires", p.id)
-    energy = p.metric("energy_saving")
-    if p.saving_low is not None and p.saving_high is not None and p.saving_low > p.saving_high:
-        sheet.problem(row, "saving_high", "saving_high is below saving_low", "swap them", p.saving_high)
-    elif p.saving_low is not None and energy < p.saving_low - 1e-9 or \
-            p.saving_high is not None and energy > p.saving_high + 1e-9:
-        sheet.problem(row, "energy_saving", f"energy_saving {energy:g} lies outside saving_low–saving_high",
-                      "check the range", severity="warning")
 
 
 # ------------------------------------------------------------------- budgets and targets

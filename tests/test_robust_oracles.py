@@ -57,7 +57,7 @@ def test_chance_constrained_plan_equals_brute_force_on_same_scenarios(tmp_path, 
     case = load_case(write_case(tmp_path / "c.xlsx", small))
     n, sample_seed = 40, 7 + seed
     drawn = draw_samples(case, n, sample_seed)
-    savings = np.asarray(drawn.metric("energy_saving")).tolist()
+    savings = np.asarray(drawn.energy_saving).tolist()
     for confidence in (0.5, 0.8, 0.95):
         run = solve_robust(case, confidence=confidence, samples=n, seed=sample_seed, out_of_sample=500,
                            explain=False)
@@ -78,7 +78,7 @@ def test_out_of_sample_is_estimated_on_fresh_scenarios(tmp_path):
     assert run.has_plan
     fresh = draw_samples(case, 3000, run.out_of_sample_seed)
     chosen = [k for k, i in enumerate(small.items) if i.id in run.result.plan]
-    totals = np.asarray(fresh.metric("energy_saving"))[:, chosen].sum(axis=1)
+    totals = np.asarray(fresh.energy_saving)[:, chosen].sum(axis=1)
     share = float(np.mean(totals >= small.target - 1e-6 * small.target))
     assert math.isclose(run.targets[0].out_of_sample, share, abs_tol=1e-12)
 

@@ -117,6 +117,9 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
              "intensity_reduction": ("强度下降", "强度目标")},
     "electricity_tce_method": {"calorific": ("当量值",), "equivalent": ("等价值",)},
     "green_power_tce_method": {"electricity": ("按电力折标",), "none": ("不计入",)},
+    "uncertainty_distribution": {"triangular": ("三角分布", "三角"), "uniform": ("均匀分布", "均匀"),
+                                 "pert": ("PERT分布", "贝塔分布"), "two_point": ("两点分布", "高低两点")},
+    "uncertainty_group": {"category": ("类别", "项目类别"), "sector": ("行业",)},
 }
 YES = ("yes", "y", "是", "1", "true", "t", "√", "✓")
 NO = ("no", "n", "否", "0", "false", "f", "×", "✗")

@@ -50,14 +50,26 @@ class ModelVariant:
 
 # ----------------------------------------------------------------------------- sampling
 def draw_samples(case: Case, n: int, seed: int):
-    """``n`` seeded scenarios of the case (the uncertainty module's sampler)."""
+    """``n`` seeded scenarios of the case (:func:`retrofit_opt.uncertainty.sample_scenarios`)."""
     from retrofit_opt.uncertainty import sample_scenarios
     return sample_scenarios(case, n, seed)
 
 
-def _metric_samples(case: Case, samples) -> dict:
+SAMPLED_METRICS = ("energy_saving", "co2_reduction")  # the metrics the sampler varies
+
+
+def metric_samples(case: Case, scenarios, metric: str) -> np.ndarray:
+    """[n, projects]: a metric in every scenario (a metric the sampler does not vary stays
+    at its estimate)."""
+    if metric in SAMPLED_METRICS:
+        return np.asarray(getattr(scenarios, metric), dtype=float)
+    estimate = np.array([p.metric(metric) for p in case.projects], dtype=float)
+    return np.broadcast_to(estimate, (scenarios.n_samples, len(estimate)))
+
+
+def _metric_samples(case: Case, scenarios) -> dict:
     metrics = {target_row(case, t).metric for t in case.targets}
-    return {m: np.asarray(samples.metric(m), dtype=float) for m in metrics}
+    return {m: metric_samples(case, scenarios, m) for m in metrics}
 
 
 def plan_mask(case: Case, plan: dict, year) -> np.ndarray:
@@ -287,7 +299,7 @@ def _solve_chance(case, confidence, drawn, fresh, det_plan, det_objective, optio
                                   f"{check.in_sample:.1%} of its scenarios, below {confidence:.1%}")
     exclusions = _explain(model, solver, plan, outcome, case, explain, time_limit)
     result = _result(case, outcome, plan, started, built, solved,
-                     {**options, "confidence": confidence, "samples": drawn.n, "seed": seed}, exclusions)
+                     {**options, "confidence": confidence, "samples": drawn.n_samples, "seed": seed}, exclusions)
     big_m = {}
     for r in rows_used:
         used = [b for b in r.big_m if b is not None]
@@ -296,8 +308,8 @@ def _solve_chance(case, confidence, drawn, fresh, det_plan, det_objective, optio
     det_point = PricePoint(None, None, "optimal" if det_objective is not None else "infeasible", det_objective,
                            len(det_plan))
     here = PricePoint(None, confidence, outcome.status, result.objective, len(plan))
-    return RobustRun(result, "confidence", det_objective, confidence=confidence, samples=drawn.n, seed=seed,
-                     out_of_sample_seed=fresh_seed, out_of_sample_samples=fresh.n, price=[det_point, here],
+    return RobustRun(result, "confidence", det_objective, confidence=confidence, samples=drawn.n_samples, seed=seed,
+                     out_of_sample_seed=fresh_seed, out_of_sample_samples=fresh.n_samples, price=[det_point, here],
                      targets=checks, big_m=big_m)
 
 
@@ -329,30 +341,30 @@ def _solve_cvar(case, alpha, risk_aversion, drawn, fresh, det_plan, det_objectiv
                 seed, fresh_seed) -> RobustRun:
     started = time.perf_counter()
     model = build_model(case)
-    variants.define_mean_cvar_objective(model, model.data, np.asarray(drawn.npv, dtype=float), alpha, risk_aversion)
+    variants.define_mean_cvar_objective(model, model.data, np.asarray(drawn.npv_at_start, dtype=float), alpha, risk_aversion)
     built = time.perf_counter()
     _, outcome, plan = _solve_model(model, time_limit, mip_gap)
     solved = time.perf_counter()
     stats = None
     if outcome.has_solution:
         _check_rules(case, plan, skip_targets=False)
-        q = np.full(drawn.n, 1.0 / drawn.n)
-        objective, expected, tail, var = mean_cvar(_plan_npv(case, plan, drawn.npv), q, alpha, risk_aversion)
+        q = np.full(drawn.n_samples, 1.0 / drawn.n_samples)
+        objective, expected, tail, var = mean_cvar(_plan_npv(case, plan, drawn.npv_at_start), q, alpha, risk_aversion)
         if not math.isclose(objective, outcome.objective, rel_tol=1e-6, abs_tol=1e-4):
             raise SolverError(f"internal check failed: the solver's mean-CVaR {outcome.objective} differs from the "
                               f"plan's recomputed {objective}")
-        qf = np.full(fresh.n, 1.0 / fresh.n)
-        _, fresh_expected, fresh_tail, _ = mean_cvar(_plan_npv(case, plan, fresh.npv), qf, alpha, risk_aversion)
+        qf = np.full(fresh.n_samples, 1.0 / fresh.n_samples)
+        _, fresh_expected, fresh_tail, _ = mean_cvar(_plan_npv(case, plan, fresh.npv_at_start), qf, alpha, risk_aversion)
         det_expected = det_tail = None
         if det_plan is not None:
-            _, det_expected, det_tail, _ = mean_cvar(_plan_npv(case, det_plan, fresh.npv), qf, alpha, risk_aversion)
-        stats = CvarStats(alpha, risk_aversion, objective, expected, tail, var, drawn.n, fresh_expected, fresh_tail,
+            _, det_expected, det_tail, _ = mean_cvar(_plan_npv(case, det_plan, fresh.npv_at_start), qf, alpha, risk_aversion)
+        stats = CvarStats(alpha, risk_aversion, objective, expected, tail, var, drawn.n_samples, fresh_expected, fresh_tail,
                           det_expected, det_tail)
     result = _result(case, outcome, plan, started, built, solved,
-                     {**options, "cvar_alpha": alpha, "risk_aversion": risk_aversion, "samples": drawn.n,
+                     {**options, "cvar_alpha": alpha, "risk_aversion": risk_aversion, "samples": drawn.n_samples,
                       "seed": seed})
-    return RobustRun(result, "cvar", det_objective, samples=drawn.n, seed=seed, out_of_sample_seed=fresh_seed,
-                     out_of_sample_samples=fresh.n, cvar=stats)
+    return RobustRun(result, "cvar", det_objective, samples=drawn.n_samples, seed=seed, out_of_sample_seed=fresh_seed,
+                     out_of_sample_samples=fresh.n_samples, cvar=stats)
 
 
 def scenario_mean_cvar(case: Case, alpha: float, risk_aversion: float, *, time_limit: float | None = None,
