@@ -567,7 +567,7 @@ LABELS.update({
     "robust.item": ("Item", "项目"),
     "robust.value": ("Value", "数值"),
     "robust.deterministic": ("Deterministic plan (at the estimates)", "确定性方案（按估计值）"),
-    "robust.robust_objective": ("Robust plan", "稳健方案"),
+    "robust.robust_objective": ("Robust plan (at the estimates)", "稳健方案（按估计值）"),
     "robust.price_abs": ("Price of robustness", "稳健性代价"),
     "robust.price_share": ("Price of robustness (share)", "稳健性代价（比例）"),
     "robust.targets": ("Targets under uncertainty", "不确定条件下的目标"),

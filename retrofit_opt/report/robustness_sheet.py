@@ -127,7 +127,8 @@ def _curve(w, run, lang, t, row, unit, fmt) -> int:
         price = None
         if point.objective is not None and base is not None:
             price = point.objective - base if minimise else base - point.objective
-        status = L.label(f"status.{point.status}", lang) if point.status in ("infeasible", "timeout") else point.status
+        status = L.label({"optimal": "status.optimal", "feasible": "status.feasible_nogap"}.get(
+            point.status, f"status.{point.status}"), lang)
         w.row(last, 1, [point.gamma, status, point.objective, price, point.chosen if point.objective is not None
                         else None], [INTEGER if float(point.gamma).is_integer() else "0.0#", None, fmt, fmt, INTEGER])
     if len(run.price) > 1:
