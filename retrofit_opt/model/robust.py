@@ -34,9 +34,8 @@ def robust_rows(data: ModelData) -> list[int]:
     return [k for k, row in enumerate(data.target_rows) if row.family in ROBUST_FAMILIES]
 
 
-def _deterministic_row(m, k: int):
-    row = m.data.target_rows[k]
-    return getattr(m, row.family)[k]
+def _deterministic_row(m, data: ModelData, k: int):
+    return getattr(m, data.target_rows[k].family)[k]
 
 
 def _counting_projects(data: ModelData, year) -> list[int]:
@@ -90,7 +89,7 @@ def define_budgeted_targets(m, data: ModelData, gamma: float) -> None:
         counted = _sum(m.x[i] for i in data.active_options(p, row.year))
         return m.robust_pi[k] + m.robust_rho[k, p] >= deviations[k, p] * counted
     for k in keys:
-        _deterministic_row(m, k).deactivate()
+        _deterministic_row(m, data, k).deactivate()
     m.budgeted_target = pyo.Constraint(m.ROBUST_ROWS, rule=target)
     m.budgeted_dual = pyo.Constraint(m.ROBUST_PAIRS, rule=dual)
 
@@ -176,7 +175,7 @@ def define_chance_targets(m, data: ModelData, samples: dict, confidence: float) 
     m.chance_count = pyo.Constraint([r.k for r in rows], rule=lambda m, k: _sum(
         m.chance_miss[k, s] for s, big in enumerate(by_k[k].big_m) if big is not None) <= by_k[k].allowed_misses)
     for r in rows:
-        _deterministic_row(m, r.k).deactivate()
+        _deterministic_row(m, data, r.k).deactivate()
     return rows
 
 

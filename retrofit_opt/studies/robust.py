@@ -41,11 +41,23 @@ class ModelVariant:
     confidence: float | None = None
     samples: dict | None = None  # metric → ndarray (N, projects)
 
-    def apply(self, model) -> None:
+    def apply(self, model, data: ModelData | None = None) -> None:
+        """Add the variant's rows to ``model``, built from ``data``."""
+        data = data if data is not None else model.data
         if self.gamma is not None:
-            variants.define_budgeted_targets(model, model.data, self.gamma)
+            variants.define_budgeted_targets(model, data, self.gamma)
         if self.confidence is not None:
-            variants.define_chance_targets(model, model.data, self.samples, self.confidence)
+            variants.define_chance_targets(model, data, self.samples, self.confidence)
+
+
+def build(case: Case):
+    """(model, its ModelData): the one place that knows how the model keeps its data."""
+    model = build_model(case)
+    return model, model.data
+
+
+def read_plan(model, data: ModelData) -> dict:
+    return extract_plan(model)
 
 
 # ----------------------------------------------------------------------------- sampling
@@ -127,10 +139,10 @@ def _validate_options(case: Case, gamma, confidence, cvar_alpha, risk_aversion, 
         raise CaseError(problems, case.source_name)
 
 
-def _solve_model(model, time_limit, mip_gap):
+def _solve_model(model, data, time_limit, mip_gap):
     solver = Solver(model, time_limit, mip_gap)
     outcome = solver.solve()
-    plan = extract_plan(model) if outcome.has_solution else {}
+    plan = read_plan(model, data) if outcome.has_solution else {}
     return solver, outcome, plan
 
 
@@ -156,8 +168,8 @@ def _result(case: Case, outcome, plan, started, built, solved, options, exclusio
 
 
 def deterministic_plan(case: Case, time_limit: float, mip_gap: float):
-    model = build_model(case)
-    _, outcome, plan = _solve_model(model, time_limit, mip_gap)
+    model, data = build(case)
+    _, outcome, plan = _solve_model(model, data, time_limit, mip_gap)
     return outcome, plan
 
 
@@ -210,7 +222,7 @@ def _check_objective(case, plan, outcome) -> None:
 def gamma_levels(case: Case, gamma: float) -> list[float]:
     """Γ = 0, 1, … up to max(G, 5), stopping where no target row has more uncertain
     projects (beyond that Γ changes nothing); G itself always included."""
-    data = ModelData.from_case(case)
+    data = ModelData.from_case(case)  # index sets only; nothing is built
     widest = 0
     for k in variants.robust_rows(data):
         row = data.target_rows[k]
@@ -226,15 +238,15 @@ def gamma_levels(case: Case, gamma: float) -> list[float]:
 def price_of_robustness(case: Case, levels: list[float], time_limit: float, mip_gap: float) -> list[PricePoint]:
     """The best objective at every Γ in ``levels``: re-solves of one persistent model in
     which only the mutable Γ changes."""
-    model = build_model(case)
-    ModelVariant(gamma=levels[0] if levels else 0.0).apply(model)
+    model, data = build(case)
+    ModelVariant(gamma=levels[0] if levels else 0.0).apply(model, data)
     solver = Solver(model, time_limit, mip_gap)
     solver.only_parameter_changes()
     points = []
     for g in levels:
         model.robust_gamma = g
         outcome = solver.solve()
-        plan = extract_plan(model) if outcome.has_solution else {}
+        plan = read_plan(model, data) if outcome.has_solution else {}
         value = evaluate.objective_value(case, plan) if outcome.has_solution else None
         points.append(PricePoint(g, None, outcome.status, value, len(plan)))
     return points
@@ -242,10 +254,10 @@ def price_of_robustness(case: Case, levels: list[float], time_limit: float, mip_
 
 def _solve_gamma(case, gamma, det_objective, options, time_limit, mip_gap, explain, price_curve) -> RobustRun:
     started = time.perf_counter()
-    model = build_model(case)
-    ModelVariant(gamma=gamma).apply(model)
+    model, data = build(case)
+    ModelVariant(gamma=gamma).apply(model, data)
     built = time.perf_counter()
-    solver, outcome, plan = _solve_model(model, time_limit, mip_gap)
+    solver, outcome, plan = _solve_model(model, data, time_limit, mip_gap)
     solved = time.perf_counter()
     rows = [target_row(case, t) for t in case.targets]
     if outcome.has_solution:
@@ -270,10 +282,10 @@ def _solve_chance(case, confidence, drawn, fresh, det_plan, det_objective, optio
                   seed, fresh_seed) -> RobustRun:
     started = time.perf_counter()
     values = _metric_samples(case, drawn)
-    model = build_model(case)
-    rows_used = variants.define_chance_targets(model, model.data, values, confidence)
+    model, data = build(case)
+    rows_used = variants.define_chance_targets(model, data, values, confidence)
     built = time.perf_counter()
-    solver, outcome, plan = _solve_model(model, time_limit, mip_gap)
+    solver, outcome, plan = _solve_model(model, data, time_limit, mip_gap)
     solved = time.perf_counter()
     rows = [target_row(case, t) for t in case.targets]
     fresh_values = _metric_samples(case, fresh)
@@ -304,7 +316,7 @@ def _solve_chance(case, confidence, drawn, fresh, det_plan, det_objective, optio
     for r in rows_used:
         used = [b for b in r.big_m if b is not None]
         if used:
-            big_m[model.data.target_rows[r.k].target.label] = (min(used), max(used))
+            big_m[data.target_rows[r.k].target.label] = (min(used), max(used))
     det_point = PricePoint(None, None, "optimal" if det_objective is not None else "infeasible", det_objective,
                            len(det_plan))
     here = PricePoint(None, confidence, outcome.status, result.objective, len(plan))
@@ -340,10 +352,11 @@ def _plan_npv(case: Case, plan: dict, npv_by_project: np.ndarray) -> np.ndarray:
 def _solve_cvar(case, alpha, risk_aversion, drawn, fresh, det_plan, det_objective, options, time_limit, mip_gap,
                 seed, fresh_seed) -> RobustRun:
     started = time.perf_counter()
-    model = build_model(case)
-    variants.define_mean_cvar_objective(model, model.data, np.asarray(drawn.npv_at_start, dtype=float), alpha, risk_aversion)
+    model, data = build(case)
+    variants.define_mean_cvar_objective(model, data, np.asarray(drawn.npv_at_start, dtype=float), alpha,
+                                        risk_aversion)
     built = time.perf_counter()
-    _, outcome, plan = _solve_model(model, time_limit, mip_gap)
+    _, outcome, plan = _solve_model(model, data, time_limit, mip_gap)
     solved = time.perf_counter()
     stats = None
     if outcome.has_solution:
