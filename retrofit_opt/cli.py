@@ -122,7 +122,7 @@ def robust_options(cvar: bool = True):
         command = click.option("--confidence", type=click.FloatRange(0, 1, min_open=True),
                                help="Chance-constrained plan: every minimum and intensity target met in at least "
                                "this share of the sampled scenarios (e.g. 0.9).")(command)
-        return click.option("--robust-gamma", type=click.FloatRange(min=0),
+        return click.option("--robust-gamma", type=click.IntRange(min=0),
                             help="Γ-robust plan: every minimum and intensity target still holds if any G "
                             "projects deliver only the low end of their saving range (saving_low).")(command)
     return decorate

@@ -35,8 +35,11 @@ def has_ranges(case: Case) -> bool:
 
 def worst_case_total(case: Case, plan: dict, row: TargetRow, gamma: int) -> float:
     """The row's metric total when the ``gamma`` counted projects with the largest
-    deviations fall to their low ends (Bertsimas–Sim's protection, evaluated on a plan)."""
+    deviations fall to their low ends (Bertsimas–Sim's protection, evaluated on a plan;
+    a fractional Γ lets one more project fall by the fraction)."""
     from retrofit_opt.rules import metric_total
     counted = [pid for pid, start in plan.items() if counts_in_year(case.project(pid), start, row.year)]
     drops = sorted((deviation(case.project(pid), row.metric) for pid in counted), reverse=True)
-    return metric_total(case, plan, row.metric, row.year) - sum(drops[:max(0, int(gamma))])
+    whole = max(0, int(gamma))
+    part = (gamma - whole) * drops[whole] if whole < len(drops) and gamma > whole else 0.0
+    return metric_total(case, plan, row.metric, row.year) - sum(drops[:whole]) - part

@@ -107,3 +107,28 @@ def test_without_ranges_every_option_gives_the_deterministic_plan(tmp_path, seed
         if "cvar_alpha" in options and run.has_plan:
             assert _close(run.cvar.expected_npv, plain.objective)
             assert _close(run.cvar.cvar_npv, plain.objective)
+
+
+def _fractional_robust(small, chosen, gamma: float) -> bool:
+    """Bertsimas–Sim with a fractional Γ: any ⌊Γ⌋ projects fall fully and one more by
+    Γ − ⌊Γ⌋; every such choice is enumerated."""
+    import itertools
+    whole, part = int(gamma), gamma - int(gamma)
+    total = sum(i.saving for i in chosen)
+    for size in range(min(whole, len(chosen)) + 1):
+        for fallen in itertools.combinations(chosen, size):
+            rest = [i for i in chosen if i not in fallen]
+            extra = max([part * (i.saving - i.low) for i in rest], default=0.0)
+            if total - sum(i.saving - i.low for i in fallen) - extra < small.target - 1e-6 * max(1.0, small.target):
+                return False
+    return True
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_fractional_gamma_equals_brute_force(tmp_path, seed):
+    small = random_small_case(300 + seed)
+    case = load_case(write_case(tmp_path / "c.xlsx", small))
+    for gamma in (0.5, 1.5, 2.25):
+        run = solve_robust(case, gamma=gamma, explain=False, price_curve=False)
+        expected = best(small, lambda c: _fractional_robust(small, c, gamma))
+        assert _close(run.result.objective if run.has_plan else None, expected), (seed, gamma)
