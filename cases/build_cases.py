@@ -201,7 +201,45 @@ PROJECT_HEADERS = [  # (canonical key, header as written)
     ("opex_change", "运维费用变化(万元/年)"), ("lifetime", "寿命(年)"), ("mandatory", "必选"),
     ("excluded", "排除"), ("exclusive_group", "互斥组"), ("requires", "前置项目"),
     ("budget_pool", "资金来源"), ("subsidy_rate", "补贴比例"),
+    ("saving_low", "节能量下限(吨标准煤/年)"), ("saving_high", "节能量上限(吨标准煤/年)"),
+    ("capex_low", "投资下限(万元)"), ("capex_high", "投资上限(万元)"),
 ]
+
+# ------------------------------------------------- uncertainty ranges (CONSTRUCTED, issue 14)
+# Ranges for `retrofit-opt risk` are CONSTRUCTED for the worked example: no public source
+# gives them.  They encode the usual pattern of verified savings (节能量审核) falling short
+# of feasibility-study estimates more often than exceeding them, most for waste heat, least
+# for motors and compressed air; and capex overruns up to 20 % (10 % underrun).  Shares of
+# the estimate: (saving low, saving high) by category; capex (low, high) for every project.
+SAVING_RANGE_BY_CATEGORY = {
+    "余热利用": (0.70, 1.05), "余热发电": (0.70, 1.05),
+    "电解槽节能": (0.80, 1.05), "工艺节能": (0.80, 1.05), "窑炉节能": (0.80, 1.05),
+    "汽轮机改造": (0.80, 1.05), "集中供热": (0.80, 1.05),
+    "压缩空气系统": (0.85, 1.10), "电机系统/电力电子": (0.85, 1.10), "电机系统/变频": (0.85, 1.10),
+    "分布式光伏": (0.85, 1.05), "热泵": (0.75, 1.10), "能源管控": (0.75, 1.10), "节水": (0.75, 1.10),
+}
+CAPEX_RANGE = (0.90, 1.20)
+UNCERTAINTY_PARAMETERS = [  # (as written, value): triangular ranges, correlated within a category
+    ("不确定性分布", "三角分布"),
+    ("相关系数", 0.5),
+    ("相关分组", "类别"),
+    ("电价下限(元/kWh)", 0.34),  # constructed: ±10 % around the case's 0.38
+    ("电价上限(元/kWh)", 0.42),
+    ("电网排放因子下限(t/MWh)", 0.5366),  # the 2022 national average (MEE/NBS 2024), see parameters.csv
+]
+
+
+def add_ranges(row: dict) -> dict:
+    """The row with its constructed saving and capex range (see SAVING_RANGE_BY_CATEGORY)."""
+    saving = row.get("energy_saving")
+    if saving is None and row["id"] == "PV01":
+        saving = pv_computed()["energy_saving"]
+    if saving:
+        low, high = SAVING_RANGE_BY_CATEGORY[row["category"]]
+        row["saving_low"], row["saving_high"] = round(saving * low), round(saving * high)
+        assert row["saving_low"] <= saving <= row["saving_high"], row["id"]
+    row["capex_low"], row["capex_high"] = round(row["capex"] * CAPEX_RANGE[0]), round(row["capex"] * CAPEX_RANGE[1])
+    return row
 
 
 def energy_row(spec) -> dict:
@@ -244,7 +282,7 @@ def _options(row: dict, opts: dict) -> None:
 
 
 def ganhe_rows() -> list[dict]:
-    rows = [energy_row(s) for s in ENERGY_PROJECTS] + [env_row(s) for s in ENV_PROJECTS]
+    rows = [add_ranges(energy_row(s)) for s in ENERGY_PROJECTS] + [add_ranges(env_row(s)) for s in ENV_PROJECTS]
     order = {pid: i for i, pid in enumerate(
         CARRIED_OUT + ["PV01"] + ENVIRONMENTAL_WORKS + sorted(r["id"] for r in rows if r["id"].startswith("CB")))}
     return sorted(rows, key=lambda r: order[r["id"]])
@@ -450,6 +488,10 @@ def ganhe_notes(rows: list[dict], checks: dict) -> list[str]:
         "JN12 须以 JN11（集中供汽管网）为前提，HB01 中水回用须以 HB02 雨污分流为前提；HB03 为督察整改项目，必选；"
         "JN02 与 CB02 作用于同一空压系统，同时入选时节能量重叠 150 吨标准煤/年（交互 sheet）。",
         "CB05：" + REASONS["CB05"],
+        "【构造数据】不确定区间（节能量下限/上限、投资下限/上限、电价下限/上限、电网排放因子下限）为构造值，仅供 retrofit-opt risk "
+        "示例：节能量按类别取估计值的 70%–110%（余热类下浮最多，电机、压缩空气类最少），投资取估计值的 90%–120%；三角分布，"
+        "同类别项目秩相关系数 0.5。这些区间不影响确定性优化结果。"
+        "Uncertainty ranges are CONSTRUCTED for the risk example; they do not change the deterministic result.",
         "本说明 sheet 不参与计算（读取时忽略）。由 cases/build_cases.py 生成，勿手工修改；详见 cases/README.md。",
     ]
 
@@ -465,7 +507,8 @@ def build_ganhe(path: Path) -> dict:
     add_table(wb, "项目", headers, [[r.get(k) for k, _ in PROJECT_HEADERS] for r in rows], widths)
     add_table(wb, "预算", ["资金池", "上限(万元)"], [list(b) for b in BUDGETS])
     add_table(wb, "目标", ["指标", "类型", "值"], [list(t) for t in TARGETS])
-    add_table(wb, "参数", ["参数", "值"], [list(p) for p in PARAMETERS], {"参数": 24, "值": 14})
+    add_table(wb, "参数", ["参数", "值"], [list(p) for p in PARAMETERS + UNCERTAINTY_PARAMETERS],
+              {"参数": 24, "值": 14})
     add_table(wb, "交互", ["项目A", "项目B", "节能量重叠(吨标准煤/年)", "减排量重叠(吨/年)"],
               [list(i) for i in INTERACTIONS])
     add_table(wb, "情景", ["情景名称", "说明", f"budget:{POOL_ENERGY}(亿元)", "预算系数"],

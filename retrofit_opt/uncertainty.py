@@ -42,8 +42,21 @@ With no ranges every sample equals the estimates bit for bit.
 
 API for other studies (e.g. SAA and CVaR in ``model/robust.py``)::
 
-    scenarios = sample_scenarios(case, n=2000, seed=0)     # Scenarios, arrays [n, n_projects]
-    outcome = evaluate_plan(case, plan, scenarios)          # PlanOutcome, arrays [n]
+    sample_scenarios(case: Case, n: int = 2000, seed: int | None = 0) -> Scenarios
+        .energy_saving, .co2_reduction, .capex, .npv_at_start: float arrays
+        [n_samples, n_projects], projects in case.projects order (.project_ids), column-major;
+        .parameters["electricity_price" | "carbon_price" | "grid_co2_factor"]: [n_samples]
+    evaluate_plan(case, plan, scenarios) -> PlanOutcome   # a fixed plan: arrays [n_samples]
+        .targets[i] achieved, .met[i], .shortfall[i] (case.targets order), .spend[j]
+        (case.budgets order), .totals["energy_saving" | "co2_reduction" | "capex" | "npv" |
+        "objective"]
+    project_deviations(case, plan, scenarios, quantity, year) -> [n_samples, n_projects]
+    scenario_case(case, scenarios, k) -> Case     # scenario k as a deterministic case
+    fixed_scenarios(case, [{"saving:P1": 80}, ...]) -> Scenarios   # chosen input values
+    wilson_interval(successes, n) -> (low, high)
+
+NPV of a plan on scenario k: Σ_p x_p · npv_at_start[k, p] / (1 + r)^(start_p − start_year)
+(single period: no discounting), which is what ``evaluate_plan`` sums.
 """
 from __future__ import annotations
 
@@ -59,7 +72,7 @@ from scipy.special import betaincinv, ndtr
 from retrofit_opt import economics
 from retrofit_opt.case import Case
 from retrofit_opt.evaluate import TOLERANCE, Plan, budget_uses, metric_totals, objective_value, target_checks
-from retrofit_opt.rules import counts_in_year, option_spend, target_row
+from retrofit_opt.rules import counts_in_year, metric_total, option_spend, target_row
 
 DISTRIBUTIONS = ("triangular", "uniform", "pert", "two_point")
 GROUPINGS = ("category", "sector")
@@ -253,7 +266,7 @@ def sample_scenarios(case: Case, n: int = DEFAULT_SAMPLES, seed: int | None = 0)
     values = {}
     for q, u in (("saving", u_saving), ("co2", u_saving), ("capex", u_capex)):
         low, est, high, has = _project_ranges(case, q)
-        x = np.broadcast_to(est, (n, len(est))).copy()
+        x = _filled(est, n)
         if has.any():
             x[:, has] = quantile(u[:, has], low[has], est[has], high[has], distribution)
         values[q] = (x, has)
@@ -267,10 +280,17 @@ def sample_scenarios(case: Case, n: int = DEFAULT_SAMPLES, seed: int | None = 0)
     return _assemble(case, values, drawn, seed=seed)
 
 
+def _filled(estimate: np.ndarray, n: int) -> np.ndarray:
+    """[n, n_projects] of the estimates, column-major (plans gather columns)."""
+    x = np.empty((n, len(estimate)), order="F")
+    x[:] = estimate
+    return x
+
+
 def _copula(rng, n: int, groups: np.ndarray, n_groups: int, r: float) -> np.ndarray:
     """U = Φ(√r·F[group] + √(1−r)·ε), [n, n_projects]."""
-    factors = rng.standard_normal((n, n_groups))
-    z = rng.standard_normal((n, len(groups)))
+    factors = rng.standard_normal((n_groups, n)).T
+    z = rng.standard_normal((len(groups), n)).T  # column-major: a project's samples are contiguous
     if r > 0:
         z *= math.sqrt(max(0.0, 1.0 - r))
         z += math.sqrt(r) * factors[:, groups]
@@ -285,8 +305,7 @@ def fixed_scenarios(case: Case, settings: list[dict[str, float]]) -> Scenarios:
     values = {}
     for q in PROJECT_QUANTITIES:
         low, est, high, has = _project_ranges(case, q)
-        x = np.broadcast_to(est, (n, len(est))).copy()
-        values[q] = (x, has)
+        values[q] = (_filled(est, n), has)
     column = {p.id: k for k, p in enumerate(case.projects)}
     drawn = {key: np.full(n, np.nan if getattr(case.parameters, key) is None else float(getattr(case.parameters, key)))
              for key in RANGED_PARAMETERS}
@@ -336,6 +355,7 @@ def _assemble(case: Case, values: dict, drawn: dict, *, seed) -> Scenarios:
     npv0 = np.array([economics.npv_at_start(p, params) for p in projects], dtype=float)
     npv = npv0 + annuity * (benefit - base_benefit) - capex_pv * (capex - est_capex)
     distribution = params.uncertainty_distribution
+    saving, co2, capex, npv = (np.asfortranarray(a) for a in (saving, co2, capex, npv))
     return Scenarios(tuple(p.id for p in projects), saving, co2, capex, npv, drawn, seed, distribution,
                      params.uncertainty_correlation, params.uncertainty_group, tuple(uncertain_inputs(case)))
 
@@ -414,10 +434,14 @@ def evaluate_plan(case: Case, plan: Plan, scenarios: Scenarios) -> PlanOutcome:
         return np.array(sorted(index[pid] for pid, start in plan.items()
                                if counts_in_year(case.project(pid), start, year)), dtype=np.int64)
 
+    deviations: dict = {}
+
     def total(metric: str, year, deterministic: float) -> np.ndarray:
         if metric not in arrays:
             return np.full(scenarios.n_samples, deterministic)
-        return deterministic + _delta_sum(arrays[metric], est[metric], counted(year))
+        if (metric, year) not in deviations:
+            deviations[metric, year] = _delta_sum(arrays[metric], est[metric], counted(year))
+        return deterministic + deviations[metric, year]
 
     checks = target_checks(case, plan)
     achieved, required, senses, met, shortfall = [], [], [], [], []
@@ -438,34 +462,38 @@ def evaluate_plan(case: Case, plan: Plan, scenarios: Scenarios) -> PlanOutcome:
                                          use.budget) for j in chosen])
         spend.append(use.used + (ratio @ weights if ratio is not None else 0.0))
     year = params.end_year if case.multi_year else None
-    det = metric_totals(case, plan)
-
-    def at_year(metric):
-        value = det[metric]
-        return value[str(year)] if isinstance(value, dict) else value
-    totals = {"energy_saving": total("energy_saving", year, at_year("energy_saving")),
-              "co2_reduction": total("co2_reduction", year, at_year("co2_reduction")),
-              "capex": det["capex"] + _delta_sum(scenarios.capex, est["capex"], chosen)}
+    det = {"energy_saving": metric_total(case, plan, "energy_saving", year),
+           "co2_reduction": metric_total(case, plan, "co2_reduction", year),
+           "capex": sum(case.project(pid).capex for pid in plan),
+           "npv": sum(economics.npv(case.project(pid), params, start) for pid, start in plan.items())}
+    totals = {"energy_saving": total("energy_saving", year, det["energy_saving"]),
+              "co2_reduction": total("co2_reduction", year, det["co2_reduction"]),
+              "capex": det["capex"] + (ratio @ est["capex"][chosen] if ratio is not None else 0.0)}
     discount = np.array([1.0 if plan[scenarios.project_ids[j]] is None or params.start_year is None else
                          (1 + params.discount_rate) ** (plan[scenarios.project_ids[j]] - params.start_year)
                          for j in chosen])
-    npv0 = np.array([economics.npv_at_start(p, params) for p in case.projects], dtype=float)
-    totals["npv"] = det["npv"] + (_delta_sum(scenarios.npv_at_start, npv0, chosen, 1.0 / discount)
-                                  if len(chosen) else 0.0)
+    if len(chosen):
+        npv0 = np.array([economics.npv_at_start(case.project(scenarios.project_ids[j]), params) for j in chosen])
+        totals["npv"] = det["npv"] + (scenarios.npv_at_start[:, chosen] - npv0) @ (1.0 / discount)
+    else:
+        totals["npv"] = np.full(scenarios.n_samples, float(det["npv"]))
     totals["objective"] = _objective(case, plan, totals, year)
-    deterministic = {"objective": objective_value(case, plan), "energy_saving": at_year("energy_saving"),
-                     "co2_reduction": at_year("co2_reduction"), "capex": det["capex"], "npv": det["npv"]}
+    deterministic = dict(det, objective=objective_value(case, plan) if params.objective == "weighted" else
+                         det[_NAMED_OBJECTIVES[params.objective]])
     return PlanOutcome(tuple(achieved), tuple(required), tuple(senses), tuple(met), tuple(shortfall),
                        tuple(spend), totals, deterministic)
+
+
+_NAMED_OBJECTIVES = {"max_saving": "energy_saving", "max_co2": "co2_reduction", "min_cost": "capex",
+                     "max_npv": "npv"}
 
 
 def _objective(case: Case, plan: Plan, totals: dict, year) -> np.ndarray:
     """The case's objective on every scenario (weighted: uncertain terms per scenario,
     certain metrics at their deterministic totals)."""
     objective = case.parameters.objective
-    named = {"max_saving": "energy_saving", "max_co2": "co2_reduction", "min_cost": "capex", "max_npv": "npv"}
-    if objective in named:
-        return totals[named[objective]]
+    if objective in _NAMED_OBJECTIVES:
+        return totals[_NAMED_OBJECTIVES[objective]]
     det = metric_totals(case, plan)
     out = np.zeros(totals["capex"].shape[0])
     for name, weight in case.parameters.weights.items():
@@ -475,3 +503,45 @@ def _objective(case: Case, plan: Plan, totals: dict, year) -> np.ndarray:
             value = det[name]
             out = out + weight * (value[str(year)] if isinstance(value, dict) else value)
     return out
+
+
+def project_deviations(case: Case, plan: Plan, scenarios: Scenarios, quantity: str,
+                       year: int | None = None) -> np.ndarray:
+    """[n_samples, n_projects]: each project's deviation from its estimate in ``quantity``
+    (energy_saving, co2_reduction, capex, npv — NPV at the horizon's start) as it enters
+    the plan's total: 0 for projects not in the plan (or not counted in ``year``).  The
+    columns add up to the total's deviation, so they split its variance among projects."""
+    params = case.parameters
+    if quantity in ("energy_saving", "co2_reduction"):
+        matrix = getattr(scenarios, quantity)
+        estimate = np.array([p.metric(quantity) for p in case.projects], dtype=float)
+    elif quantity == "capex":
+        matrix, estimate = scenarios.capex, np.array([p.capex for p in case.projects], dtype=float)
+    elif quantity == "npv":
+        matrix = scenarios.npv_at_start
+        estimate = np.array([economics.npv_at_start(p, params) for p in case.projects], dtype=float)
+    else:
+        raise ValueError(f"no deviations for {quantity!r}")
+    weight = np.zeros(len(case.projects))
+    for k, p in enumerate(case.projects):
+        if p.id not in plan:
+            continue
+        start = plan[p.id]
+        if quantity in ("energy_saving", "co2_reduction") and not counts_in_year(p, start, year):
+            continue
+        weight[k] = 1.0
+        if quantity == "npv" and start is not None and params.start_year is not None:
+            weight[k] = 1.0 / (1 + params.discount_rate) ** (start - params.start_year)
+    return (matrix - estimate) * weight
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion (95 % for the default z):
+    (p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n)."""
+    if n <= 0:
+        raise ValueError("n must be positive")
+    p = successes / n
+    denominator = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)

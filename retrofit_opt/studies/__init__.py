@@ -1,1 +1,1 @@
-"""Studies: re-solves of variants of the one model (issue 12 layout)."""
+"""Studies: each a re-solve (or a sampling) of variants of the one model (PLAN.md)."""
