@@ -2,8 +2,10 @@
 
 A project's metric m has a low end ``low_m`` (``saving_low`` for energy_saving,
 ``co2_low`` for co2_reduction, when the case gives them); its *deviation*
-d_{p,m} = v_{p,m} − low_m ≥ 0 is how far the saving can fall below the estimate.  A
-metric without a range has d = 0: it is certain.
+d_{p,m} = v_{p,m} − low_m ≥ 0 is how far the saving can fall below the estimate.  As in
+the sampler (:mod:`retrofit_opt.uncertainty`), a CO2 reduction without its own range
+follows the energy saving: low_co2 = co2 · saving_low / energy_saving.  Any other metric,
+or one without a range, has d = 0: it is certain.
 """
 from __future__ import annotations
 
@@ -19,6 +21,10 @@ def low_value(project: Project, metric: str) -> float:
     prefix = RANGE_PREFIX.get(metric)
     low = getattr(project, f"{prefix}_low", None) if prefix else None
     nominal = project.metric(metric)
+    if low is None and metric == "co2_reduction" and project.saving_low is not None:
+        energy = project.metric("energy_saving")
+        if energy > 0:
+            low = nominal * project.saving_low / energy
     return nominal if low is None else min(float(low), nominal)
 
 

@@ -559,10 +559,13 @@ LABELS.update({
         "α = {alpha}; scenario weights are the probabilities.",
         "基于情景表的均值-CVaR（同LOGOS）：每个情景一个项目组合，且都服从同一优先序；最大化 (1 − λ)·期望净现值 + "
         "λ·最差{tail}的平均净现值，λ = {risk_aversion}，α = {alpha}；情景权重即概率。"),
+    "robust.fresh_note": ("Probabilities below: {fresh} sampled scenarios of the ranges (seed {fresh_seed}).",
+                          "下表概率：基于区间的{fresh}个抽样情景（随机种子{fresh_seed}）。"),
     "robust.ranges_note": (
-        "Ranges: saving_low / saving_high (and co2_low / co2_high where given) on the projects sheet; a project "
-        "without a range is taken as certain.",
-        "区间：项目表中的节能量下限/上限（及给出的二氧化碳减排量下限/上限）；未给区间的项目视为确定。"),
+        "Ranges: saving_low / saving_high and co2_low / co2_high on the projects sheet (a CO2 reduction without its "
+        "own range follows the energy saving); a project without a range is taken as certain.",
+        "区间：项目表中的节能量下限/上限及二氧化碳减排量下限/上限（未单独给出区间的二氧化碳减排量随节能量变化）；"
+        "未给区间的项目视为确定。"),
     "robust.price": ("Price of robustness", "稳健性代价"),
     "robust.item": ("Item", "项目"),
     "robust.value": ("Value", "数值"),

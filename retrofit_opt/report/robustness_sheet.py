@@ -33,7 +33,8 @@ def write_robustness(w: SheetWriter, run, lang: str) -> None:
     unit = objective_unit(case, objective, lang)
     fmt = number_format(unit)
     if run.kind == "gamma":
-        w.note(2, t("robust.kind.gamma", gamma=plain_number(run.gamma)))
+        w.note(2, t("robust.kind.gamma", gamma=plain_number(run.gamma)) + " " + t(
+            "robust.fresh_note", fresh=run.out_of_sample_samples or 0, fresh_seed=run.out_of_sample_seed))
     elif run.kind == "confidence":
         w.note(2, t("robust.kind.confidence", confidence=_percent(run.confidence), samples=run.samples,
                     seed=run.seed, fresh=run.out_of_sample_samples, fresh_seed=run.out_of_sample_seed))
@@ -90,8 +91,9 @@ def _targets(w, run, lang, t, row) -> int:
     if run.kind == "gamma":
         head += [t("robust.worst_case", gamma=plain_number(run.gamma)), t("robust.met")]
     else:
-        head += [t("robust.in_sample"), t("robust.out_of_sample"), t("robust.interval_low"),
-                 t("robust.interval_high"), t("robust.deterministic_probability")]
+        head += [t("robust.in_sample")]
+    head += [t("robust.out_of_sample"), t("robust.interval_low"), t("robust.interval_high"),
+             t("robust.deterministic_probability")]
     w.header(row + 1, 1, head)
     for k, target in enumerate(run.targets):
         check = next((c for c in result.targets if c.label == target.label), None)
@@ -104,9 +106,11 @@ def _targets(w, run, lang, t, row) -> int:
             values += [target.worst_case if run.has_plan else None, yes_no(run.has_plan and target.robust_met, lang)]
             formats += [number, None]
         else:
-            low, high = target.interval or (None, None)
-            values += [target.in_sample, target.out_of_sample, low, high, target.deterministic_out_of_sample]
-            formats += [PERCENT] * 5
+            values.append(target.in_sample)
+            formats.append(PERCENT)
+        low, high = target.interval or (None, None)
+        values += [target.out_of_sample, low, high, target.deterministic_out_of_sample]
+        formats += [PERCENT] * 4
         w.row(row + 2 + k, 1, values, formats)
     if not run.has_plan:
         w.note(row + 2 + len(run.targets), t("robust.no_plan"))

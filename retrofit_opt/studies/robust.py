@@ -193,11 +193,13 @@ def solve_robust(case: Case, *, gamma: float | None = None, confidence: float | 
     started = time.perf_counter()
     det_outcome, det_plan = deterministic_plan(case, time_limit, mip_gap)
     det_objective = evaluate.objective_value(case, det_plan) if det_outcome.has_solution else None
+    det_plan = det_plan if det_outcome.has_solution else None
 
-    if gamma is not None:
-        return _solve_gamma(case, gamma, det_objective, options, time_limit, mip_gap, explain, price_curve)
-    drawn = draw_samples(case, n, seed)
     fresh = draw_samples(case, n_fresh, fresh_seed)
+    if gamma is not None:
+        run = _solve_gamma(case, gamma, det_objective, options, time_limit, mip_gap, explain, price_curve)
+        return _with_probabilities(run, case, fresh, det_plan, fresh_seed)
+    drawn = draw_samples(case, n, seed)
     if confidence is not None:
         return _solve_chance(case, confidence, drawn, fresh, det_plan, det_objective, options, time_limit,
                              mip_gap, explain, seed, fresh_seed)
@@ -278,6 +280,24 @@ def _solve_gamma(case, gamma, det_objective, options, time_limit, mip_gap, expla
     return RobustRun(result, "gamma", det_objective, gamma=gamma, price=price, targets=checks)
 
 
+def _with_probabilities(run: RobustRun, case: Case, fresh, det_plan, fresh_seed) -> RobustRun:
+    """The Γ-robust plan's (and the deterministic plan's) probability of meeting each
+    target on sampled scenarios of the ranges: how sure the worst-case guarantee leaves us."""
+    if not run.has_plan:
+        return run
+    values = _metric_samples(case, fresh)
+    rows = {target_row(case, t).target.label: target_row(case, t) for t in case.targets}
+    checks = []
+    for t in run.targets:
+        row = rows[t.label]
+        met, n = met_share(case, run.result.plan, row, values[row.metric])
+        det = met_share(case, det_plan, row, values[row.metric]) if det_plan is not None else None
+        checks.append(dataclasses.replace(t, out_of_sample=met / n, interval=wilson_interval(met, n),
+                                          deterministic_out_of_sample=det[0] / det[1] if det else None))
+    return dataclasses.replace(run, targets=checks, out_of_sample_seed=fresh_seed,
+                               out_of_sample_samples=fresh.n_samples)
+
+
 def _solve_chance(case, confidence, drawn, fresh, det_plan, det_objective, options, time_limit, mip_gap, explain,
                   seed, fresh_seed) -> RobustRun:
     started = time.perf_counter()
@@ -318,7 +338,7 @@ def _solve_chance(case, confidence, drawn, fresh, det_plan, det_objective, optio
         if used:
             big_m[data.target_rows[r.k].target.label] = (min(used), max(used))
     det_point = PricePoint(None, None, "optimal" if det_objective is not None else "infeasible", det_objective,
-                           len(det_plan))
+                           len(det_plan or {}))
     here = PricePoint(None, confidence, outcome.status, result.objective, len(plan))
     return RobustRun(result, "confidence", det_objective, confidence=confidence, samples=drawn.n_samples, seed=seed,
                      out_of_sample_seed=fresh_seed, out_of_sample_samples=fresh.n_samples, price=[det_point, here],
