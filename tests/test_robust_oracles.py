@@ -132,3 +132,39 @@ def test_fractional_gamma_equals_brute_force(tmp_path, seed):
         run = solve_robust(case, gamma=gamma, explain=False, price_curve=False)
         expected = best(small, lambda c: _fractional_robust(small, c, gamma))
         assert _close(run.result.objective if run.has_plan else None, expected), (seed, gamma)
+
+
+def _co2_target_case(tmp_path, seed):
+    """A random case with a CO2 target too; CO2 has no range of its own, so its low end
+    follows the energy saving's: co2 · saving_low / saving (the rule of ranges.py, as the
+    sampler's)."""
+    from openpyxl import load_workbook
+    small = random_small_case(400 + seed, objectives=("min_cost", "max_saving"))
+    path = write_case(tmp_path / "c.xlsx", small)
+    reachable = max(sum(i.co2 for i in c) for c in feasible_plans(small))
+    co2_target = float(round(reachable * 0.6))
+    wb = load_workbook(path)
+    wb["targets"].append(["co2_reduction", None, "min_total", co2_target])
+    wb.save(path)
+    return small, co2_target, load_case(path)
+
+
+def _robust_both(small, co2_target, chosen, gamma):
+    import itertools
+    ok_energy = gamma_robust(small, chosen, gamma)
+    total = sum(i.co2 for i in chosen)
+    for size in range(min(gamma, len(chosen)) + 1):
+        for fallen in itertools.combinations(chosen, size):
+            drop = sum(i.co2 - i.co2 * i.low / i.saving for i in fallen)
+            if total - drop < co2_target - 1e-6 * max(1.0, co2_target):
+                return False
+    return ok_energy
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_gamma_robust_co2_target_follows_saving_range(tmp_path, seed):
+    small, co2_target, case = _co2_target_case(tmp_path, seed)
+    for gamma in (1, 2):
+        run = solve_robust(case, gamma=gamma, explain=False, price_curve=False, out_of_sample=50)
+        expected = best(small, lambda c: _robust_both(small, co2_target, c, gamma))
+        assert _close(run.result.objective if run.has_plan else None, expected), (seed, gamma)
