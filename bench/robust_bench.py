@@ -5,7 +5,8 @@
 
 Cases: ``bench/generate.py``'s seeded generator, objective ``min_cost`` (so that the
 energy and CO2 targets bind and robustness has a price), with constructed saving ranges:
-each project's ``saving_low`` is its saving × U(0.6, 0.95) (seeded).  For each size, in
+each project's ``saving_low`` is its saving × U(0.6, 0.95) (seeded); its CO2 follows
+(ranges.py), so both the energy and the CO2 target get robust rows.  For each size, in
 alternation (so that a shared machine's load falls on both alike), ``--repeats`` times:
 
 (a) deterministic: ``build_model`` → ``Solver.solve`` → ``extract_plan`` (what
