@@ -48,7 +48,7 @@ def main() -> int:
 
     import retrofit_opt.cli as cli
     import retrofit_opt.loader as loader
-    import retrofit_opt.pipeline as pipeline
+    import retrofit_opt.studies.solve as pipeline
     import retrofit_opt.report as report
     import retrofit_opt.results as results
     import retrofit_opt.solve as solve
@@ -64,12 +64,12 @@ def main() -> int:
         t = time.perf_counter()
         outcome = original_solve(self, *a, **k)
         seconds = time.perf_counter() - t
-        highs = self.opt._solver_model.getRunTime()
+        highs = self.highs().getRunTime()
         STAGES["solve"] = STAGES.get("solve", 0.0) + highs
         STAGES["load"] = STAGES.get("load", 0.0) + seconds - highs
         EXTRA["outcome"] = {"status": outcome.status, "objective": outcome.objective, "bound": outcome.bound,
                             "gap": outcome.gap}
-        lp = self.opt._solver_model.getLp()
+        lp = self.highs().getLp()
         EXTRA["size"] = {"num_col": lp.num_col_, "num_row": lp.num_row_, "num_nz": len(lp.a_matrix_.value_)}
         return outcome
     solve.Solver.solve = solver_solve

@@ -467,13 +467,14 @@ def pyomo_lp(case) -> tuple[dict, float, float]:
     from pyomo.contrib.solver.common.factory import SolverFactory
 
     from retrofit_opt.model import build_model
+    from retrofit_opt.solve import pyomo_highs_internals
     t0 = time.perf_counter()
     model = build_model(case)
     t1 = time.perf_counter()
     opt = SolverFactory("highs")
     opt.set_instance(model)
     t2 = time.perf_counter()
-    return lp_arrays(opt._solver_model), t1 - t0, t2 - t1
+    return lp_arrays(pyomo_highs_internals(opt).highs), t1 - t0, t2 - t1
 
 
 # ------------------------------------------------------------------------- the script

@@ -38,8 +38,8 @@ sys.path.insert(0, str(HERE))
 from generate import generate_case  # noqa: E402
 
 from retrofit_opt import evaluate  # noqa: E402
-from retrofit_opt.extract import extract_plan  # noqa: E402
-from retrofit_opt.model import build_model  # noqa: E402
+from retrofit_opt.model import ModelData, build_model  # noqa: E402
+from retrofit_opt.model.extract import extract_plan  # noqa: E402
 from retrofit_opt.ranges import worst_case_total  # noqa: E402
 from retrofit_opt.rules import target_row  # noqa: E402
 from retrofit_opt.solve import Solver, highs_version  # noqa: E402
@@ -64,13 +64,14 @@ def _size(model):
 
 def one_run(case, gamma):
     started = time.perf_counter()
-    model = build_model(case)
+    data = ModelData.from_case(case)
+    model = build_model(data)
     if gamma is not None:
-        ModelVariant(gamma=gamma).apply(model)
+        ModelVariant(gamma=gamma).apply(model, data)
     built = time.perf_counter()
     solver = Solver(model, case.parameters.time_limit, case.parameters.mip_gap)
     outcome = solver.solve()
-    plan = extract_plan(model) if outcome.has_solution else {}
+    plan = extract_plan(model, data) if outcome.has_solution else {}
     done = time.perf_counter()
     objective = evaluate.objective_value(case, plan) if outcome.has_solution else None
     if gamma is not None and outcome.has_solution:

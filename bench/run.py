@@ -293,7 +293,7 @@ def agreement(cli: dict, raw: dict, mip_gap: float) -> tuple[bool, str]:
 
 # ---------------------------------------------------------------------------- quality
 def quality(files, indices, time_limit: float, mip_gap: float) -> list[dict]:
-    from retrofit_opt.pipeline import solve_case
+    from retrofit_opt.studies.solve import solve_case
     rows = []
     for inst in mknap.instances(files, indices=indices):
         case = mknap.to_case(inst)
@@ -351,43 +351,9 @@ def plan_violations(case, plan: dict) -> list[str]:
     return out
 
 
-def greedy_with_rules(case) -> list[str]:
-    """The same ranking (benefit per 万元, ``greedy.greedy_order``) kept within the rules a
-    careful spreadsheet user checks by hand: mandatory projects first; then a project is
-    taken only if it fits every budget row (every pool, the subsidy cap), no other member
-    of its exclusive group is taken, and its prerequisites are already taken.  Targets are
-    not pursued: whether they are met is reported."""
-    from retrofit_opt import evaluate, greedy
-    spend = {b: 0.0 for b in case.budgets}
-    chosen: list[str] = []
-    taken: set[str] = set()
-    groups: set[str] = set()
-
-    def fits(p):
-        return all(spend[b] + evaluate.spend(case, {p.id: None}, b) <= b.limit * (1 + 1e-9) + 1e-9
-                   for b in case.budgets)
-
-    def take(p):
-        for b in case.budgets:
-            spend[b] += evaluate.spend(case, {p.id: None}, b)
-        chosen.append(p.id)
-        taken.add(p.id)
-        if p.exclusive_group:
-            groups.add(p.exclusive_group)
-
-    for p in case.projects:
-        if p.mandatory and not p.excluded:
-            take(p)
-    for p in greedy.greedy_order(case):
-        if p.id in taken or (p.exclusive_group and p.exclusive_group in groups):
-            continue
-        if all(q in taken for q in p.requires) and fits(p):
-            take(p)
-    return chosen
-
-
 def greedy_case(name: str, case, optimum: float | None, status: str) -> dict:
-    from retrofit_opt import evaluate, greedy
+    from retrofit_opt import evaluate
+    from retrofit_opt.studies import greedy
     from retrofit_opt.case import TOTAL_POOL
     horizon = [b for b in case.budgets if b.year is None]
     total = [b for b in horizon if b.pool == TOTAL_POOL]
@@ -396,7 +362,7 @@ def greedy_case(name: str, case, optimum: float | None, status: str) -> dict:
     plan = {pid: None for pid in chosen}
     value = evaluate.objective_value(case, plan)
     loss = (optimum - value) / optimum if optimum else None
-    ruled = {pid: None for pid in greedy_with_rules(case)}
+    ruled = {pid: None for pid in greedy.greedy_with_rules(case)}
     value_r = evaluate.objective_value(case, ruled)
     return {"case": name, "projects": len(case.projects), "budget": budget, "optimum": optimum, "status": status,
             "greedy": value, "loss": loss, "chosen": len(chosen), "violations": plan_violations(case, plan),
@@ -406,7 +372,7 @@ def greedy_case(name: str, case, optimum: float | None, status: str) -> dict:
 
 def greedy_bundled(time_limit: float, mip_gap: float) -> list[dict]:
     from retrofit_opt.loader import load_case
-    from retrofit_opt.pipeline import solve_case
+    from retrofit_opt.studies.solve import solve_case
     rows = []
     names = ["ganhe_2024.xlsx", "tiny.xlsx"]
     names += sorted(p.name for p in (REPO / "cases").glob("*.xlsx") if p.name not in names)
@@ -624,7 +590,7 @@ def greedy_tables(mk: list[dict], cases: list[dict], generated: list[dict]) -> s
         f"({fmt(max(r[f'{rule} loss'] for r in mk), 2, pct=True)})" for rule in rules])
     out = ["### Chu–Beasley instances: loss against the best-known value\n", table(head, body), ""]
     out.append("Rules (each fills in rank order and skips an item that does not fit every row, as "
-               "`retrofit_opt.greedy` skips a project that does not fit the budget): **tightest row** — profit "
+               "`retrofit_opt.studies.greedy` skips a project that does not fit the budget): **tightest row** — profit "
                "per unit of the row with the least capacity / total weight, the closest analogue of "
                "\"benefit per 万元\" with that row as the money; **normalised weights** — profit per "
                "Σ_i r_ij / b_i; **LP-dual weights** — profit per Σ_i u_i r_ij with u the row duals of the LP "
@@ -651,7 +617,7 @@ def greedy_tables(mk: list[dict], cases: list[dict], generated: list[dict]) -> s
                      fmt(r["greedy"], 1) + f" (budget {fmt(r['budget'], 0)})", fmt(r["loss"], 2, pct=True),
                      fmt(r["chosen"]), "; ".join(r["violations"]) or "none"])
     out.append(table(head, body))
-    out.append("\nBoth rank by benefit per 万元 (`retrofit_opt.greedy.greedy_order`).  **Within the rules**: "
+    out.append("\nBoth rank by benefit per 万元 (`retrofit_opt.studies.greedy.greedy_order`).  **Within the rules**: "
                "mandatory projects first, then a project is taken if it fits every budget row (pools, subsidy "
                "cap), no other member of its exclusive group is taken and its prerequisites are — what a "
                "careful spreadsheet user checks by hand; targets are not pursued (whether they are met is "

@@ -7,7 +7,7 @@ case, against the pure HiGHS solve times measured in the same run.
 Goal (the budget-scenarios issue): the sweep end to end takes at most 1.3 × the sum of the
 pure solver times.  Three figures, all from this one run:
 
-(a) ``budget_sweep`` end to end (``retrofit_opt.frontier``): one Pyomo model built and
+(a) ``budget_sweep`` end to end (``retrofit_opt.studies.sweep``): one Pyomo model built and
     loaded into HiGHS once, then per level: the swept row's mutable ``budget_limit`` set,
     the previous level's plan passed as a MIP start, the persistent re-solve, the plan read
     back and evaluated (objective, spend, targets) in plain Python;
@@ -42,9 +42,10 @@ sys.path.insert(0, str(HERE))
 import highspy  # noqa: E402
 
 import generate  # noqa: E402
-from retrofit_opt.frontier import _with_horizon_row, budget_levels, budget_sweep  # noqa: E402
+from retrofit_opt.scenarios import budget_levels, with_horizon_row  # noqa: E402
+from retrofit_opt.studies.sweep import budget_sweep  # noqa: E402
 from retrofit_opt.model import build_model  # noqa: E402
-from retrofit_opt.solve import Solver, highs_version  # noqa: E402
+from retrofit_opt.solve import Solver, highs_version, pyomo_highs_internals  # noqa: E402
 
 GOAL = 1.3
 
@@ -58,13 +59,13 @@ class RawSweep:
         model.budget_limit[row] = first_level
         solver = Solver(model, time_limit, mip_gap)
         solver.opt.set_instance(model)  # Pyomo → HiGHS, no solve
-        self.index = solver.opt._pyomo_con_to_solver_con_map[model.budget[row]]
+        self.index = pyomo_highs_internals(solver.opt).rows[model.budget[row]]
         self.h = highspy.Highs()
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("threads", 1)
         self.h.setOptionValue("time_limit", time_limit)
         self.h.setOptionValue("mip_rel_gap", mip_gap)
-        self.h.passModel(solver.opt._solver_model.getModel())
+        self.h.passModel(solver.highs().getModel())
         self.lower = self.h.getLp().row_lower_[self.index]
         self.start = None
         self.seconds: list[float] = []
@@ -112,7 +113,7 @@ def main(argv=None) -> int:
     # (c) runs interleaved with (a), level by level, so that both see the same machine load
     # (other processes on a shared machine move timings by ±15 % and more); the time spent
     # in (c) is taken out of (a)'s wall clock.
-    swept, row = _with_horizon_row(case, "total", levels[-1])
+    swept, row = with_horizon_row(case, "total", levels[-1])
     raw = RawSweep(swept, row, levels[0], args.time_limit, args.mip_gap)
     in_raw = 0.0
 

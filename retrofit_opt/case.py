@@ -166,6 +166,11 @@ class Parameters:
 
 @dataclass(frozen=True)
 class Case:
+    """A validated case.  Built by :func:`retrofit_opt.read_case` (a workbook) or
+    ``Case.from_frames`` (pandas DataFrames; attached by the public API in
+    ``retrofit_opt/__init__.py``, since building a case means validating it, a layer above
+    this module)."""
+
     projects: tuple[Project, ...]
     parameters: Parameters = Parameters()
     budgets: tuple[Budget, ...] = ()
@@ -185,6 +190,12 @@ class Case:
     @property
     def multi_year(self) -> bool:
         return self.parameters.start_year is not None
+
+    @property
+    def evaluation_year(self) -> int | None:
+        """The year objectives and totals count capacity at: the horizon's last year
+        (``None`` in a single-period case)."""
+        return self.parameters.end_year if self.multi_year else None
 
     @property
     def years(self) -> tuple[int, ...]:

@@ -187,7 +187,7 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
       retrofit-opt solve cases/ganhe_2024.xlsx --robust-gamma 2 -o ganhe_robust.xlsx
     """
     from retrofit_opt.loader import load_case
-    from retrofit_opt.pipeline import solve_case
+    from retrofit_opt.studies.solve import solve_case
     from retrofit_opt.report import check_output_path, write_results
     out = out or default_output(case)
     robust = _robust_asked(robust_gamma, confidence, cvar_alpha, risk_aversion)
@@ -220,7 +220,7 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
 def _summary_line(result, out: Path) -> str:
     gap = f", gap {result.gap:.4%}" if result.gap is not None else ""
     objective = f", objective {result.objective:,.6g}" if result.objective is not None else ""
-    unmet = [t.label for t in result.targets if not t.met]
+    unmet = [t.label for t in result.target_checks if not t.met]
     if result.status == "timeout":
         met = "no plan found within the time limit (raise --time-limit)"
     elif result.status == "infeasible":
@@ -233,14 +233,20 @@ def _summary_line(result, out: Path) -> str:
 
 # ----------------------------------------------------------------------------- compare / sweep
 class _Progress:
-    """A click progress bar on stderr per stage (``progress(stage, done, total)``)."""
+    """A click progress bar on stderr per stage (``progress(stage, done, total)``); when
+    stderr is not a terminal (a log file, a pipe), one line per finished stage instead."""
 
     def __init__(self) -> None:
         self.bar = None
         self.stage = None
         self.done = 0
+        self.terminal = sys.stderr.isatty()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.terminal:
+            if done >= total:
+                click.echo(f"{stage}: {done} of {total} done", err=True)
+            return
         if stage != self.stage:
             self.close()
             self.stage, self.done = stage, 0
@@ -260,13 +266,12 @@ def _resolve_pool(case, text: str) -> str:
     """The case's pool that ``text`` names (matched like headers; 总预算 = total, 补贴资金 = subsidy)."""
     from retrofit_opt import schema
     from retrofit_opt.case import SUBSIDY_POOL, TOTAL_POOL
+    from retrofit_opt.schema.vocabulary import pool_alias
     pools = [TOTAL_POOL] + [b.pool for b in case.budgets] + [p.budget_pool for p in case.projects]
     if any(p.subsidy_rate > 0 for p in case.projects):
         pools.append(SUBSIDY_POOL)
     pools = list(dict.fromkeys(pools))
-    aliases = {"总预算": TOTAL_POOL, "总投资": TOTAL_POOL, "补贴资金": SUBSIDY_POOL, "补贴": SUBSIDY_POOL}
-    wanted = schema.normalise_name(text)
-    wanted = schema.normalise_name(aliases.get(wanted, wanted))
+    wanted = schema.normalise_name(pool_alias(text) or text)
     for pool in pools:
         if schema.normalise_name(pool) == wanted:
             return pool
@@ -276,11 +281,10 @@ def _resolve_pool(case, text: str) -> str:
 
 def _resolve_quantity(case, text: str) -> str | None:
     from retrofit_opt import schema
+    from retrofit_opt.schema.vocabulary import quantity_alias
+    if quantity_alias(text) is not None:
+        return quantity_alias(text)
     wanted = schema.normalise_name(text)
-    if wanted in ("capex", "投资", "cost", "成本", "总投资"):
-        return "capex"
-    if wanted in ("npv", "净现值"):
-        return "npv"
     for metric in case.metric_units:
         if schema.normalise_name(metric) == wanted:
             return metric
@@ -335,7 +339,8 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
     Example:
       retrofit-opt compare cases/ganhe_2024.xlsx -o ganhe_scenarios.xlsx --lang zh
     """
-    from retrofit_opt.compare import ScenarioResult, compare_scenarios
+    from retrofit_opt.results import ScenarioResult
+    from retrofit_opt.studies.compare import compare_scenarios
     from retrofit_opt.loader import load_case
     from retrofit_opt.report import check_output_path
     from retrofit_opt.report.workbook import write_comparison
@@ -442,9 +447,10 @@ def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: st
       retrofit-opt sweep cases/ganhe_2024.xlsx --budget-from 150000 --budget-to 260000 \
           --steps 12 --pareto capex:co2_reduction -o ganhe_sweep.xlsx
     """
-    from retrofit_opt.frontier import budget_levels, run_sweep
+    from retrofit_opt.scenarios import budget_levels
+    from retrofit_opt.studies.sweep import run_sweep
     from retrofit_opt.loader import load_case
-    from retrofit_opt.priority import scenario_levels
+    from retrofit_opt.studies.priority import scenario_levels
     from retrofit_opt.report import check_output_path
     from retrofit_opt.report.workbook import write_sweep
     if budget_from > budget_to:

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from retrofit_opt import economics
-from retrofit_opt.case import Budget, Case
-from retrofit_opt.rules import BASELINE_COLUMN, metric_total, option_spend, target_row  # noqa: F401 (re-exported)
+from retrofit_opt.case import Budget, Case, Project
+from retrofit_opt.rules import (BASELINE_COLUMN, counts_in_year, metric_total, option_spend,  # noqa: F401
+                                target_row)
+from retrofit_opt.schema.vocabulary import objective as objective_spec
 
 Plan = dict  # project id → start year (None in single-period cases)
 TOLERANCE = 1e-6
@@ -80,30 +82,59 @@ def intensity_change(case: Case, target, saving: float) -> float:
 
 
 def objective_value(case: Case, plan: Plan, objective: str | None = None, weights=None) -> float:
+    """The plan's objective (its row of ``schema/objectives.csv``; ``weights``: the
+    case's unless given)."""
     params = case.parameters
-    objective = objective or params.objective
-    year = params.end_year if case.multi_year else None
-    capex = sum(case.project(pid).capex for pid in plan)
-    npv = sum(economics.npv(case.project(pid), params, start) for pid, start in plan.items())
-    if objective == "max_saving":
-        return metric_total(case, plan, "energy_saving", year)
-    if objective == "max_co2":
-        return metric_total(case, plan, "co2_reduction", year)
-    if objective == "min_cost":
-        return capex
-    if objective == "max_npv":
-        return npv
-    weights = params.weights if weights is None else weights
+    spec = objective_spec(objective or params.objective)
+    if spec.single_quantity is not None:
+        return quantity_value(case, plan, spec.single_quantity)
     total = 0.0
-    for name, weight in weights.items():
-        total += weight * (npv if name == "npv" else capex if name == "capex"
-                           else metric_total(case, plan, name, year))
+    for name, weight in spec.coefficients(params.weights if weights is None else weights):
+        total += weight * quantity_value(case, plan, name)
     return total
+
+
+def quantity_value(case: Case, plan: Plan, name: str) -> float:
+    """A quantity of a plan: ``capex``, ``npv`` (万元) or a metric at the evaluation year."""
+    if name == "capex":
+        return sum(case.project(p).capex for p in plan)
+    if name == "npv":
+        return sum(economics.npv(case.project(pid), case.parameters, s) for pid, s in plan.items())
+    return metric_total(case, plan, name, case.evaluation_year)
+
+
+def contribution(case: Case, project: Project, start: int | None, objective: str | None = None,
+                 weights=None) -> float:
+    """One project's own contribution to the objective's rank terms (``min_cost``: its
+    energy saving), started in ``start``: its metrics count when its capacity counts at
+    the evaluation year.  The numerator of the greedy order and of the Portfolio rank."""
+    params = case.parameters
+    spec = objective_spec(objective or params.objective)
+    counted = counts_in_year(project, start, case.evaluation_year)
+
+    def value(name: str) -> float:
+        if name == "capex":
+            return project.capex
+        if name == "npv":
+            return economics.npv(project, params, start)
+        return project.metric(name) if counted else 0.0
+
+    if spec.rank_quantity is not None:
+        return value(spec.rank_quantity)
+    total = 0.0
+    for name, weight in spec.rank_coefficients(params.weights if weights is None else weights):
+        total += weight * value(name)
+    return total
+
+
+def pool_spend(case: Case, plan: Plan, pool: str, year: int | None) -> float:
+    """万元 the plan draws on ``pool`` in ``year`` (``None``: over the whole horizon)."""
+    return spend(case, plan, Budget(pool, 0.0, year))
 
 
 def metric_totals(case: Case, plan: Plan) -> dict:
     """Each metric's total at the evaluation year (multi-year: also at every milestone)."""
-    years = [case.parameters.end_year] if case.multi_year else [None]
+    years = [case.evaluation_year]
     years += sorted({t.year for t in case.targets if t.year is not None and t.year not in years})
     totals = {}
     for metric in case.metrics:

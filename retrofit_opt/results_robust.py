@@ -8,8 +8,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from retrofit_opt.results import Result
-
 
 def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
     """95 % Wilson score interval of a binomial proportion (Wilson 1927)."""
@@ -89,7 +87,7 @@ class RobustRun:
     """A robust solve: the plan (as a :class:`Result`, evaluated at the estimates), the
     variant's figures, and the price of robustness against the deterministic plan."""
 
-    result: Result
+    result: object  # retrofit_opt.results.Result (not imported: report/ imports this module)
     kind: str  # gamma | confidence | cvar
     deterministic_objective: float | None
     gamma: float | None = None

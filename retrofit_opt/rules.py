@@ -47,9 +47,7 @@ def counts_in_year(project: Project, start: int | None, year: int | None) -> boo
 def target_row(case: Case, target: Target) -> TargetRow:
     """A target as a row on the metric total: intensity targets become required savings,
     E_bau(y) − S(y) ≤ (1 − r)·(E₀/VA₀)·VA(y)  ⇔  S(y) ≥ E_bau(y) − (1 − r)·(E₀/VA₀)·VA(y)."""
-    year = target.year
-    if year is None and case.multi_year:
-        year = case.parameters.end_year
+    year = target.year if target.year is not None else case.evaluation_year
     if target.kind == "min_total":
         return TargetRow(target, target.metric, ">=", target.value, year, "min_total")
     if target.kind == "max_total":

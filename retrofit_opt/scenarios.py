@@ -1,7 +1,9 @@
-"""Scenario overrides (PRODUCT.md §2 ``scenarios``) applied to a validated case.
+"""Cases derived from a validated case: scenario overrides (PRODUCT.md §2 ``scenarios``)
+and one pool's whole-horizon budget at chosen levels (the sweeps).
 
-A scenario never changes the case it comes from: :func:`apply_scenario` returns a new
-case with scaled or replaced budgets and targets, another objective, or other parameters.
+A derived case never changes the case it comes from: :func:`apply_scenario` returns a new
+case with scaled or replaced budgets and targets, another objective, or other parameters;
+:func:`at_level` one with a pool's whole-horizon limit set.
 """
 from __future__ import annotations
 
@@ -48,3 +50,26 @@ def set_target(targets: list[Target], metric: str, value: float) -> list[Target]
     if any(t.metric == metric for t in targets):
         return [dataclasses.replace(t, value=value) if t.metric == metric else t for t in targets]
     return targets + [Target(metric, "min_total", value)]
+
+
+def budget_levels(start: float, stop: float, steps: int) -> list[float]:
+    """``steps`` levels evenly spaced from ``start`` to ``stop`` (one level: ``stop``)."""
+    if steps < 2:
+        return [stop]
+    return [start + (stop - start) * k / (steps - 1) for k in range(steps)]
+
+
+def with_horizon_row(case: Case, pool: str, limit: float) -> tuple[Case, int]:
+    """The case with a whole-horizon budget row for ``pool`` (added with ``limit`` when the
+    case has none) and that row's index."""
+    for j, b in enumerate(case.budgets):
+        if b.pool == pool and b.year is None:
+            return case, j
+    return dataclasses.replace(case, budgets=case.budgets + (Budget(pool, limit),)), len(case.budgets)
+
+
+def at_level(case: Case, pool: str, level: float) -> Case:
+    """The case with the whole-horizon limit of ``pool`` set to ``level`` (row added if none)."""
+    swept, j = with_horizon_row(case, pool, level)
+    return dataclasses.replace(swept, budgets=tuple(dataclasses.replace(b, limit=level) if k == j else b
+                                                    for k, b in enumerate(swept.budgets)))

@@ -33,6 +33,14 @@ class SolveOutcome:
         return self.status in (OPTIMAL, FEASIBLE)
 
 
+def solver_options(params, time_limit: float | None = None, mip_gap: float | None = None) -> tuple[float, float]:
+    """The time limit (s) and relative MIP gap of a solve: each as given, or, when ``None``,
+    the case's parameter (``time_limit``, default 300; ``mip_gap``, default 1e-4).  Every
+    study resolves its options here, once."""
+    return (params.time_limit if time_limit is None else time_limit,
+            params.mip_gap if mip_gap is None else mip_gap)
+
+
 def highs_version() -> str:
     import highspy
     h = highspy.Highs()
@@ -71,6 +79,8 @@ class Solver:
         self.mip_gap = mip_gap
         # threads = 1: HiGHS #1670 (hangs) and reproducible runs; its MIP search is serial anyway.
         self.threads = threads
+        self._variables: list | None = None
+        self.last_start_size = 0  # columns given by the last warm start that reached HiGHS
 
     def solve(self, time_limit: float | None = None) -> SolveOutcome:
         started = time.perf_counter()
@@ -118,33 +128,38 @@ class Solver:
         return SolveOutcome(status, termination.name, objective, bound, gap, seconds)
 
     # ------------------------------------------------------------------ re-solves (sweeps)
+    def current_values(self) -> list:
+        """(variable, value) for every variable of the model as it stands (after a solve:
+        the loaded plan) — a start for :meth:`warm_start`."""
+        if self._variables is None:
+            self._variables = list(self.model.component_data_objects(pyo.Var, descend_into=True))
+        return [(v, v.value) for v in self._variables]
+
     def warm_start(self, values) -> None:
         """Give HiGHS a start for the next solve only: ``values`` is a mapping (e.g. a
-        ``ComponentMap``) or an iterable of (Pyomo variable, value) pairs, e.g. the plan of the previous budget level, which stays feasible when a
-        budget only grows.  HiGHS does not warm-start a MIP by itself, and any change to
-        the model after ``setSolution`` discards the start, so the start is passed after
-        the Pyomo interface has pushed this solve's changes, right before HiGHS runs."""
+        ``ComponentMap``) or an iterable of (Pyomo variable, value) pairs, e.g. the plan of
+        the previous budget level, which stays feasible when a budget only grows.  HiGHS
+        does not warm-start a MIP by itself, and any change to the model after
+        ``setSolution`` discards the start, so the start is passed after the Pyomo
+        interface has pushed this solve's changes, right before HiGHS runs
+        (:func:`pyomo_highs_internals`: Pyomo has no public route for this)."""
         import numpy as np
 
         pairs = values.items() if hasattr(values, "items") else values
         start = [(var, float(value)) for var, value in pairs if value is not None]
-        opt = self.opt
-        run = type(opt)._solve
 
-        def run_from_start():
-            del opt._solve  # this start is for one solve only
-            columns = opt._pyomo_var_to_solver_var_map
+        def pass_start(internals: PyomoHighsInternals) -> None:
             index, value = [], []
             for var, number in start:
-                col = columns.get(id(var))
+                col = internals.columns.get(id(var))
                 if col is not None:
                     index.append(col)
                     value.append(number)
+            self.last_start_size = len(index)
             if index:
-                opt._solver_model.setSolution(len(index), np.array(index, dtype=np.int32),
-                                              np.array(value, dtype=np.float64))
-            return run(opt)
-        opt._solve = run_from_start
+                internals.highs.setSolution(len(index), np.array(index, dtype=np.int32),
+                                            np.array(value, dtype=np.float64))
+        pyomo_highs_internals(self.opt).before_next_run(pass_start)
 
     def only_parameter_changes(self) -> None:
         """Promise that, from now on, only mutable ``Param`` values (budget limits, target
@@ -162,5 +177,53 @@ class Solver:
         """HiGHS's own run time on this instance so far (s; 0 before the first solve).  It
         adds up over solves: the difference across one solve is that solve's pure solver
         time, without Pyomo's update and solution loading."""
-        highs = getattr(self.opt, "_solver_model", None)
+        highs = self.highs()
         return float(highs.getRunTime()) if highs is not None else 0.0
+
+    def highs(self):
+        """The ``highspy.Highs`` instance holding the model (None before the first solve
+        or ``set_instance``) — for benchmarks that compare against raw highspy."""
+        return pyomo_highs_internals(self.opt).highs
+
+
+@dataclass(frozen=True)
+class PyomoHighsInternals:
+    """What :func:`pyomo_highs_internals` reaches: the ``highspy.Highs`` object, the map
+    id(Pyomo variable) → HiGHS column, id(constraint data) → row, and a one-shot hook."""
+
+    opt: object
+    highs: object | None
+    columns: dict
+    rows: dict
+
+    def before_next_run(self, hook) -> None:
+        """Run ``hook(internals)`` once, after the interface has pushed the next solve's
+        model changes and right before HiGHS runs."""
+        opt = self.opt
+        run = type(opt)._solve
+
+        def run_after_hook():
+            del opt._solve  # one solve only
+            hook(pyomo_highs_internals(opt))
+            return run(opt)
+        opt._solve = run_after_hook
+
+
+PYOMO_HIGHS_PRIVATE = ("_solver_model", "_pyomo_var_to_solver_var_map", "_pyomo_con_to_solver_con_map", "_solve")
+"""The private attributes of Pyomo's HiGHS interface that :func:`pyomo_highs_internals`
+uses (checked by tests/test_solver_internals.py on every Pyomo version)."""
+
+
+def pyomo_highs_internals(opt) -> PyomoHighsInternals:
+    """The ONE place that reaches into private attributes of Pyomo's HiGHS interface
+    (``pyomo.contrib.solver`` 'highs', Pyomo 6.10): Pyomo offers no public way to get
+    the ``highspy.Highs`` object, the variable → column map, or to act between its model
+    update and HiGHS's run, which a MIP start (``setSolution``) needs.  A Pyomo upgrade
+    that renames them fails here, loudly, and in tests/test_solver_internals.py."""
+    missing = [name for name in PYOMO_HIGHS_PRIVATE if not hasattr(opt, name)]
+    if missing:
+        import pyomo
+        raise SolverError(f"Pyomo {pyomo.__version__}'s HiGHS interface has no {', '.join(missing)}: "
+                          "retrofit_opt.solve.pyomo_highs_internals needs updating for this Pyomo version")
+    return PyomoHighsInternals(opt, opt._solver_model, opt._pyomo_var_to_solver_var_map,
+                               opt._pyomo_con_to_solver_con_map)

@@ -12,8 +12,6 @@ command line's job.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from retrofit_opt import schema, units
+from retrofit_opt.atomic import write_atomically
 from retrofit_opt.errors import OutputError
 from retrofit_opt.reader import DYNAMIC_PREFIXES
 
@@ -165,7 +164,7 @@ def write_template(path: str | Path, lang: str = "zh") -> Path:
     if not path.parent.is_dir():
         raise OutputError(f"folder {path.parent} does not exist; create it or write the template elsewhere")
     workbook = build_template(lang)
-    _save_atomically(workbook, path)
+    write_atomically(path, workbook.save)
     return path
 
 
@@ -484,30 +483,3 @@ def _instructions(ws, lang: str) -> None:
 
 def _bracketed(name: str, unit: str, lang: str) -> str:
     return f"{name}({unit})" if lang == "zh" else f"{name} ({unit})"
-
-
-# ---------------------------------------------------------------------------------- saving
-def _save_atomically(workbook: Workbook, path: Path) -> None:
-    folder = path.parent
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"cannot write in {folder}: {exc.strerror}; choose another folder") from None
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        workbook.save(temp)
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mask = os.umask(0)
-            os.umask(mask)
-            mode = 0o666 & ~mask
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; check the folder and that the file "
-                          "is not open in Excel") from None
-    finally:
-        if temp.exists():
-            temp.unlink()

@@ -159,10 +159,12 @@ def quantile(u: np.ndarray, low, mode, high, distribution: str) -> np.ndarray:
     elif distribution == "two_point":
         x = np.where(u < 0.5, low, high)
     elif distribution == "triangular":
-        cut = (mode - low) / safe
-        left = low + np.sqrt(u * width * (mode - low))
-        right = high - np.sqrt((1.0 - u) * width * (high - mode))
-        x = np.where(u < cut, left, right)
+        left = u < (mode - low) / safe
+        x = np.where(left, u, 1.0 - u)  # F(x) on the left of the mode, 1 − F(x) on the right
+        x *= width
+        x *= np.where(left, mode - low, high - mode)
+        np.sqrt(x, out=x)
+        x = np.where(left, low + x, high - x)
     elif distribution == "pert":
         alpha = 1.0 + 4.0 * (mode - low) / safe
         x = low + width * pert_unit_quantile(u, alpha)

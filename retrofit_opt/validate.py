@@ -16,6 +16,7 @@ from retrofit_opt.case import (SUBSIDY_POOL, TOTAL_POOL, BaselineYear, Budget, C
 from retrofit_opt.cells import CellError
 from retrofit_opt.errors import Problem, raise_if_errors
 from retrofit_opt.reader import RawCase, RawRow, RawSheet
+from retrofit_opt.schema.vocabulary import pool_alias
 
 MAX_MAGNITUDE = 1e12  # in canonical units: 10¹² 万元 is a hundred times the world's GDP
 INTENSITY_METRICS = {"energy_saving": "energy_consumption", "co2_reduction": "co2",
@@ -285,11 +286,9 @@ def _projects(sheet: _Sheet, params: Parameters) -> tuple[list[Project], dict[st
 
 def _pool_name(text: str) -> str:
     """Pools match like headers do (case, spaces, underscores, full-width forms ignored)."""
-    norm = schema.normalise_name(text)
-    if norm in ("total", "总预算", "总投资"):
-        return TOTAL_POOL
-    if norm in ("subsidy", "补贴资金", "补贴"):
-        return SUBSIDY_POOL
+    canonical = pool_alias(text)
+    if canonical is not None:
+        return canonical
     return " ".join(str(text).split())
 
 
@@ -650,7 +649,7 @@ def _check_targets(case: Case, targets: _Sheet, baseline: _Sheet, at) -> None:
             targets.problem(at(targets, t.row), "kind", "an intensity target needs the baseline sheet",
                             "add a baseline sheet with energy consumption and value added by year")
             continue
-        year = t.year if t.year is not None else (case.parameters.end_year if case.multi_year else None)
+        year = t.year if t.year is not None else case.evaluation_year
         if year is None:
             targets.problem(at(targets, t.row), "year", "a single-period intensity target needs its year",
                             "enter the year the target applies to")

@@ -340,8 +340,8 @@ def test_carrier_case_solves_like_the_same_case_in_tce_and_co2(tmp_path, objecti
         assert a.totals[key] == pytest.approx(b.totals[key], rel=1e-9, abs=1e-9), key
     assert a.totals["energy_saving"] == pytest.approx(sum(hand[pid][0] for pid in a.selected()))
     assert a.totals["co2_reduction"] == pytest.approx(sum(hand[pid][1] for pid in a.selected()))
-    assert [t.met for t in a.targets] == [t.met for t in b.targets]
-    assert [t.achieved for t in a.targets] == pytest.approx([t.achieved for t in b.targets])
+    assert [t.met for t in a.target_checks] == [t.met for t in b.target_checks]
+    assert [t.achieved for t in a.target_checks] == pytest.approx([t.achieved for t in b.target_checks])
 
 
 def test_end_to_end_objectives_choose_different_portfolios(tmp_path):

@@ -30,7 +30,7 @@ import retrofit_opt
 from oracle import Problem, brute_force, metric_total, objective, same_value, violations
 from random_cases import random_case, invalid_variants
 from retrofit_opt.cli import main
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 from workbooks import write_workbook
 
 SEEDS = range(200)

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from retrofit_opt import load_case
 from retrofit_opt.cli import main
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 BUNDLED = sorted(p.stem for p in (CASES / "expected").glob("*.json"))
@@ -70,7 +70,7 @@ def test_ganhe_budget_scenarios_answer_as_the_readme_says():
     """README "Comparing the Ganhe budget scenarios": 8 亿元 of energy money buys 39,829.7
     tce/yr against 46,729.7 at 10.44 亿元; 12 亿元 buys nothing more (the total budget binds);
     every budget 10 % tighter cannot meet the targets."""
-    from retrofit_opt.compare import compare_scenarios
+    from retrofit_opt.studies.compare import compare_scenarios
     runs = compare_scenarios(load_case(CASES / "ganhe_2024.xlsx"), mip_gap=0)
     got = {r.scenario.name: (r.result.status, r.result.objective, len(r.result.plan)) for r in runs}
     assert got["base"][0] == "optimal" and close(got["base"][1], 46_729.67)

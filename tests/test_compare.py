@@ -15,9 +15,9 @@ from test_sweep import multi_year_sheets
 from workbooks import write_workbook
 
 from retrofit_opt.cli import main
-from retrofit_opt.compare import compare_scenarios
+from retrofit_opt.studies.compare import compare_scenarios
 from retrofit_opt.loader import load_case
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 
 
 def run_cli(*args):

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from retrofit_opt.cli import main
 from retrofit_opt.loader import load_case
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 from retrofit_opt.scenarios import apply_scenario
 
 DATA = Path(__file__).parent / "data" / "logos"

@@ -97,7 +97,7 @@ def test_total_budget_picks_best_affordable_pair(make_case):
          {"id": "C", "capex": 400, "energy_saving": 350}],
         budgets=[("total", 1000)]))
     assert_optimum(result, ["A", "C"], 850)
-    assert [u.used for u in result.budgets] == [pytest.approx(1000)]
+    assert [u.used for u in result.budget_uses] == [pytest.approx(1000)]
 
 
 def test_subsidy_rate_splits_capex_between_subsidy_and_own_pool(make_case):
@@ -117,7 +117,7 @@ def test_subsidy_rate_splits_capex_between_subsidy_and_own_pool(make_case):
          {"id": "C", "capex": 600, "energy_saving": 300, "budget_pool": "enterprise", "subsidy_rate": 0}],
         budgets=[("subsidy", 10000), ("enterprise", 1200)]))
     assert_optimum(result, ["A", "B"], 1600)
-    used = {u.budget.pool: u.used for u in result.budgets}
+    used = {u.budget.pool: u.used for u in result.budget_uses}
     assert used == {"subsidy": pytest.approx(700), "enterprise": pytest.approx(1100)}
 
 
@@ -136,7 +136,7 @@ def test_pool_limit_binding_only_through_subsidy_share(make_case):
          {"id": "C", "capex": 600, "energy_saving": 300, "budget_pool": "enterprise", "subsidy_rate": 0}],
         budgets=[("subsidy", 600), ("enterprise", 2000)]))
     assert_optimum(result, ["A", "C"], 1200)
-    used = {u.budget.pool: u.used for u in result.budgets}
+    used = {u.budget.pool: u.used for u in result.budget_uses}
     assert used == {"subsidy": pytest.approx(500), "enterprise": pytest.approx(1100)}
 
 
@@ -290,7 +290,7 @@ def test_max_total_co2_cap_met_only_through_the_overlap(make_case, with_overlap,
         targets=[("co2_reduction", "max_total", 1300)],
         interactions=[("A", "B", 0, 600)] if with_overlap else None))
     assert_optimum(result, chosen, saving)
-    (check,) = result.targets
+    (check,) = result.target_checks
     assert check.met
     assert check.achieved == pytest.approx(1200 if with_overlap else 1000)
 
@@ -308,7 +308,7 @@ def test_min_total_target_forces_a_choice(make_case):
          {"id": "B", "capex": 500, "energy_saving": 500, "co2_reduction": 600}],
         budgets=[("total", 500)], targets=[("energy_saving", "min_total", 500)], objective="max_co2"))
     assert_optimum(result, ["B"], 600)
-    assert result.targets[0].achieved == pytest.approx(500) and result.targets[0].met
+    assert result.target_checks[0].achieved == pytest.approx(500) and result.target_checks[0].met
 
 
 def test_max_total_target_on_a_benefit_column(make_case):
@@ -324,7 +324,7 @@ def test_max_total_target_on_a_benefit_column(make_case):
          {"id": "C", "capex": 100, "energy_saving": 300, "land": 15}],
         targets=[("benefit:land (mu)", "max_total", 40)]))
     assert_optimum(result, ["B", "C"], 700)
-    (check,) = result.targets
+    (check,) = result.target_checks
     assert check.metric == "benefit:land" and check.kind == "max_total"
     assert check.achieved == pytest.approx(35) and check.met
     assert result.totals["benefit:land"] == pytest.approx(35)
@@ -348,7 +348,7 @@ def test_intensity_reduction_single_period(make_case):
         targets=[("energy_saving", "intensity_reduction", 12.5, 2025, 2020)], objective="min_cost",
         baseline=[(2020, 100000, 500000), (2025, 150000, 800000)]))
     assert_optimum(result, ["A", "C"], 4800)
-    (check,) = result.targets
+    (check,) = result.target_checks
     assert check.required == pytest.approx(10000)
     assert check.achieved == pytest.approx(10500)
     assert check.achieved_intensity_change == pytest.approx(-12.8125)
@@ -517,7 +517,7 @@ def test_infeasible_targets_diagnosis(make_case):
     assert f"{ENERGY_LABEL}: best reachable within the budgets is 600" in d.message
     assert f"{CO2_LABEL}: best reachable within the budgets is 1,100" in d.message
     assert "total +400.00 万元" in d.message
-    assert {t.label: t.best_reachable for t in result.targets} == {ENERGY_LABEL: pytest.approx(600),
+    assert {t.label: t.best_reachable for t in result.target_checks} == {ENERGY_LABEL: pytest.approx(600),
                                                                    CO2_LABEL: pytest.approx(1100)}
 
 

@@ -27,7 +27,7 @@ from multiyear_oracle import (ENERGY, enumerate_plans, intensity_change_percent,
 from workbooks import write_workbook
 from retrofit_opt.cli import main
 from retrofit_opt.loader import load_case
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 
 SEEDS = range(120)
 CLI_SEEDS = (0, 1, 3, 7, 12, 21)
@@ -66,12 +66,12 @@ def test_random_multiyear_case_matches_enumeration(tmp_path, seed):
     assert _close(result.objective, enumeration.best), (result.objective, enumeration.best,
                                                        enumeration.best_plans)
     # the reported numbers are those of the plan
-    assert len(result.budgets) == len(oracle_case.budgets)
-    for use, budget in zip(result.budgets, oracle_case.budgets):
+    assert len(result.budget_uses) == len(oracle_case.budgets)
+    for use, budget in zip(result.budget_uses, oracle_case.budgets):
         assert (use.budget.year, use.budget.limit) == (budget.year, pytest.approx(budget.limit))
         assert use.used == pytest.approx(spend(oracle_case, plan, budget), rel=1e-9, abs=1e-9)
-    assert len(result.targets) == len(oracle_case.targets)
-    for check, target in zip(result.targets, oracle_case.targets):
+    assert len(result.target_checks) == len(oracle_case.targets)
+    for check, target in zip(result.target_checks, oracle_case.targets):
         year = target_year(oracle_case, target)
         assert check.year == year
         assert check.achieved == pytest.approx(metric_total(oracle_case, plan, target.metric, year))

@@ -12,7 +12,7 @@ import pytest
 
 from workbooks import write_workbook
 from retrofit_opt.loader import load_case
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 
 PROJECT_HEADERS = {  # key → English header
     "id": "id", "name": "name", "capex": "capex (万元)", "energy": "energy_saving (tce/yr)",
@@ -54,15 +54,15 @@ def _pool_key(name):
 
 
 def used(result, pool, year):
-    matches = [u.used for u in result.budgets
+    matches = [u.used for u in result.budget_uses
                if _pool_key(u.budget.pool) == _pool_key(pool) and u.budget.year == year]
-    assert len(matches) == 1, (pool, year, result.budgets)
+    assert len(matches) == 1, (pool, year, result.budget_uses)
     return matches[0]
 
 
 def target(result, year):
-    matches = [t for t in result.targets if t.year == year]
-    assert len(matches) == 1, (year, result.targets)
+    matches = [t for t in result.target_checks if t.year == year]
+    assert len(matches) == 1, (year, result.target_checks)
     return matches[0]
 
 

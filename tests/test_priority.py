@@ -13,9 +13,10 @@ import random
 import pytest
 from sweep_cases import random_raw
 
-from retrofit_opt.frontier import at_level
+from retrofit_opt.scenarios import at_level
 from retrofit_opt.loader import load_case
-from retrofit_opt.priority import greedy_plan, nested_priority, scenario_levels
+from retrofit_opt.studies.greedy import greedy_plan
+from retrofit_opt.studies.priority import nested_priority, scenario_levels
 
 SEEDS = range(24)
 

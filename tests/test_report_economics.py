@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.chart import ScatterChart
 
 import retrofit_opt
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 from retrofit_opt.report import write_results
 from retrofit_opt.scenarios import apply_scenario
 

@@ -18,8 +18,8 @@ import pytest
 
 from retrofit_opt import evaluate
 from retrofit_opt.loader import load_case
-from retrofit_opt.pipeline import solve_case
-from retrofit_opt.studies.risk import risk_study
+from retrofit_opt.studies.solve import solve_case
+from retrofit_opt.studies.risk import plan_case, risk_study
 from retrofit_opt.uncertainty import evaluate_plan, sample_scenarios, scenario_case, wilson_interval
 from workbooks import write_workbook
 
@@ -105,10 +105,12 @@ def test_percentiles_and_shortfall_against_an_independent_computation(tmp_path):
     samples = 300
     result = risk_study(case, samples=samples, seed=5, tornado=0)
     plan = result.deterministic.plan
-    scenarios = sample_scenarios(case, samples, 5)
+    sampled = plan_case(case, plan)  # the study samples the plan's projects only
+    assert {p.id for p in sampled.projects} == set(plan)
+    scenarios = sample_scenarios(sampled, samples, 5)
     energy, capex, npv, budget = [], [], [], []
     for k in range(samples):
-        own = scenario_case(case, scenarios, k)
+        own = scenario_case(sampled, scenarios, k)
         totals = evaluate.metric_totals(own, plan)
         energy.append(totals["energy_saving"])
         capex.append(totals["capex"])
@@ -150,7 +152,7 @@ def test_without_ranges_probability_is_what_the_deterministic_plan_says(tmp_path
     result = risk_study(case, samples=500, seed=3)
     det = result.deterministic
     assert det.targets_met and not result.inputs and not result.tornado
-    for risk, check in zip(result.targets, det.targets):
+    for risk, check in zip(result.targets, det.target_checks):
         assert risk.probability == 1.0 and risk.expected_shortfall == 0.0 and risk.shortfall_when_missed is None
         assert risk.interval == wilson_interval(500, 500)
         assert risk.percentiles.p10 == risk.percentiles.p90 == check.achieved
@@ -203,3 +205,32 @@ def test_tornado_resolve_equals_solving_the_edited_workbook(tmp_path):
                 assert objective == pytest.approx(own.objective)
             else:
                 assert objective is None and getattr(bar, f"status_{end}") == own.status
+
+
+def test_tornado_screening_equals_one_input_at_a_time(tmp_path):
+    """The batched screen (one scenario per quantity and end, columns as projects) gives the
+    same swing per input as evaluating the fixed plan with that input alone at each end."""
+    from retrofit_opt.studies.risk import _screen
+    from retrofit_opt.uncertainty import fixed_scenarios, uncertain_inputs
+    sheets = {
+        "projects": [["id", "name", "capex (万元)", "energy_saving (tce/yr)", "co2_reduction (t/yr)", "saving_low",
+                      "saving_high", "co2_low", "capex_high", "annual_cost_saving", "lifetime"],
+                     ["A", "a", 300, 100, 250, 70, 110, 200, 360, 40, 12], ["B", "b", 250, 90, 200, 60, None, None,
+                                                                             300, 30, 15],
+                     ["C", "c", 200, 80, 150, None, 95, 120, None, 25, 10], ["D", "d", 150, 40, 90, 30, 45, None, 180, 12, 10]],
+        "budgets": [["pool", "limit (万元)"], ["total", 700]],
+        "targets": [["metric", "kind", "value"], ["energy_saving", "min_total", 150],
+                    ["co2_reduction", "min_total", 300]],
+        "parameters": [["parameter", "value"], ["objective", "max_npv"], ["carbon_price", 80],
+                       ["carbon_price_low", 20], ["carbon_price_high", 160]],
+    }
+    case = load_case(write_workbook(tmp_path / "screen.xlsx", sheets))
+    result = solve_case(case, explain=False)
+    inputs = [i for i in uncertain_inputs(case) if i.width > 0]
+    batched = _screen(case, result, inputs)
+    for k, i in enumerate(inputs):
+        outcome = evaluate_plan(case, result.plan, fixed_scenarios(case, [{i.key: i.low}, {i.key: i.high}]))
+        swing = max(abs(outcome.totals["objective"] - result.objective).max() / abs(result.objective),
+                    *(np.abs(v - c.achieved).max() / abs(c.achieved) for v, c in zip(outcome.targets, result.target_checks)))
+        assert batched[k] == pytest.approx(swing, rel=1e-9, abs=1e-12), i.key
+    assert any(batched > 0) and len(inputs) == 10

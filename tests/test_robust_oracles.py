@@ -11,7 +11,7 @@ import pytest
 
 from robust_cases import best, chance_ok, feasible_plans, gamma_robust, random_small_case, write_case
 from retrofit_opt.loader import load_case
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 from retrofit_opt.studies.robust import draw_samples, solve_robust
 
 

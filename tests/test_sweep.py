@@ -20,10 +20,12 @@ from sweep_cases import Raw, RawProject, random_raw
 from workbooks import write_workbook
 
 from retrofit_opt.cli import main
-from retrofit_opt.frontier import (FrontierPoint, budget_levels, budget_sweep, least_budget, monotone,
-                                   pareto_frontier)
+from retrofit_opt.results import FrontierPoint
+from retrofit_opt.scenarios import budget_levels
+from retrofit_opt.studies.pareto import pareto_frontier
+from retrofit_opt.studies.sweep import budget_sweep, least_budget, monotone
 from retrofit_opt.loader import load_case
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 
 REL = 1e-9
 
@@ -138,7 +140,7 @@ def test_multi_year_sweep_moves_the_horizon_row_and_matches_fresh_solves(seed, t
             assert close(point.objective, result.objective)
             assert point.spend <= point.level + 1e-6
             # the yearly rows still hold
-            assert all(u.ok for u in result.budgets)
+            assert all(u.ok for u in result.budget_uses)
             assert all(isinstance(start, int) for start in point.plan.values())
     assert horizon.limit == next(b for b in case.budgets if b.pool == "total" and b.year is None).limit
 

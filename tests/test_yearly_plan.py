@@ -61,7 +61,7 @@ import pytest
 from openpyxl import load_workbook
 
 import retrofit_opt
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 from retrofit_opt.report import write_results
 from retrofit_opt.report.workbook import build_workbook
 
@@ -380,14 +380,14 @@ def test_intensity_sentence_rise_and_rounding(solved):
     from retrofit_opt.report.summary import intensity_sentence
 
     result, _, _ = solved
-    check = result.targets[2]
+    check = result.target_checks[2]
     # unmet by a hair: −12.46 % against −12.5 % must not print "−12.5 %"
     near = replace(check, achieved=12_490.0, achieved_intensity_change=-12.46)
     assert not near.met
-    changed = replace(result, targets=[*result.targets[:2], near, result.targets[3]])
+    changed = replace(result, target_checks=[*result.target_checks[:2], near, result.target_checks[3]])
     assert intensity_sentence(changed, near, "en") == "−12.46 % vs 2020 (target −12.5 %)"
     rise = replace(check, achieved=0.0, achieved_intensity_change=3.2)
-    changed = replace(result, targets=[*result.targets[:2], rise, result.targets[3]])
+    changed = replace(result, target_checks=[*result.target_checks[:2], rise, result.target_checks[3]])
     assert intensity_sentence(changed, rise, "en") == "+3.2 % vs 2020 (target −12.5 %)"
     assert intensity_sentence(changed, rise, "zh") == "较2020年上升3.2%（目标下降12.5%）"
-    assert intensity_sentence(changed, result.targets[0], "en") == ""
+    assert intensity_sentence(changed, result.target_checks[0], "en") == ""

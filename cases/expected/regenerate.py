@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from retrofit_opt import load_case
-from retrofit_opt.pipeline import solve_case
+from retrofit_opt.studies.solve import solve_case
 
 HERE = Path(__file__).parent
 CASES = ("tiny", "ganhe_2024", "qinghai_2025")

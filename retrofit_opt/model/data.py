@@ -32,7 +32,7 @@ class ModelData:
                     indices.append(len(data.options))
                     data.options.append((p_index, year))
             data.project_options.append(indices)
-        data.evaluation_year = case.parameters.end_year if case.multi_year else None
+        data.evaluation_year = case.evaluation_year
         data.target_rows = [target_row(case, t) for t in case.targets]
         years = {row.year for row in data.target_rows} | {data.evaluation_year}
         data.overlap_years = sorted(years, key=lambda y: -1 if y is None else y)

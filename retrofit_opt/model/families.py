@@ -11,7 +11,7 @@ import pyomo.environ as pyo
 from retrofit_opt.model.data import ModelData
 
 
-def _sum(terms):
+def linear_sum(terms):
     """Linear sum that stays a Pyomo expression (or 0) when ``terms`` is empty."""
     terms = list(terms)
     return pyo.quicksum(terms) if terms else 0
@@ -19,20 +19,20 @@ def _sum(terms):
 
 def capacity(m, data: ModelData, p_index: int, year):
     """A_p(y) = Σ_{i ∈ O_p : active(i, y)} x_i."""
-    return _sum(m.x[i] for i in data.active_options(p_index, year))
+    return linear_sum(m.x[i] for i in data.active_options(p_index, year))
 
 
 def chosen(m, data: ModelData, p_index: int):
     """C_p = Σ_{i ∈ O_p} x_i: project p is selected (in some start year)."""
-    return _sum(m.x[i] for i in data.project_options[p_index])
+    return linear_sum(m.x[i] for i in data.project_options[p_index])
 
 
 def metric_total(m, data: ModelData, metric: str, year):
     """M_m(y) = Σ_p v_{p,m}·A_p(y) − Σ_{(a,b)} o_{ab,m}·z_{ab}(y)."""
-    gains = _sum(p.metric(metric) * m.x[i]
+    gains = linear_sum(p.metric(metric) * m.x[i]
                  for i in range(len(data.options)) if data.active(i, year)
                  for p in (data.project_of(i),) if p.metric(metric))
-    losses = _sum(inter.overlaps[metric] * m.z[k, year]
+    losses = linear_sum(inter.overlaps[metric] * m.z[k, year]
                   for k, inter in enumerate(data.case.interactions) if inter.overlaps.get(metric))
     return gains - losses
 
@@ -64,7 +64,7 @@ def define_exclusive_group(m, data: ModelData) -> None:
             groups.setdefault(project.exclusive_group, []).append(p)
     names = sorted(g for g, members in groups.items() if len(members) > 1)
     m.exclusive_group = pyo.Constraint(
-        names, rule=lambda m, g: _sum(chosen(m, data, p) for p in groups[g]) <= 1)
+        names, rule=lambda m, g: linear_sum(chosen(m, data, p) for p in groups[g]) <= 1)
 
 
 def define_prerequisite(m, data: ModelData) -> None:
@@ -84,7 +84,7 @@ def define_prerequisite(m, data: ModelData) -> None:
         needed = data.projects[q]
         done = [j for j in data.project_options[q]
                 if start is None or data.options[j][1] + needed.build_years <= start + project.build_years]
-        return m.x[i] <= _sum(m.x[j] for j in done)
+        return m.x[i] <= linear_sum(m.x[j] for j in done)
     m.prerequisite = pyo.Constraint(rows, rule=rule)
 
 
@@ -110,7 +110,7 @@ def define_overlap(m, data: ModelData) -> None:
 
 def budget_spend(m, data: ModelData, budget):
     """Σ_i s_{i,j}·x_i: what the chosen options draw on one budget row."""
-    return _sum(s * m.x[i] for i in range(len(data.options)) for s in (data.spend(i, budget),) if s)
+    return linear_sum(s * m.x[i] for i in range(len(data.options)) for s in (data.spend(i, budget),) if s)
 
 
 def define_budget(m, data: ModelData, elastic: bool = False) -> None:
@@ -126,7 +126,7 @@ def define_budget(m, data: ModelData, elastic: bool = False) -> None:
     terms = data.budget_terms()
 
     def rule(m, j):
-        spend = _sum(s * m.x[i] for i, s in terms[j])
+        spend = linear_sum(s * m.x[i] for i, s in terms[j])
         if isinstance(spend, int):
             return pyo.Constraint.Feasible if budgets[j].limit >= 0 else pyo.Constraint.Infeasible
         return spend <= m.budget_limit[j] + m.budget_extra[j]
@@ -169,3 +169,27 @@ def define_intensity_reduction(m, data: ModelData) -> None:
     (E_bau(y) − M_m(y)) / VA(y) ≤ (1 − r)·E₀/VA₀, written as a required saving
     M_m(y) + s_k ≥ V_k with V_k = E_bau(y) − (1 − r)·(E₀/VA₀)·VA(y)."""
     m.intensity_reduction = _target_rows(m, data, "intensity_reduction")
+
+
+FAMILIES = (
+    define_start_choices,
+    define_one_start,
+    define_mandatory,
+    define_exclusive_group,
+    define_prerequisite,
+    define_overlap,
+    define_budget,
+    define_target_values,
+    define_min_total,
+    define_max_total,
+    define_intensity_reduction,
+)
+"""The constraint families in the order they are built, shared by
+:func:`retrofit_opt.model.build_model` and the nested (priority list) model of
+:func:`retrofit_opt.model.variants.nested_levels`."""
+
+
+def define_families(block, data: ModelData) -> None:
+    """Every family of :data:`FAMILIES` on ``block`` (a model or one of its blocks)."""
+    for define in FAMILIES:
+        define(block, data)

@@ -19,11 +19,8 @@ import pyomo.environ as pyo
 from retrofit_opt import economics
 from retrofit_opt.case import Case
 from retrofit_opt.model.data import ModelData
-from retrofit_opt.model.families import (_sum, chosen, define_budget, define_exclusive_group,
-                                         define_intensity_reduction, define_mandatory, define_max_total,
-                                         define_min_total, define_one_start, define_overlap,
-                                         define_prerequisite, define_start_choices, define_target_values,
-                                         metric_total)
+from retrofit_opt.model.families import chosen, define_families, metric_total
+from retrofit_opt.model.families import linear_sum as _sum
 from retrofit_opt.ranges import ROBUST_FAMILIES, deviation
 
 ROW_TOLERANCE = 1e-9
@@ -216,7 +213,7 @@ def _cvar_objective(m, scenarios, npv_of, q, alpha: float, risk_aversion: float)
     m.cvar_tail = pyo.Constraint(scenarios, rule=lambda m, s: m.cvar_excess[s] >= -npv_of(s) - m.cvar_var)
     expected = _sum(float(q[s]) * npv_of(s) for s in scenarios)
     cvar_loss = m.cvar_var + (1.0 / (1.0 - alpha)) * _sum(float(q[s]) * m.cvar_excess[s] for s in scenarios)
-    if hasattr(m, "objective"):
+    if m.component("objective") is not None:
         m.objective.deactivate()
     m.mean_cvar = pyo.Objective(expr=(1.0 - risk_aversion) * expected - risk_aversion * cvar_loss,
                                 sense=pyo.maximize)
@@ -234,21 +231,6 @@ class ScenarioModel:
     model: pyo.ConcreteModel
     datas: list[ModelData] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
-
-
-def _scenario_block(block, data: ModelData) -> None:
-    block.data = data
-    define_start_choices(block, data)
-    define_one_start(block, data)
-    define_mandatory(block, data)
-    define_exclusive_group(block, data)
-    define_prerequisite(block, data)
-    define_overlap(block, data)
-    define_budget(block, data)
-    define_target_values(block, data)
-    define_min_total(block, data)
-    define_max_total(block, data)
-    define_intensity_reduction(block, data)
 
 
 def build_scenario_cvar_model(cases: list[Case], probabilities, alpha: float, risk_aversion: float) -> ScenarioModel:
@@ -270,7 +252,7 @@ def build_scenario_cvar_model(cases: list[Case], probabilities, alpha: float, ri
     m.SCENARIOS = pyo.RangeSet(0, len(cases) - 1)
     m.scenario = pyo.Block(m.SCENARIOS)
     for s in m.SCENARIOS:
-        _scenario_block(m.scenario[s], datas[s])
+        define_families(m.scenario[s], datas[s])
     base = datas[0]
     units: dict[str, list[int]] = {}
     for p, project in enumerate(base.projects):

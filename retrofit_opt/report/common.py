@@ -5,10 +5,11 @@ Nothing here imports Pyomo (PRODUCT.md: reports see only the case and the result
 """
 from __future__ import annotations
 
-from retrofit_opt import economics
+from retrofit_opt import evaluate
 from retrofit_opt.case import SUBSIDY_POOL, TOTAL_POOL, plain_number
-from retrofit_opt.rules import counts_in_year
 from retrofit_opt.report import labels as L
+from retrofit_opt.schema.vocabulary import default_unit
+from retrofit_opt.schema.vocabulary import objective as objective_spec
 
 _SIGN = {"min_total": "≥", "max_total": "≤", "intensity_reduction": "−%"}
 
@@ -72,39 +73,30 @@ def total_at(result, metric: str, year) -> float:
 
 
 def objective_unit(case, objective: str, lang: str) -> str:
-    if objective == "max_saving":
-        return case.metric_units.get("energy_saving", "tce/yr")
-    if objective == "max_co2":
-        return case.metric_units.get("co2_reduction", "t/yr")
-    if objective in ("min_cost", "max_npv"):
-        return "万元"
-    return L.label("objective.weighted_unit", lang)
+    """Unit of the objective (its row of ``schema/objectives.csv``)."""
+    return quantity_unit(case, objective_spec(objective).single_quantity, lang)
 
 
 def counts_at_end(case, project, start) -> bool:
-    """Whether a project's capacity counts at the horizon's end (:func:`rules.counts_in_year`)."""
-    return counts_in_year(project, start, case.parameters.end_year if case.multi_year else None)
+    """Whether a project's capacity counts at the horizon's end (:func:`evaluate.counts_in_year`)."""
+    return evaluate.counts_in_year(project, start, case.evaluation_year)
 
 
 def contribution(case, project, start, objective: str, weights) -> float:
     """The project's own contribution to the objective (for min_cost: its energy saving),
-    the numerator of the priority rank."""
-    counted = counts_at_end(case, project, start)
-    metric = (lambda name: project.metric(name) if counted else 0.0)  # noqa: E731
-    if objective in ("max_saving", "min_cost"):
-        return metric("energy_saving")
-    if objective == "max_co2":
-        return metric("co2_reduction")
-    npv = economics.npv(project, case.parameters, start)
-    if objective == "max_npv":
-        return npv
-    total = 0.0
-    for name, weight in weights.items():
-        total += weight * (npv if name == "npv" else project.capex if name == "capex" else metric(name))
-    return total
+    the numerator of the priority rank (:func:`retrofit_opt.evaluate.contribution`)."""
+    return evaluate.contribution(case, project, start, objective, weights)
+
+
+def quantity_unit(case, quantity: str | None, lang: str) -> str:
+    """Unit of a quantity: 万元 for capex and npv, a metric's own unit, the weighted label."""
+    if quantity is None:
+        return L.label("objective.weighted_unit", lang)
+    if quantity in ("capex", "npv"):
+        return "万元"
+    return case.metric_units.get(quantity, default_unit(quantity))
 
 
 def contribution_unit(case, objective: str, lang: str) -> str:
-    if objective == "min_cost":
-        return case.metric_units.get("energy_saving", "tce/yr")
-    return objective_unit(case, objective, lang)
+    quantity = objective_spec(objective).rank_quantity
+    return quantity_unit(case, quantity, lang)

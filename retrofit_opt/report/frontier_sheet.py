@@ -1,6 +1,6 @@
 """The Frontier and Pareto sheets of ``retrofit-opt sweep``.
 
-``run`` is a :class:`retrofit_opt.frontier.SweepRun` (case, pool, points, least budget,
+``run`` is a :class:`retrofit_opt.results.SweepRun` (case, pool, points, least budget,
 Pareto frontier, options); nothing here solves or evaluates: every number was computed
 from the plans by :mod:`retrofit_opt.evaluate` before it reaches the sheet.
 """

@@ -1,6 +1,6 @@
 """The Not selected sheet: every project outside the portfolio with the reason, a detail
 sentence, and — for a project left out on merit — how much the objective falls if it is
-forced in (found by re-solving, see :mod:`retrofit_opt.explain`)."""
+forced in (found by re-solving, see :mod:`retrofit_opt.studies.explain`)."""
 from __future__ import annotations
 
 from retrofit_opt import economics

@@ -5,6 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from retrofit_opt.atomic import write_atomically  # noqa: F401 (the report's writer)
 from retrofit_opt.errors import OutputError
 
 
@@ -45,33 +46,3 @@ def _check_output_path(out: Path, case: Path | None) -> None:
                           "output path") from exc
     os.close(fd)
     os.unlink(probe)
-
-
-def write_atomically(out: Path, save) -> None:
-    """Call ``save(temp_path)`` then rename the temporary file over ``out``: a reader sees
-    either the old file or the complete new one, never a partial workbook."""
-    out = Path(out)
-    temp = None
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".xlsx.tmp", dir=out.parent or ".")
-        os.close(fd)
-        save(Path(temp))
-        os.chmod(temp, _file_mode(out))  # mkstemp makes the file private (0600)
-        os.replace(temp, out)
-    except OSError as exc:
-        raise OutputError(f"could not write {out}: {exc.strerror or exc} — choose another output path, or "
-                          "free space / fix the folder's permissions") from exc
-    finally:
-        if temp is not None and os.path.exists(temp):
-            os.unlink(temp)
-
-
-def _file_mode(out: Path) -> int:
-    """The mode the output should have: an existing file's own, else what the umask gives
-    a newly created file."""
-    try:
-        return out.stat().st_mode & 0o777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask

@@ -1,7 +1,7 @@
 """The Priority list sheet of ``retrofit-opt sweep``: the nested portfolios' ranking, and
 level by level what the greedy order (benefit per 万元) loses against it.
 
-``ranking`` is a :class:`retrofit_opt.priority.PriorityList`; nothing here solves.
+``ranking`` is a :class:`retrofit_opt.results.PriorityList`; nothing here solves.
 """
 from __future__ import annotations
 

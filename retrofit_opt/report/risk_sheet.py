@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.charts import bars, reference
 from retrofit_opt.report.common import objective_unit, pool_name, status_text, target_text
-from retrofit_opt.report.output import write_atomically
+from retrofit_opt.atomic import write_atomically
 from retrofit_opt.report.writer import (INTEGER, MONEY, PERCENT, SECTION_FONT, TITLE_FONT, SheetWriter,
                                         number_format)
 
@@ -65,7 +65,7 @@ def headlines(result, lang: str) -> list[str]:
         return [t("risk.no_inputs")]
     things = uncertain_things(result, lang)
     lines, always, always_low = [], [], 1.0
-    for risk, check in zip(result.targets, result.deterministic.targets):
+    for risk, check in zip(result.targets, result.deterministic.target_checks):
         text = target_text(check, lang)
         low, high = percent(risk.interval[0]), percent(risk.interval[1])
         if risk.probability == 1.0:
@@ -117,7 +117,7 @@ def write_risk(w: SheetWriter, result, lang: str) -> None:
                        t("risk.interval_low"), t("risk.interval_high"), t("risk.expected_shortfall"),
                        t("risk.shortfall_when_missed"), t("risk.p10"), t("risk.p50"), t("risk.p90")])
     row = head
-    for risk, check in zip(result.targets, result.deterministic.targets):
+    for risk, check in zip(result.targets, result.deterministic.target_checks):
         row += 1
         fmt = number_format(case.metric_units.get(risk.metric, ""))
         w.row(row, 1, [target_text(check, lang), risk.required, risk.deterministic, risk.probability,
@@ -197,7 +197,7 @@ def write_risk(w: SheetWriter, result, lang: str) -> None:
     w.note(row + 1, t("risk.drivers_note"))
     row += 2
     w.header(row, 1, [t("risk.target"), t("risk.rank"), t("risk.project"), t("risk.name"), t("risk.variance_share")])
-    for risk, check in zip(result.targets, det.targets):
+    for risk, check in zip(result.targets, det.target_checks):
         for rank, d in enumerate(risk.drivers, start=1):
             row += 1
             w.row(row, 1, [target_text(check, lang), rank, d.project_id, d.name, d.variance_share],

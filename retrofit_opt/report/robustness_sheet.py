@@ -64,7 +64,7 @@ def write_robustness(w: SheetWriter, run, lang: str) -> None:
         row += 2
     if run.kind == "confidence" and run.has_plan and run.targets:
         first = run.targets[0]
-        check = next((c for c in result.targets if c.label == first.label), None)
+        check = next((c for c in result.target_checks if c.label == first.label), None)
         w.note(row, t("robust.leadership_confidence", target=target_text(check, lang) if check else first.label,
                       probability=_percent(first.out_of_sample), det=_percent(first.deterministic_out_of_sample)))
         row += 2
@@ -76,7 +76,7 @@ def write_robustness(w: SheetWriter, run, lang: str) -> None:
         w.put(row, 1, t("robust.big_m"), font=SECTION_FONT, measure=False)
         w.header(row + 1, 1, [t("robust.target"), t("robust.big_m_min"), t("robust.big_m_max")])
         for k, (label, (lo, hi)) in enumerate(run.big_m.items()):
-            check = next((c for c in result.targets if c.label == label), None)
+            check = next((c for c in result.target_checks if c.label == label), None)
             w.row(row + 2 + k, 1, [target_text(check, lang) if check else label, lo, hi], [None, fmt, fmt])
         row += 3 + len(run.big_m)
     if run.kind == "cvar" and run.cvar is not None:
@@ -96,7 +96,7 @@ def _targets(w, run, lang, t, row) -> int:
              t("robust.deterministic_probability")]
     w.header(row + 1, 1, head)
     for k, target in enumerate(run.targets):
-        check = next((c for c in result.targets if c.label == target.label), None)
+        check = next((c for c in result.target_checks if c.label == target.label), None)
         unit = result.case.metric_units.get(target.metric, "")
         number = number_format(unit)
         values = [target_text(check, lang) if check else target.label, target.required,

@@ -1,6 +1,6 @@
 """The Scenarios and Scenario matrix sheets of ``retrofit-opt compare``.
 
-``runs`` is the list :func:`retrofit_opt.compare.compare_scenarios` returns: one object per
+``runs`` is the list :func:`retrofit_opt.studies.compare.compare_scenarios` returns: one object per
 scenario with ``.scenario`` (name, description, overrides) and ``.result`` (a solved
 :class:`retrofit_opt.results.Result`), the base case first.  Every number comes from the
 results' own evaluation (budget uses, target checks, totals).
@@ -44,11 +44,11 @@ def _columns(runs):
     """Budget rows and targets over all scenarios, in order of first appearance."""
     budgets, targets = [], []
     for run in runs:
-        for use in run.result.budgets:
+        for use in run.result.budget_uses:
             key = (use.budget.pool, use.budget.year)
             if key not in budgets:
                 budgets.append(key)
-        for check in run.result.targets:
+        for check in run.result.target_checks:
             if target_key(check) not in targets:
                 targets.append(target_key(check))
     return budgets, targets
@@ -87,14 +87,14 @@ def write_scenarios(w: SheetWriter, runs, lang: str) -> None:
                   result.gap, len(result.plan), result.totals.get("capex", 0.0) if solved else None,
                   yes_no(result.targets_met, lang)]
         formats = [None, None, None, None, None, number_format(unit), None, GAP, INTEGER, MONEY, None]
-        uses = {(u.budget.pool, u.budget.year): u for u in result.budgets}
+        uses = {(u.budget.pool, u.budget.year): u for u in result.budget_uses}
         for key in budgets:
             values.append(uses[key].used if key in uses and solved else None)
             formats.append(MONEY)
         for key in budgets:
             values.append(uses[key].budget.limit if key in uses else None)
             formats.append(MONEY)
-        checks = {target_key(c): c for c in result.targets}
+        checks = {target_key(c): c for c in result.target_checks}
         for key in targets:
             check = checks.get(key)
             fmt = number_format(result.case.metric_units.get(key[0], ""))

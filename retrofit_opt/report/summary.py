@@ -47,12 +47,12 @@ def write_summary(w: SheetWriter, result, lang: str) -> None:
     # --- targets
     w.put(row, 1, t("summary.targets"), font=SECTION_FONT, measure=False)
     row += 1
-    if not result.targets:
+    if not result.target_checks:
         w.put(row, 1, t("summary.no_targets"), measure=False)
         row += 2
     else:
-        diagnosed = any(c.best_reachable is not None for c in result.targets) or result.diagnosis is not None
-        intensity = any(c.kind == "intensity_reduction" for c in result.targets)
+        diagnosed = any(c.best_reachable is not None for c in result.target_checks) or result.diagnosis is not None
+        intensity = any(c.kind == "intensity_reduction" for c in result.target_checks)
         headers = [t("summary.target"), t("summary.metric"), t("summary.kind"), t("summary.year"),
                    t("summary.target_value"), t("summary.unit"), t("summary.required"), t("summary.achieved"),
                    t("summary.margin"), t("summary.met")]
@@ -62,7 +62,7 @@ def write_summary(w: SheetWriter, result, lang: str) -> None:
             headers.append(t("summary.best_reachable"))
         w.header(row, 1, headers)
         row += 1
-        for check in result.targets:
+        for check in result.target_checks:
             metric_unit = case.metric_units.get(check.metric, "")
             fmt = number_format(metric_unit)
             values = [target_text(check, lang), L.metric_name(check.metric, lang), t("kind." + check.kind),
@@ -82,14 +82,14 @@ def write_summary(w: SheetWriter, result, lang: str) -> None:
     # --- budgets
     w.put(row, 1, t("summary.budgets"), font=SECTION_FONT, measure=False)
     row += 1
-    if not result.budgets:
+    if not result.budget_uses:
         w.put(row, 1, t("summary.no_budgets"), measure=False)
         row += 2
     else:
         w.header(row, 1, [t("summary.pool"), t("summary.year"), t("summary.limit"), t("summary.used"),
                           t("summary.remaining"), t("summary.share_used"), t("summary.within")])
         row += 1
-        for use in result.budgets:
+        for use in result.budget_uses:
             b = use.budget
             share = use.used / b.limit if b.limit > 0 else "—"
             w.row(row, 1, [pool_name(b.pool, lang), b.year if b.year is not None else t("summary.whole_horizon"), b.limit,
@@ -151,8 +151,8 @@ def _base_year(result, check):
     """The base year of the intensity target a check was made for (checks follow the
     case's targets in order)."""
     targets = result.case.targets
-    if len(targets) == len(result.targets):
-        target = targets[result.targets.index(check)]
+    if len(targets) == len(result.target_checks):
+        target = targets[result.target_checks.index(check)]
     else:
         target = next((t for t in targets if t.label == check.label), None)
     return None if target is None else target.base_year
@@ -181,7 +181,7 @@ def _write_diagnosis(w: SheetWriter, result, lang: str, row: int) -> int:
         w.put(row, 2, ", ".join(_plan_text(result.case, d.compromise_plan)))
         row += 1
     row += 1
-    by_label = {c.label: c for c in result.targets}
+    by_label = {c.label: c for c in result.target_checks}
     w.header(row, 1, [t("summary.target"), t("summary.unit"), t("summary.achieved"), t("summary.required"),
                       t("summary.best_reachable"), t("summary.extra_target")])
     row += 1
@@ -221,7 +221,7 @@ def diagnosis_message(result, lang: str) -> str:
     parts = []
     if not d.hard_rules_feasible:
         parts.append(L.label("summary.diag_hard", lang))
-    by_label = {c.label: c for c in result.targets}
+    by_label = {c.label: c for c in result.target_checks}
     for name, value in d.best_reachable.items():
         if value is not None:
             check = by_label.get(name)

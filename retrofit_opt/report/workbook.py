@@ -142,17 +142,13 @@ def write_comparison(runs, out: Path, lang: str | None = None, robust=None) -> R
 
 def build_sweep_workbook(run, lang: str | None = None, written_at: datetime | None = None) -> Report:
     """``retrofit-opt sweep``: Frontier, Pareto (when asked), Priority list (when asked), Run info."""
-    from types import SimpleNamespace
-
     from retrofit_opt.report.frontier_sheet import write_frontier, write_pareto
     from retrofit_opt.report.priority_sheet import write_priority
     lang = report_language(run, lang)
     wb = Workbook()
     wb.remove(wb.active)
     report = Report(wb, lang)
-    statuses = ", ".join(f"{n} {s}" for s, n in run.status_counts().items())
-    info = SimpleNamespace(case=run.case, status=statuses, termination="—", options=run.options,
-                           timings=run.timings)
+    info = run.run_info()
     sheets = [("frontier", lambda w: write_frontier(w, run, lang))]
     if run.pareto is not None:
         sheets.append(("pareto", lambda w: write_pareto(w, run, lang)))

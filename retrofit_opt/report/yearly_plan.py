@@ -21,13 +21,13 @@ from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
-from retrofit_opt.case import TOTAL_POOL, Budget
+from retrofit_opt import evaluate
+from retrofit_opt.case import TOTAL_POOL
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import pool_name, target_text
 from retrofit_opt.report.summary import intensity_sentence
 from retrofit_opt.report.writer import (HEADER_FONT, MONEY, NOTE_FONT, PERCENT, SECTION_FONT, TITLE_FONT,
                                         YEAR, SheetWriter, number_format)
-from retrofit_opt.rules import metric_total, option_spend
 
 FIRST_YEAR_COL = 4  # columns A–C label the rows; the years start in column D in every section
 CHECK, CROSS = "✓", "✗"
@@ -54,18 +54,17 @@ def pools(case, plan) -> list[str]:
 
 def pool_spend(case, plan, pool: str, year: int | None) -> float:
     """万元 the plan draws on ``pool`` in ``year`` (``None``: over the whole horizon)."""
-    row = Budget(pool, 0.0, year)
-    return sum(option_spend(case.project(pid), start, row) for pid, start in plan.items())
+    return evaluate.pool_spend(case, plan, pool, year)
 
 
 def capacity(case, plan, metric: str, year: int) -> float:
-    """Capacity of ``metric`` counted at the end of ``year`` (:func:`rules.metric_total`)."""
-    return metric_total(case, plan, metric, year)
+    """Capacity of ``metric`` counted at the end of ``year`` (:func:`evaluate.metric_total`)."""
+    return evaluate.metric_total(case, plan, metric, year)
 
 
 def target_metrics(result) -> list[str]:
     """Metrics a target names, in the targets' order; energy and CO2 when there is none."""
-    named = list(dict.fromkeys(c.metric for c in result.targets))
+    named = list(dict.fromkeys(c.metric for c in result.target_checks))
     return named or [m for m in ("energy_saving", "co2_reduction") if m in result.case.metric_units]
 
 
@@ -148,10 +147,10 @@ def _write_capacity(w: SheetWriter, result, lang: str, years, row: int):
     t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
     w.put(row, 1, t("yearly.capacity"), font=SECTION_FONT, measure=False)
     row += 1
-    if not result.targets:
+    if not result.target_checks:
         w.put(row, 1, t("yearly.no_targets"), measure=False)
         row += 1
-    intensity = any(c.achieved_intensity_change is not None for c in result.targets)
+    intensity = any(c.achieved_intensity_change is not None for c in result.target_checks)
     after = FIRST_YEAR_COL + len(years)
     headers = [t("yearly.metric"), t("yearly.item"), t("yearly.unit"), *_year_headers(years),
                t("yearly.achieved"), t("yearly.margin"), t("yearly.met")]
@@ -171,7 +170,7 @@ def _write_capacity(w: SheetWriter, result, lang: str, years, row: int):
         w.put(row, 3, unit)
         w.row(row, FIRST_YEAR_COL, [capacity(case, plan, metric, y) for y in years], [fmt] * len(years))
         row += 1
-        for check in (c for c in result.targets if c.metric == metric):
+        for check in (c for c in result.target_checks if c.metric == metric):
             w.put(row, 1, target_text(check, lang))
             w.put(row, 2, t("yearly.cap" if check.kind == "max_total" else "yearly.required"))
             w.put(row, 3, unit)

@@ -1,8 +1,9 @@
 """The risk study (issue 14): how sure is the deterministic plan to meet its targets?
 
 1. Solve the case as given (the deterministic pipeline).
-2. Sample ``samples`` scenarios of every ranged input (:func:`uncertainty.sample_scenarios`)
-   and evaluate the chosen plan on each, vectorised (:func:`uncertainty.evaluate_plan`).
+2. Sample ``samples`` scenarios of every ranged input of the plan's projects and of the
+   parameters (:func:`uncertainty.sample_scenarios` on :func:`plan_case`) and evaluate the
+   chosen plan on each, vectorised (:func:`uncertainty.evaluate_plan`).
 3. Per target: the share of samples meeting it with a 95 % Wilson interval; the expected
    shortfall E[max(0, required − achieved)] (and its mean over the samples that miss);
    P10/P50/P90 of the achieved value; the projects driving its risk, ranked by their share
@@ -28,13 +29,10 @@ from retrofit_opt.case import Case
 from retrofit_opt.results_risk import (QUANTITIES, BudgetRisk, Driver, Histogram, Percentiles, RiskResult,
                                        TargetRisk, TornadoBar)
 from retrofit_opt.rules import target_row
+from retrofit_opt.studies.solve import solve_case
 from retrofit_opt.uncertainty import (DEFAULT_SAMPLES, evaluate_plan, fixed_scenarios, project_deviations,
                                       sample_scenarios, scenario_case, uncertain_inputs, wilson_interval)
 
-try:  # issue 12 moves the pipeline to studies/solve.py
-    from retrofit_opt.studies.solve import solve_case
-except ImportError:  # pragma: no cover - before the architecture refactor lands
-    from retrofit_opt.pipeline import solve_case
 
 TORNADO_DEFAULT = 10
 DRIVERS_SHOWN = 10
@@ -51,6 +49,15 @@ def histogram(values: np.ndarray, bins: int = HISTOGRAM_BINS) -> Histogram:
     return Histogram(tuple(float(e) for e in edges), tuple(int(c) for c in counts))
 
 
+def plan_case(case: Case, plan) -> Case:
+    """The case restricted to the plan's projects, for sampling: the joint law of a set
+    of projects under the group copula does not depend on the projects outside it, so
+    the plan's figures are those of the whole case, at a fraction of the cost (the random
+    numbers differ from a whole-case draw with the same seed)."""
+    import dataclasses
+    return dataclasses.replace(case, projects=tuple(p for p in case.projects if p.id in plan))
+
+
 def risk_study(case: Case, *, samples: int = DEFAULT_SAMPLES, seed: int | None = 0,
                tornado: int = TORNADO_DEFAULT, time_limit: float | None = None,
                mip_gap: float | None = None, explain: bool = False) -> RiskResult:
@@ -65,13 +72,14 @@ def risk_study(case: Case, *, samples: int = DEFAULT_SAMPLES, seed: int | None =
     if result.status not in ("optimal", "feasible"):
         return RiskResult(**base, timings={"solve": solved - started, "total": solved - started})
     plan = result.plan
-    scenarios = sample_scenarios(case, samples, seed)
+    case_of_plan = plan_case(case, plan)
+    scenarios = sample_scenarios(case_of_plan, samples, seed)
     sampled = time.perf_counter()
-    outcome = evaluate_plan(case, plan, scenarios)
+    outcome = evaluate_plan(case_of_plan, plan, scenarios)
     evaluated = time.perf_counter()
 
     targets = []
-    for i, (target, check) in enumerate(zip(case.targets, result.targets)):
+    for i, (target, check) in enumerate(zip(case.targets, result.target_checks)):
         met = outcome.met[i]
         shortfall = outcome.shortfall[i]
         missed = ~met
@@ -83,9 +91,9 @@ def risk_study(case: Case, *, samples: int = DEFAULT_SAMPLES, seed: int | None =
             expected_shortfall=float(np.where(missed, shortfall, 0.0).mean()),
             shortfall_when_missed=float(shortfall[missed].mean()) if missed.any() else None,
             percentiles=percentiles(outcome.targets[i]),
-            drivers=_drivers(case, plan, scenarios, row.metric, row.year)))
+            drivers=_drivers(case_of_plan, plan, scenarios, row.metric, row.year)))
     budgets = []
-    for j, use in enumerate(result.budgets):
+    for j, use in enumerate(result.budget_uses):
         spend = outcome.spend[j]
         limit = use.budget.limit
         within = spend <= limit * (1 + 1e-6) + 1e-6  # BudgetUse.ok's tolerance
@@ -124,37 +132,75 @@ def _count(inputs) -> int:
     return sum(1 for i in inputs if i.width > 0)
 
 
+def _screen(case: Case, result, inputs) -> np.ndarray:
+    """Each input's swing at the deterministic plan kept fixed: the largest relative change
+    of the objective or of a target's achieved value, with the input at its low or high end.
+
+    A project's values depend on its own inputs only, so one scenario per (quantity, end)
+    with every project at that end gives each project input's effect as its own column of
+    :func:`project_deviations`; parameters get one scenario per end."""
+    plan, params = result.plan, case.parameters
+    year = params.end_year if case.multi_year else None
+    rows, parameter_rows = [], []
+    for q in ("saving", "co2", "capex"):
+        for end in ("low", "high"):
+            rows.append({i.key: getattr(i, end) for i in inputs if i.quantity == q})
+    for k, i in enumerate(inputs):
+        if i.project_id is None:
+            parameter_rows.append(k)
+            rows += [{i.key: i.low}, {i.key: i.high}]
+    swings = fixed_scenarios(case, rows)
+    quantities = ("energy_saving", "co2_reduction", "capex", "npv")
+    deviation = {q: project_deviations(case, plan, swings, q, year) for q in quantities}
+    weights = ({"max_saving": {"energy_saving": 1.0}, "max_co2": {"co2_reduction": 1.0}, "min_cost": {"capex": 1.0},
+                "max_npv": {"npv": 1.0}}.get(params.objective)
+               or {k: w for k, w in params.weights.items() if k in quantities})
+    objective = sum(w * deviation[q] for q, w in weights.items())
+    base = max(abs(result.objective), 1e-9)
+    column = {p.id: j for j, p in enumerate(case.projects)}
+    checks = [(target_row(case, target), check) for target, check in zip(case.targets, result.target_checks)]
+    target_devs = [(project_deviations(case, plan, swings, row.metric, row.year) if row.metric in quantities[:2]
+                    else None, max(abs(check.achieved), 1e-9)) for row, check in checks]
+    score = np.zeros(len(inputs))
+    offset = {q: 2 * n for n, q in enumerate(("saving", "co2", "capex"))}
+    for k, i in enumerate(inputs):
+        if i.project_id is None:
+            continue
+        j, first = column[i.project_id], offset[i.quantity]
+        for r in (first, first + 1):
+            score[k] = max(score[k], abs(objective[r, j]) / base if np.ndim(objective) else 0.0,
+                           *(abs(d[r, j]) / scale for d, scale in target_devs if d is not None))
+    if parameter_rows:
+        outcome = evaluate_plan(case, plan, fixed_scenarios(case, rows[6:]))
+        for n, k in enumerate(parameter_rows):
+            for r in (2 * n, 2 * n + 1):
+                score[k] = max(score[k], abs(outcome.totals["objective"][r] - result.objective) / base,
+                               *(abs(values[r] - check.achieved) / max(abs(check.achieved), 1e-9)
+                                 for values, (_, check) in zip(outcome.targets, checks)))
+    return score
+
+
 def _tornado(case: Case, result, limit: int, time_limit, mip_gap) -> tuple[list[TornadoBar], int]:
     inputs = [i for i in uncertain_inputs(case) if i.width > 0]
     if not inputs:
         return [], 0
-    settings = []
-    for i in inputs:
-        settings += [{i.key: i.low}, {i.key: i.high}]
-    swings = fixed_scenarios(case, settings)
-    outcome = evaluate_plan(case, result.plan, swings)
-    base_objective = result.objective
-
-    def relative(values: np.ndarray, base: float) -> np.ndarray:
-        return np.abs(values - base) / max(abs(base), 1e-9)
-    score = relative(outcome.totals["objective"], base_objective)
-    for values, check in zip(outcome.targets, result.targets):
-        score = np.maximum(score, relative(values, check.achieved))
-    per_input = np.maximum(score[0::2], score[1::2])
+    per_input = _screen(case, result, inputs)
     width = np.array([i.width / max(abs(i.estimate), 1e-9) for i in inputs])
     moves = per_input > 1e-12
     order = sorted(range(len(inputs)), key=lambda k: (not moves[k], -(per_input[k] if moves[k] else width[k]), k))
     bars = []
     for k in order[:limit]:
+        i = inputs[k]
+        swings = fixed_scenarios(case, [{i.key: i.low}, {i.key: i.high}])
+        fixed = evaluate_plan(case, result.plan, swings).totals["objective"]
         runs = []
-        for row in (2 * k, 2 * k + 1):
+        for row in (0, 1):
             swung = solve_case(scenario_case(case, swings, row), time_limit=time_limit, mip_gap=mip_gap,
                                explain=False, diagnose=False)
             has_plan = swung.status in ("optimal", "feasible")
             runs.append((swung.objective if has_plan else None, swung.status,
                          has_plan and swung.plan != result.plan))
-        plan_values = outcome.totals["objective"]
-        bars.append(TornadoBar(inputs[k], runs[0][0], runs[1][0], runs[0][1], runs[1][1],
-                               float(plan_values[2 * k]), float(plan_values[2 * k + 1]), runs[0][2], runs[1][2]))
+        bars.append(TornadoBar(i, runs[0][0], runs[1][0], runs[0][1], runs[1][1], float(fixed[0]), float(fixed[1]),
+                               runs[0][2], runs[1][2]))
     bars.sort(key=lambda b: -b.swing if math.isfinite(b.swing) else -math.inf)
     return bars, len(inputs)

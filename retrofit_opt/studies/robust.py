@@ -15,8 +15,7 @@ import numpy as np
 from retrofit_opt import evaluate
 from retrofit_opt.case import Case
 from retrofit_opt.errors import CaseError, Problem, SolverError
-from retrofit_opt.explain import EXPLAIN_LIMIT, FORCE_IN_SECONDS, explain_exclusions
-from retrofit_opt.extract import extract_plan
+from retrofit_opt.model.extract import extract_plan
 from retrofit_opt.model import ModelData, build_model
 from retrofit_opt.model import robust as variants
 from retrofit_opt.ranges import ROBUST_FAMILIES, deviation, worst_case_total
@@ -25,6 +24,7 @@ from retrofit_opt.results_robust import (CvarStats, PricePoint, RobustRun, Scena
                                          wilson_interval)
 from retrofit_opt.rules import target_row
 from retrofit_opt.solve import Solver
+from retrofit_opt.studies.explain import EXPLAIN_LIMIT, FORCE_IN_SECONDS, explain_exclusions
 
 DEFAULT_SAMPLES = 500  # scenarios in the optimisation (each adds a binary per target)
 DEFAULT_OUT_OF_SAMPLE = 2000  # fresh scenarios on which the chosen plan is re-estimated
@@ -41,9 +41,8 @@ class ModelVariant:
     confidence: float | None = None
     samples: dict | None = None  # metric → ndarray (N, projects)
 
-    def apply(self, model, data: ModelData | None = None) -> None:
+    def apply(self, model, data: ModelData) -> None:
         """Add the variant's rows to ``model``, built from ``data``."""
-        data = data if data is not None else model.data
         if self.gamma is not None:
             variants.define_budgeted_targets(model, data, self.gamma)
         if self.confidence is not None:
@@ -51,13 +50,13 @@ class ModelVariant:
 
 
 def build(case: Case):
-    """(model, its ModelData): the one place that knows how the model keeps its data."""
-    model = build_model(case)
-    return model, model.data
+    """(model, the ModelData it was built from)."""
+    data = ModelData.from_case(case)
+    return build_model(data), data
 
 
 def read_plan(model, data: ModelData) -> dict:
-    return extract_plan(model)
+    return extract_plan(model, data)
 
 
 # ----------------------------------------------------------------------------- sampling
@@ -160,8 +159,8 @@ def _result(case: Case, outcome, plan, started, built, solved, options, exclusio
     objective = evaluate.objective_value(case, plan) if outcome.has_solution else None
     finished = time.perf_counter()
     return Result(case=case, status=outcome.status, termination=outcome.termination, objective=objective,
-                  bound=outcome.bound, gap=outcome.gap, plan=plan, budgets=evaluate.budget_uses(case, plan),
-                  targets=evaluate.target_checks(case, plan), totals=evaluate.metric_totals(case, plan),
+                  bound=outcome.bound, gap=outcome.gap, plan=plan, budget_uses=evaluate.budget_uses(case, plan),
+                  target_checks=evaluate.target_checks(case, plan), totals=evaluate.metric_totals(case, plan),
                   timings={"build": built - started, "solve": outcome.seconds, "explain": finished - solved,
                            "diagnose": 0.0, "total": finished - started},
                   options=options, exclusions=exclusions or {})
@@ -207,10 +206,10 @@ def solve_robust(case: Case, *, gamma: float | None = None, confidence: float | 
                        time_limit, mip_gap, seed, fresh_seed)
 
 
-def _explain(model, solver, plan, outcome, case, explain, time_limit):
+def _explain(model, data, solver, plan, outcome, case, explain, time_limit):
     if not (explain and outcome.has_solution):
         return {}
-    return explain_exclusions(model, solver, plan, outcome.objective, case.parameters.objective == "min_cost",
+    return explain_exclusions(model, data, solver, plan, outcome.objective, case.parameters.objective == "min_cost",
                               EXPLAIN_LIMIT, min(time_limit, FORCE_IN_SECONDS))
 
 
@@ -270,7 +269,7 @@ def _solve_gamma(case, gamma, det_objective, options, time_limit, mip_gap, expla
                     row.rhs - 1e-6 * max(1.0, abs(row.rhs)):
                 raise SolverError(f"internal check failed: the Γ-robust plan misses {row.target.label} when "
                                   f"{gamma:g} projects fall short; this is a solver fault — please report it")
-    exclusions = _explain(model, solver, plan, outcome, case, explain, time_limit)
+    exclusions = _explain(model, data, solver, plan, outcome, case, explain, time_limit)
     result = _result(case, outcome, plan, started, built, solved, {**options, "robust_gamma": gamma}, exclusions)
     checks = [TargetRobustness(r.target.label, r.metric, r.year, r.rhs,
                                evaluate.metric_total(case, plan, r.metric, r.year),
@@ -329,7 +328,7 @@ def _solve_chance(case, confidence, drawn, fresh, det_plan, det_objective, optio
             if check.in_sample < confidence - 1e-12:
                 raise SolverError(f"internal check failed: the chance-constrained plan meets {check.label} in "
                                   f"{check.in_sample:.1%} of its scenarios, below {confidence:.1%}")
-    exclusions = _explain(model, solver, plan, outcome, case, explain, time_limit)
+    exclusions = _explain(model, data, solver, plan, outcome, case, explain, time_limit)
     result = _result(case, outcome, plan, started, built, solved,
                      {**options, "confidence": confidence, "samples": drawn.n_samples, "seed": seed}, exclusions)
     big_m = {}
@@ -460,16 +459,16 @@ def plan_result(case: Case, plan: dict, status: str, gap, options: dict) -> Resu
     mean-CVaR), evaluated at that scenario's case."""
     has = status in ("optimal", "feasible")
     return Result(case=case, status=status, termination=status, objective=evaluate.objective_value(case, plan)
-                  if has else None, bound=None, gap=gap, plan=plan, budgets=evaluate.budget_uses(case, plan),
-                  targets=evaluate.target_checks(case, plan), totals=evaluate.metric_totals(case, plan),
+                  if has else None, bound=None, gap=gap, plan=plan, budget_uses=evaluate.budget_uses(case, plan),
+                  target_checks=evaluate.target_checks(case, plan), totals=evaluate.metric_totals(case, plan),
                   timings={"total": 0.0}, options=options)
 
 
 def compare_robust(case: Case, *, progress=None, explain_base: bool = True, **options) -> list:
     """The case as given and every scenario, each solved with the same robust variant
     (``options`` as for :func:`solve_robust`): a list of (scenario, RobustRun)."""
-    from retrofit_opt.compare import BASE
     from retrofit_opt.scenarios import apply_scenario
+    from retrofit_opt.studies.compare import BASE
     if not case.scenarios:
         raise CaseError([Problem("the case has no scenarios to compare",
                                  "add a 'scenarios' (情景) sheet with one row per scenario")], case.source_name)
@@ -488,9 +487,10 @@ def compare_mean_cvar(case: Case, alpha: float, risk_aversion: float, *, time_li
                       explain_base: bool = True):
     """``compare --cvar-alpha``: the case as given (solved as usual) and the scenarios'
     portfolios of the scenario mean-CVaR model; returns (ScenarioResult list, ScenarioCvarRun)."""
-    from retrofit_opt.compare import BASE, ScenarioResult
-    from retrofit_opt.pipeline import solve_case
+    from retrofit_opt.results import ScenarioResult
     from retrofit_opt.scenarios import apply_scenario
+    from retrofit_opt.studies.compare import BASE
+    from retrofit_opt.studies.solve import solve_case
     joint = scenario_mean_cvar(case, alpha, risk_aversion, time_limit=time_limit, mip_gap=mip_gap)
     base = solve_case(case, time_limit=time_limit, mip_gap=mip_gap, explain=explain_base)
     runs = [ScenarioResult(BASE, base)]

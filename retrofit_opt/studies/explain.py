@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import time
 
-import pyomo.environ as pyo
-
-from retrofit_opt.model.families import chosen
+from retrofit_opt.model import ModelData
+from retrofit_opt.model.variants import force_in, release
 from retrofit_opt.results import Exclusion
 from retrofit_opt.solve import Solver
 
@@ -15,12 +14,11 @@ EXPLAIN_SECONDS = 120.0  # all force-in re-solves together stop after this long
 FORCE_IN_SECONDS = 10.0  # one force-in re-solve; past it the loss is "at least, not proven"
 
 
-def explain_exclusions(model, solver: Solver, plan: dict, objective: float, minimise: bool,
+def explain_exclusions(model, data: ModelData, solver: Solver, plan: dict, objective: float, minimise: bool,
                        limit: int = EXPLAIN_LIMIT, time_limit: float = FORCE_IN_SECONDS,
                        time_budget: float = EXPLAIN_SECONDS) -> dict[str, Exclusion]:
     """Reasons for every left-out project; force-in re-solves stop at ``limit`` projects or
     after ``time_budget`` seconds, and the rest are marked not analysed."""
-    data = model.data
     case = data.case
     reasons: dict[str, Exclusion] = {}
     chosen_ids = set(plan)
@@ -46,10 +44,10 @@ def explain_exclusions(model, solver: Solver, plan: dict, objective: float, mini
             reasons[project.id] = Exclusion(project.id, "not_computed",
                                             f"not analysed (explanations stopped after {time_budget:.0f} s)")
             continue
-        model.force_in = pyo.Constraint(expr=chosen(model, data, p_index) == 1)
+        force_in(model, data, p_index)
         outcome = solver.solve(time_limit=time_limit)
-        model.del_component(model.force_in)
-        related = _related(case, project, chosen_ids)
+        release(model)
+        related = related_projects(case, project, chosen_ids)
         if not outcome.has_solution:
             detail = "forcing it in breaks a budget, target or rule"
             if related:
@@ -70,7 +68,7 @@ def explain_exclusions(model, solver: Solver, plan: dict, objective: float, mini
     return reasons
 
 
-def _related(case, project, chosen_ids) -> dict[str, str]:
+def related_projects(case, project, chosen_ids) -> dict[str, str]:
     """Chosen projects it conflicts with, and prerequisites it would pull in."""
     notes = {}
     if project.exclusive_group:

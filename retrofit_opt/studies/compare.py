@@ -1,22 +1,15 @@
 """Solve every scenario of a case (PRODUCT.md §1 workflow 2), the case as given first."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 from retrofit_opt.case import Case, Scenario
 from retrofit_opt.errors import CaseError, Problem
-from retrofit_opt.pipeline import solve_case
-from retrofit_opt.results import Result
+from retrofit_opt.results import ScenarioResult
 from retrofit_opt.scenarios import apply_scenario
+from retrofit_opt.studies.solve import solve_case
 
 BASE = Scenario("base", "the case as given")
-
-
-@dataclass(frozen=True)
-class ScenarioResult:
-    scenario: Scenario
-    result: Result
 
 
 def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,

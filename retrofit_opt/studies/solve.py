@@ -7,11 +7,11 @@ import time
 from retrofit_opt import evaluate
 from retrofit_opt.case import Case
 from retrofit_opt.errors import SolverError
-from retrofit_opt.explain import EXPLAIN_LIMIT, FORCE_IN_SECONDS, explain_exclusions
-from retrofit_opt.extract import extract_plan
-from retrofit_opt.model import build_model
+from retrofit_opt.model import ModelData, build_model
+from retrofit_opt.model.extract import extract_plan
 from retrofit_opt.results import Result
-from retrofit_opt.solve import Solver
+from retrofit_opt.solve import Solver, solver_options
+from retrofit_opt.studies.explain import EXPLAIN_LIMIT, FORCE_IN_SECONDS, explain_exclusions
 
 
 def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
@@ -19,16 +19,16 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     """Solve ``case``; the result carries the plan, its evaluation, and (on request) why
     each left-out project is out and what infeasible targets would need."""
     params = case.parameters
-    time_limit = params.time_limit if time_limit is None else time_limit
-    mip_gap = params.mip_gap if mip_gap is None else mip_gap
+    time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
     started = time.perf_counter()
-    model = build_model(case)
+    data = ModelData.from_case(case)
+    model = build_model(data)
     built = time.perf_counter()
     solver = Solver(model, time_limit, mip_gap)
     outcome = solver.solve()
     solved = time.perf_counter()
 
-    plan = extract_plan(model) if outcome.has_solution else {}
+    plan = extract_plan(model, data) if outcome.has_solution else {}
     objective = evaluate.objective_value(case, plan) if outcome.has_solution else None
     if objective is not None and not math.isclose(objective, outcome.objective, rel_tol=1e-6, abs_tol=1e-4):
         raise SolverError(f"internal check failed: the solver's objective {outcome.objective} differs from "
@@ -40,12 +40,12 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
                           "with the case file")
     exclusions, diagnosis = {}, None
     if outcome.has_solution and explain:
-        exclusions = explain_exclusions(model, solver, plan, outcome.objective,
+        exclusions = explain_exclusions(model, data, solver, plan, outcome.objective,
                                         params.objective == "min_cost", explain_limit,
                                         min(time_limit, FORCE_IN_SECONDS))
     explained = time.perf_counter()
     if outcome.status == "infeasible" and diagnose and case.targets:
-        from retrofit_opt.diagnose import diagnose as run_diagnosis
+        from retrofit_opt.studies.diagnose import diagnose as run_diagnosis
         diagnosis = run_diagnosis(case, time_limit, mip_gap)
     finished = time.perf_counter()
     checks = evaluate.target_checks(case, plan)
@@ -54,8 +54,8 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
         checks = [replace(c, best_reachable=diagnosis.best_reachable.get(c.label)) for c in checks]
     return Result(
         case=case, status=outcome.status, termination=outcome.termination, objective=objective,
-        bound=outcome.bound, gap=outcome.gap, plan=plan, budgets=evaluate.budget_uses(case, plan),
-        targets=checks, totals=evaluate.metric_totals(case, plan),
+        bound=outcome.bound, gap=outcome.gap, plan=plan, budget_uses=evaluate.budget_uses(case, plan),
+        target_checks=checks, totals=evaluate.metric_totals(case, plan),
         timings={"build": built - started, "solve": outcome.seconds, "explain": explained - solved,
                  "diagnose": finished - explained, "total": finished - started},
         options={"time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective},

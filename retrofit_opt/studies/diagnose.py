@@ -4,12 +4,12 @@ shortfall, and the smallest extra budget that makes all targets (or each alone) 
 """
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
 from retrofit_opt.case import Case
-from retrofit_opt.extract import extract_plan
-from retrofit_opt.model import build_model
+from retrofit_opt.model import ModelData, build_model
+from retrofit_opt.model.extract import extract_plan
 from retrofit_opt.model.families import metric_total
+from retrofit_opt.model.variants import (allow_budget_extra, allow_shortfall, extra_budget,
+                                         extra_budget_total, set_objective, shortfall_terms)
 from retrofit_opt.results import Diagnosis
 from retrofit_opt.solve import Solver
 
@@ -19,58 +19,46 @@ def budget_label(budget) -> str:
 
 
 def diagnose(case: Case, time_limit: float, mip_gap: float) -> Diagnosis:
-    m = build_model(case, elastic=True)
-    m.objective.deactivate()
-    data = m.data
+    data = ModelData.from_case(case)
+    m = build_model(data, elastic=True)
     rows = data.target_rows
     solver = Solver(m, time_limit, mip_gap)
 
-    def solve_with(expr, sense):
-        if hasattr(m, "diagnosis_objective"):
-            m.del_component(m.diagnosis_objective)
-        m.diagnosis_objective = pyo.Objective(expr=expr, sense=sense)
+    def solve_with(expr, minimise: bool):
+        set_objective(m, expr, minimise)
         return solver.solve()
-
-    def allow_extra(allowed: bool):
-        for j in m.BUDGETS:
-            m.budget_extra[j].setub(None if allowed else 0)
-
-    def allow_shortfall(keys):
-        for k in m.TARGETS:
-            m.shortfall[k].setub(None if k in keys else 0)
 
     all_targets = set(m.TARGETS)
     scale = {k: max(abs(rows[k].rhs), 1.0) for k in m.TARGETS}
 
-    allow_extra(False)
-    allow_shortfall(all_targets)
-    outcome = solve_with(pyo.quicksum(m.shortfall[k] / scale[k] for k in m.TARGETS), pyo.minimize)
+    allow_budget_extra(m, False)
+    allow_shortfall(m, all_targets)
+    outcome = solve_with(shortfall_terms(m, scale), minimise=True)
     hard_ok = outcome.has_solution
-    compromise = extract_plan(m) if hard_ok else {}
+    compromise = extract_plan(m, data) if hard_ok else {}
 
     best = {}
     if hard_ok:
         for k in m.TARGETS:
-            sense = pyo.maximize if rows[k].sense == ">=" else pyo.minimize
-            outcome = solve_with(metric_total(m, data, rows[k].metric, rows[k].year), sense)
+            outcome = solve_with(metric_total(m, data, rows[k].metric, rows[k].year), minimise=rows[k].sense != ">=")
             best[rows[k].target.label] = outcome.objective if outcome.has_solution else None
 
-    extra_cost = pyo.quicksum(m.budget_extra[j] for j in m.BUDGETS)
-    allow_extra(True)
-    allow_shortfall(set())
-    outcome = solve_with(extra_cost, pyo.minimize)
-    extra = ({budget_label(b): m.budget_extra[j].value or 0.0 for j, b in enumerate(case.budgets)}
+    extra_cost = extra_budget_total(m)
+    allow_budget_extra(m, True)
+    allow_shortfall(m, set())
+    outcome = solve_with(extra_cost, minimise=True)
+    extra = ({budget_label(b): e for b, e in zip(case.budgets, extra_budget(m))}
              if outcome.has_solution else None)
     per_target = {}
     for k in m.TARGETS:
-        allow_shortfall(all_targets - {k})
-        outcome = solve_with(extra_cost, pyo.minimize)
+        allow_shortfall(m, all_targets - {k})
+        outcome = solve_with(extra_cost, minimise=True)
         per_target[rows[k].target.label] = outcome.objective if outcome.has_solution else None
 
-    return Diagnosis(hard_ok, best, extra, per_target, compromise, _message(case, hard_ok, best, extra))
+    return Diagnosis(hard_ok, best, extra, per_target, compromise, diagnosis_message(case, hard_ok, best, extra))
 
 
-def _message(case: Case, hard_ok: bool, best: dict, extra: dict | None) -> str:
+def diagnosis_message(case: Case, hard_ok: bool, best: dict, extra: dict | None) -> str:
     parts = []
     if not hard_ok:
         parts.append("the budgets cannot pay for the mandatory projects and their prerequisites "

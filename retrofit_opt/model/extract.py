@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from retrofit_opt.evaluate import Plan
+from retrofit_opt.model.data import ModelData
 
 
-def extract_plan(model) -> Plan:
-    """Project id → start year of every option with x_i = 1."""
-    data = model.data
+def extract_plan(model, data: ModelData) -> Plan:
+    """Project id → start year of every option with x_i = 1 (``model`` may be one level
+    block of the nested model)."""
     plan: Plan = {}
     for i, (p_index, start) in enumerate(data.options):
         value = model.x[i].value

@@ -1,0 +1,39 @@
+"""The one atomic file writer: every workbook the package writes (results, comparisons,
+sweeps, templates) goes through :func:`write_atomically`."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from retrofit_opt.errors import OutputError
+
+
+def write_atomically(out: Path, save) -> None:
+    """Call ``save(temp_path)`` then rename the temporary file over ``out``: a reader sees
+    either the old file or the complete new one, never a partial workbook."""
+    out = Path(out)
+    temp = None
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".xlsx.tmp", dir=out.parent or ".")
+        os.close(fd)
+        save(Path(temp))
+        os.chmod(temp, file_mode(out))  # mkstemp makes the file private (0600)
+        os.replace(temp, out)
+    except OSError as exc:
+        raise OutputError(f"could not write {out}: {exc.strerror or exc} — choose another output path, or "
+                          "free space / fix the folder's permissions") from exc
+    finally:
+        if temp is not None and os.path.exists(temp):
+            os.unlink(temp)
+
+
+def file_mode(out: Path) -> int:
+    """The mode the output should have: an existing file's own, else what the umask gives
+    a newly created file."""
+    try:
+        return out.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

@@ -1,0 +1,235 @@
+"""Budget frontier and least budget, on one persistent model each, and the sweep command.
+
+A sweep builds the model once and changes only the swept budget row's right-hand side
+(the mutable Param ``budget_limit``) between solves; HiGHS re-solves in place, started
+from the previous level's plan (still feasible: the budget only grows).  With ``jobs`` > 1
+the levels are shared among worker processes, each with its own persistent model.
+
+- :func:`budget_sweep`: the best objective at every budget level of one pool's
+  whole-horizon row (added when the case has none); more budget never gives less.
+- :func:`least_budget`: the least limit on that row that meets every target, solved as a
+  min-cost problem (minimise the row's spending with the row lifted), not by bisection.
+- :func:`run_sweep`: both, plus the Pareto frontier (:mod:`retrofit_opt.studies.pareto`)
+  and the nested priority list (:mod:`retrofit_opt.studies.priority`), for
+  ``retrofit-opt sweep``.
+"""
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import math
+import time
+from types import MappingProxyType
+from typing import Callable
+
+from retrofit_opt import evaluate
+from retrofit_opt.case import TOTAL_POOL, Budget, Case
+from retrofit_opt.errors import SolverError
+from retrofit_opt.evaluate import Plan
+from retrofit_opt.model import ModelData, build_model
+from retrofit_opt.model.extract import extract_plan
+from retrofit_opt.model.families import budget_spend
+from retrofit_opt.model.variants import set_budget_limit, set_objective
+from retrofit_opt.results import FrontierPoint, LeastBudget, SweepRun
+from retrofit_opt.scenarios import with_horizon_row
+from retrofit_opt.solve import Solver, solver_options
+from retrofit_opt.studies.pareto import pareto_frontier
+from retrofit_opt.studies.priority import nested_priority
+
+Progress = Callable[[int, int], None]
+
+
+def _mapping_proxy(items: dict) -> MappingProxyType:
+    return MappingProxyType(items)
+
+
+# A case holds MappingProxyType fields; worker processes receive the case pickled.
+copyreg.pickle(MappingProxyType, lambda proxy: (_mapping_proxy, (dict(proxy),)))
+
+
+# ----------------------------------------------------------------------------- budget sweep
+class _Sweeper:
+    """One persistent model of the case: only the swept row's limit changes between solves."""
+
+    def __init__(self, case: Case, row: int, time_limit: float, mip_gap: float, warm: bool, variant=None):
+        self.case, self.row, self.warm = case, row, warm
+        self.data = ModelData.from_case(case)
+        self.model = build_model(self.data)
+        if variant is not None:  # a robust variant (studies.robust.ModelVariant)
+            variant.apply(self.model, self.data)
+        self.solver = Solver(self.model, time_limit, mip_gap)
+        self.solver.only_parameter_changes()
+        self.start: tuple[float, list] | None = None  # (level, variable values) of the last plan
+
+    def solve(self, level: float) -> FrontierPoint:
+        set_budget_limit(self.model, self.row, level)
+        if self.warm and self.start is not None and self.start[0] <= level:
+            self.solver.warm_start(self.start[1])  # feasible here: only this limit grew
+        clock = self.solver.run_seconds()
+        outcome = self.solver.solve()
+        pure = max(0.0, self.solver.run_seconds() - clock)
+        plan = extract_plan(self.model, self.data) if outcome.has_solution else {}
+        if outcome.has_solution:
+            self.start = (level, self.solver.current_values())
+        point = _point(self.case, level, outcome, plan, self.case.budgets[self.row])
+        if point.objective is not None and not math.isclose(point.objective, outcome.objective,
+                                                            rel_tol=1e-6, abs_tol=1e-4):
+            raise SolverError(f"internal check failed at budget level {level:g}: the solver's objective "
+                              f"{outcome.objective} differs from the plan's recomputed {point.objective}")
+        return dataclasses.replace(point, solver_seconds=pure)
+
+
+def _point(case: Case, level: float, outcome, plan: Plan, budget: Budget) -> FrontierPoint:
+    objective = evaluate.objective_value(case, plan) if outcome.has_solution else None
+    met = outcome.has_solution and all(t.met for t in evaluate.target_checks(case, plan))
+    return FrontierPoint(level, outcome.status, objective, outcome.gap, plan,
+                         evaluate.spend(case, plan, budget), met, outcome.seconds)
+
+
+_WORKER: _Sweeper | None = None
+
+
+def _start_worker(case: Case, row: int, time_limit: float, mip_gap: float, warm: bool, variant=None) -> None:
+    global _WORKER
+    _WORKER = _Sweeper(case, row, time_limit, mip_gap, warm, variant)
+
+
+def _solve_in_worker(level: float) -> FrontierPoint:
+    return _WORKER.solve(level)
+
+
+def budget_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, time_limit: float | None = None,
+                 mip_gap: float | None = None, progress: Progress | None = None, warm_start: bool = True,
+                 jobs: int = 1, variant=None) -> list[FrontierPoint]:
+    """Solve the case at every budget level (万元) of ``pool``'s whole-horizon row, in
+    increasing order, on one persistent model (per worker process when ``jobs`` > 1).
+
+    Only the row's right-hand side changes between solves; each solve starts from the
+    previous level's plan.  The frontier is monotone: when a solver stopped at its gap or
+    time limit returns a plan worse than a lower level's, the lower level's plan is kept
+    (``carried``) — it is feasible at every higher level."""
+    params = case.parameters
+    levels = sorted(float(v) for v in levels)
+    if not levels:
+        return []
+    swept, row = with_horizon_row(case, pool, levels[-1])
+    time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
+    if jobs > 1 and len(levels) > 1:
+        points = _parallel_sweep(swept, row, levels, time_limit, mip_gap, warm_start, jobs, progress, variant)
+    else:
+        sweeper = _Sweeper(swept, row, time_limit, mip_gap, warm_start, variant)
+        points = []
+        for k, level in enumerate(levels):
+            points.append(sweeper.solve(level))
+            if progress:
+                progress(k + 1, len(levels))
+    return monotone(points, minimise=params.objective == "min_cost")
+
+
+def _parallel_sweep(case, row, levels, time_limit, mip_gap, warm, jobs, progress, variant=None) -> list[FrontierPoint]:
+    """Levels handed out in increasing order to ``jobs`` worker processes (spawned: HiGHS
+    may hold threads, which a fork would copy half-way), each sweeping its share on its own
+    persistent model with warm starts.  As always with spawned workers, a script calling
+    this must guard its top level with ``if __name__ == "__main__":``."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    context = multiprocessing.get_context("spawn")
+    points: list[FrontierPoint | None] = [None] * len(levels)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(levels)), mp_context=context, initializer=_start_worker,
+                             initargs=(case, row, time_limit, mip_gap, warm, variant)) as pool:
+        futures = {pool.submit(_solve_in_worker, level): k for k, level in enumerate(levels)}
+        for done, future in enumerate(as_completed(futures), 1):
+            points[futures[future]] = future.result()
+            if progress:
+                progress(done, len(levels))
+    return points
+
+
+def monotone(points: list[FrontierPoint], minimise: bool = False) -> list[FrontierPoint]:
+    """Points in level order with every level at least as good as the levels below it: a
+    worse or missing plan is replaced by the best lower level's (``carried``)."""
+    best: FrontierPoint | None = None
+    out = []
+    for point in points:
+        if best is not None:
+            tol = 1e-9 * max(1.0, abs(best.objective))
+            worse = point.objective is None or (point.objective > best.objective + tol if minimise
+                                                else point.objective < best.objective - tol)
+            if worse:
+                point = dataclasses.replace(
+                    best, level=point.level, status=point.status if point.objective is not None else "feasible",
+                    gap=point.gap if point.objective is not None else None, seconds=point.seconds,
+                    solver_seconds=point.solver_seconds, carried=True)
+        if point.objective is not None:
+            best = point
+        out.append(point)
+    return out
+
+
+# ----------------------------------------------------------------------------- least budget
+def least_budget(case: Case, pool: str = TOTAL_POOL, *, time_limit: float | None = None,
+                 mip_gap: float | None = None, variant=None) -> LeastBudget:
+    """The least whole-horizon limit on ``pool`` that meets every target: a min-cost solve
+    of the pool's spending with that row lifted (other rows and all rules kept)."""
+    params = case.parameters
+    lifted = dataclasses.replace(case, budgets=tuple(b for b in case.budgets
+                                                     if not (b.pool == pool and b.year is None)))
+    data = ModelData.from_case(lifted)
+    model = build_model(data)
+    if variant is not None:
+        variant.apply(model, data)
+    row = Budget(pool, 0.0)
+    set_objective(model, budget_spend(model, data, row), minimise=True)
+    solver = Solver(model, *solver_options(params, time_limit, mip_gap))
+    outcome = solver.solve()
+    plan = extract_plan(model, data) if outcome.has_solution else {}
+    budget = evaluate.spend(lifted, plan, row) if outcome.has_solution else None
+    return LeastBudget(pool, outcome.status, budget, plan, outcome.gap, outcome.seconds)
+
+
+# ----------------------------------------------------------------------------- the sweep command
+def run_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, pareto: tuple[str, str] | None = None,
+              pareto_steps: int = 11, priority_levels: list[float] | None = None,
+              priority_weights: list[float] | None = None, weights_from: str = "equal",
+              time_limit: float | None = None, mip_gap: float | None = None, jobs: int = 1,
+              progress: Callable[[str, int, int], None] | None = None, variant=None) -> SweepRun:
+    """The budget frontier of ``pool``, its least budget, optionally the Pareto frontier of
+    ``pareto`` = (x, y) and the nested priority list over ``priority_levels``.  A robust
+    ``variant`` (studies.robust.ModelVariant) applies to the levels and the least budget."""
+    def stage(name):
+        return (lambda done, total: progress(name, done, total)) if progress else None
+
+    params = case.parameters
+    time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
+    timings = {}
+    started = time.perf_counter()
+    points = budget_sweep(case, levels, pool, time_limit=time_limit, mip_gap=mip_gap, progress=stage("sweep"),
+                          jobs=jobs, variant=variant)
+    timings["sweep"] = time.perf_counter() - started
+    mark = time.perf_counter()
+    least = least_budget(case, pool, time_limit=time_limit, mip_gap=mip_gap, variant=variant)
+    if progress:
+        progress("least budget", 1, 1)
+    timings["least_budget"] = time.perf_counter() - mark
+    front = None
+    if pareto is not None:
+        mark = time.perf_counter()
+        front = pareto_frontier(case, pareto[0], pareto[1], pareto_steps, time_limit=time_limit, mip_gap=mip_gap,
+                                progress=stage("pareto"))
+        timings["pareto"] = time.perf_counter() - mark
+    ranking = None
+    if priority_levels:
+        mark = time.perf_counter()
+        ranking = nested_priority(case, priority_levels, pool, priority_weights, time_limit=time_limit,
+                                  mip_gap=mip_gap, weights_from=weights_from)
+        if progress:
+            progress("priority list", 1, 1)
+        timings["priority"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+    options = {"pool": pool, "levels": len(levels), "budget_from": min(levels), "budget_to": max(levels),
+               "time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective,
+               "jobs": jobs}
+    if pareto is not None:
+        options["pareto"] = f"{pareto[0]}:{pareto[1]}"
+        options["pareto_steps"] = pareto_steps
+    return SweepRun(case, pool, points, least, front, ranking, options, timings)
