@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retrofit_opt import economics
+from retrofit_opt import economics, funding
 from retrofit_opt.case import Budget, Case, Project
 from retrofit_opt.rules import (BASELINE_COLUMN, counts_in_year, metric_total, option_spend,  # noqa: F401
                                 target_row)
@@ -51,7 +51,10 @@ class TargetCheck:
 
 
 def spend(case: Case, plan: Plan, budget: Budget) -> float:
-    return sum(option_spend(case.project(pid), start, budget) for pid, start in plan.items())
+    """万元 the plan draws on a budget row: capex shares plus the awards of the
+    ``subsidy_rules`` (drawn from the rule's pool, lowering the projects' own pools)."""
+    capex = sum(option_spend(case.project(pid), start, budget) for pid, start in plan.items())
+    return capex + (funding.award_draw(case, plan, budget) if case.award_rules else 0.0)
 
 
 def budget_uses(case: Case, plan: Plan) -> list[BudgetUse]:

@@ -23,7 +23,11 @@ class TargetRow:
 def option_spend(project: Project, start: int | None, budget: Budget) -> float:
     """万元 that project started in ``start`` draws on a budget row: its pool share
     (``total``: all; ``subsidy``: subsidy_rate; own pool: the rest) of capex, over the
-    horizon or, for a yearly row, the capex profile's share of that year."""
+    horizon or, for a yearly row, the capex profile's share of that year; 0 for a project
+    outside the row's group (``enterprise``/``sector``/``category`` columns of budgets).
+    Awards (``subsidy_rules``) are added by :mod:`retrofit_opt.funding`."""
+    if not budget.covers(project):
+        return 0.0
     share = 1.0 if budget.pool == TOTAL_POOL else project.pool_shares().get(budget.pool, 0.0)
     if share == 0.0:
         return 0.0
