@@ -531,3 +531,14 @@ LABELS.update({
     "priority.series_nested": ("Nested portfolio", "嵌套方案"),
     "priority.series_greedy": ("Greedy order", "贪心排序"),
 })
+
+
+def _csv_labels(name: str) -> dict[str, tuple[str, str]]:
+    """Labels kept in a CSV table of ``schema/`` (key,en,zh), e.g. the funding rules' (issue 16)."""
+    import csv
+    from pathlib import Path
+    with open(Path(schema.__file__).parent / name, encoding="utf-8", newline="") as fh:
+        return {row["key"]: (row["en"], row["zh"]) for row in csv.DictReader(fh)}
+
+
+LABELS.update(_csv_labels("labels_funding.csv"))

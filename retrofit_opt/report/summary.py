@@ -3,8 +3,8 @@ portfolio's totals; and, for an infeasible case, the diagnosis."""
 from __future__ import annotations
 
 from retrofit_opt.report import labels as L
-from retrofit_opt.report.common import (evaluation_years, objective_unit, pool_name, status_text, target_text,
-                                        total_at, yes_no)
+from retrofit_opt.report.common import (budget_name, evaluation_years, objective_unit, pool_name, status_text,
+                                        target_text, total_at, yes_no)
 from retrofit_opt.report.writer import (GAP, MONEY, PERCENT, SECONDS, SECTION_FONT, SIGNED_PERCENT_NUMBER,
                                         TITLE_FONT, YEAR, SheetWriter, number_format)
 
@@ -92,7 +92,7 @@ def write_summary(w: SheetWriter, result, lang: str) -> None:
         for use in result.budget_uses:
             b = use.budget
             share = use.used / b.limit if b.limit > 0 else "—"
-            w.row(row, 1, [pool_name(b.pool, lang), b.year if b.year is not None else t("summary.whole_horizon"), b.limit,
+            w.row(row, 1, [budget_name(b, lang), b.year if b.year is not None else t("summary.whole_horizon"), b.limit,
                            use.used, b.limit - use.used, share, yes_no(use.ok, lang)],
                   [None, YEAR, MONEY, MONEY, MONEY, PERCENT, None])
             row += 1
