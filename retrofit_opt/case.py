@@ -54,6 +54,7 @@ class Project:
     capex_low: float | None = None
     capex_high: float | None = None
     computed: frozenset[str] = frozenset()  # metrics computed from carriers, not given
+    salvage_value: float = 0.0  # 万元 received at the end of the lifetime (issue 16)
 
     def metric(self, name: str) -> float:
         return self.metrics.get(name, 0.0)

@@ -3,6 +3,7 @@
 * ``budgets``: the optional columns ``enterprise`` / ``sector`` / ``category`` restrict a row
   to one group's projects (at most one of the three per row), e.g. "企业A 自筹 ≤ 5,000 万元/年".
 * ``subsidy_rules`` / 补贴规则: one award rule per row (:class:`retrofit_opt.case.AwardRule`).
+* ``projects``: ``salvage_value`` / 残值 (万元, received at the end of the lifetime), 0 or more.
 
 Rules (each break is an error with sheet, row, column, the value and a fix): a rule has a
 name (unique), a pool other than ``total``, a rate ≥ 0 (at least one above 0), caps ≥ 0; a
@@ -58,6 +59,7 @@ def _pool(text: str, case: Case) -> str:
 def attach_funding(case: Case, rules_sheet, budgets_sheet, projects_sheet) -> Case:
     """The case with its award rules read and every funding rule checked.  Problems go to
     the sheets' shared problem list; the caller raises them with all the others."""
+    case = _attach_salvage(case, projects_sheet)
     rules = []
     names: dict[str, int] = {}
     for row in rules_sheet.rows:
@@ -69,6 +71,23 @@ def attach_funding(case: Case, rules_sheet, budgets_sheet, projects_sheet) -> Ca
     _check_enterprise_caps(case, rules_sheet)
     _check_award_totals(case, projects_sheet)
     return case
+
+
+def _attach_salvage(case: Case, sheet) -> Case:
+    """``salvage_value`` / 残值 (万元, at the end of the lifetime): 0 or more."""
+    if not sheet.has("salvage_value"):
+        return case
+    rows = {row.row: row for row in sheet.rows}
+    projects = []
+    for project in case.projects:
+        raw = rows.get(project.row)
+        value = sheet.get(raw, "salvage_value") if raw is not None else None
+        if value is not None and value < 0:
+            sheet.problem(raw, "salvage_value", "salvage_value is negative", "enter the residual value (0 or "
+                          "more); a removal cost belongs in opex_change", value)
+            value = None
+        projects.append(dataclasses.replace(project, salvage_value=value) if value else project)
+    return dataclasses.replace(case, projects=tuple(projects))
 
 
 def _rule(case: Case, sheet, row, names) -> AwardRule | None:

@@ -149,6 +149,10 @@ def indicator_notes(case, lang: str) -> list[str]:
         notes.append(t("portfolio.note_enterprise"))
     if case.award_rules:
         notes.append(t("portfolio.note_award"))
+    contradicting = [p.id for p in case.projects if economics.given_npv_contradicts_flows(p, case.parameters)]
+    if contradicting:
+        notes.append(t("portfolio.note_npv_given", ids=", ".join(contradicting[:10])
+                       + (" …" if len(contradicting) > 10 else "")))
     return notes
 
 
