@@ -55,6 +55,7 @@ class Project:
     capex_high: float | None = None
     computed: frozenset[str] = frozenset()  # metrics computed from carriers, not given
     salvage_value: float = 0.0  # 万元 received at the end of the lifetime (issue 16)
+    reinvest_share: float = 0.0  # share of the net yearly saving added to later years' budgets (issue 16)
 
     def metric(self, name: str) -> float:
         return self.metrics.get(name, 0.0)
@@ -189,6 +190,7 @@ class Parameters:
     coal_co2_factor: float = 1.9003
     gas_co2_factor: float = 2.1622
     steam_co2_factor: float = 0.11
+    reinvest_share: float = 0.0  # default of the projects' reinvest_share (issue 16)
     time_limit: float = 300.0
     mip_gap: float = 1e-4
     weights: Mapping[str, float] = field(default_factory=dict)  # weighted objective

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from retrofit_opt import economics, funding
 from retrofit_opt.case import Budget, Case, Project
-from retrofit_opt.rules import (BASELINE_COLUMN, counts_in_year, metric_total, option_spend,  # noqa: F401
-                                target_row)
+from retrofit_opt.rules import (BASELINE_COLUMN, counts_in_year, horizon_of, metric_total, option_draw,  # noqa: F401
+                                option_spend, target_row)
 from retrofit_opt.schema.vocabulary import objective as objective_spec
 
 Plan = dict  # project id → start year (None in single-period cases)
@@ -53,7 +53,8 @@ class TargetCheck:
 def spend(case: Case, plan: Plan, budget: Budget) -> float:
     """万元 the plan draws on a budget row: capex shares plus the awards of the
     ``subsidy_rules`` (drawn from the rule's pool, lowering the projects' own pools)."""
-    capex = sum(option_spend(case.project(pid), start, budget) for pid, start in plan.items())
+    horizon = horizon_of(case)
+    capex = sum(option_draw(case.project(pid), start, budget, horizon) for pid, start in plan.items())
     return capex + (funding.award_draw(case, plan, budget) if case.award_rules else 0.0)
 
 

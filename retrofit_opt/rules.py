@@ -39,6 +39,36 @@ def option_spend(project: Project, start: int | None, budget: Budget) -> float:
     return 0.0
 
 
+def reinvest_credit(project: Project, start: int | None, budget: Budget, horizon: tuple[int, int] | None) -> float:
+    """万元 a budget row gains from the project's reinvested savings (``reinvest_share``,
+    节能收益再投入): ρ_p·max(S_p − opex_p, 0) for each benefit year y' = t+b … t+b+L−1 whose
+    next year y'+1 is the row's year (a yearly row) or within the horizon (a horizon row),
+    on the rows of the project's own pool and of ``total`` that hold the project.  0 in a
+    single-period case (``start`` None)."""
+    if not project.reinvest_share or start is None or horizon is None:
+        return 0.0
+    if budget.pool not in (TOTAL_POOL, project.budget_pool) or not budget.covers(project):
+        return 0.0
+    saving = max(project.annual_cost_saving - project.opex_change, 0.0)
+    first = start + project.build_years
+    last = first + project.lifetime - 1
+    if budget.year is not None:
+        years = 1 if first <= budget.year - 1 <= last else 0
+    else:
+        years = max(0, min(last, horizon[1] - 1) - max(first, horizon[0]) + 1)
+    return project.reinvest_share * saving * years
+
+
+def option_draw(project: Project, start: int | None, budget: Budget, horizon: tuple[int, int] | None) -> float:
+    """What a start option draws on a budget row, net of its reinvested savings."""
+    return option_spend(project, start, budget) - reinvest_credit(project, start, budget, horizon)
+
+
+def horizon_of(case: Case) -> tuple[int, int] | None:
+    p = case.parameters
+    return (p.start_year, p.end_year) if case.multi_year else None
+
+
 def counts_in_year(project: Project, start: int | None, year: int | None) -> bool:
     """Capacity formed by the end of year t+b−1 counts up to the last year of benefit,
     t+b+lifetime−1 (PRODUCT.md §2).  Single-period: always."""

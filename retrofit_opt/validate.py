@@ -315,6 +315,11 @@ def _capex_shares(sheet: _Sheet, row: RawRow, profile, capex, build_years: int) 
                           f"{p:g}" for p in profile))
         return tuple(1.0 / build_years for _ in range(build_years))
     total = sum(profile)
+    if total <= 0 or not all(math.isfinite(p) for p in profile):  # issue 16: negative entries = capital returned
+        sheet.problem(row, "capex_profile", f"capex_profile adds up to {total:g}: capital returned (negative "
+                      "entries) cannot reach the capital paid", "make the entries add up to the capex, to 100 or to 1",
+                      "/".join(f"{p:g}" for p in profile))
+        return tuple(1.0 / build_years for _ in range(build_years))
     column = sheet.raw.columns.get("capex")
     capex_written = capex / (column.factor if column else 1.0)
     for whole in (capex_written, 100.0, 1.0):

@@ -60,6 +60,7 @@ def attach_funding(case: Case, rules_sheet, budgets_sheet, projects_sheet) -> Ca
     """The case with its award rules read and every funding rule checked.  Problems go to
     the sheets' shared problem list; the caller raises them with all the others."""
     case = _attach_salvage(case, projects_sheet)
+    case = _attach_reinvest(case, projects_sheet)
     rules = []
     names: dict[str, int] = {}
     for row in rules_sheet.rows:
@@ -87,6 +88,28 @@ def _attach_salvage(case: Case, sheet) -> Case:
                           "more); a removal cost belongs in opex_change", value)
             value = None
         projects.append(dataclasses.replace(project, salvage_value=value) if value else project)
+    return dataclasses.replace(case, projects=tuple(projects))
+
+
+def _attach_reinvest(case: Case, sheet) -> Case:
+    """``reinvest_share`` / 节能收益再投入比例 per project, blank = the parameter; only a
+    multi-year case has later years to reinvest in (elsewhere a warning, and it is ignored)."""
+    default = case.parameters.reinvest_share
+    rows = {row.row: row for row in sheet.rows}
+    projects = []
+    warned = False
+    for project in case.projects:
+        raw = rows.get(project.row)
+        value = sheet.get(raw, "reinvest_share") if raw is not None and sheet.has("reinvest_share") else None
+        share = default if value is None else value
+        if share and not case.multi_year and (value is not None or not warned):
+            warned = True
+            sheet.problem(raw, "reinvest_share" if value is not None else None, "reinvest_share needs a multi-year "
+                          "case (savings fund later years' budgets); it is ignored", "set start_year and end_year "
+                          "in parameters, or clear reinvest_share", share, severity="warning")
+        if not case.multi_year:
+            share = 0.0
+        projects.append(dataclasses.replace(project, reinvest_share=share) if share else project)
     return dataclasses.replace(case, projects=tuple(projects))
 
 
