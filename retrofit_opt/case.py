@@ -150,6 +150,10 @@ class BaselineYear:
     value_added: float  # 万元
     co2: float | None = None  # t
     water: float | None = None  # m³
+    # Energy-intensity accounting (issue 16), tce: deducted from energy_consumption
+    feedstock_energy: float = 0.0  # 原料用能, deducted in the base and the target year
+    renewable_energy: float = 0.0  # new renewable electricity consumed (physical), deducted
+    certificate_energy: float = 0.0  # cross-province green certificates bought, deducted up to the cap
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,7 @@ class Parameters:
     gas_co2_factor: float = 2.1622
     steam_co2_factor: float = 0.11
     reinvest_share: float = 0.0  # default of the projects' reinvest_share (issue 16)
+    certificate_cap: float = 0.5  # certificates deduct at most this share of the required saving
     time_limit: float = 300.0
     mip_gap: float = 1e-4
     weights: Mapping[str, float] = field(default_factory=dict)  # weighted objective

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from retrofit_opt import economics, funding
 from retrofit_opt.case import Budget, Case, Project
-from retrofit_opt.rules import (BASELINE_COLUMN, counts_in_year, horizon_of, metric_total, option_draw,  # noqa: F401
-                                option_spend, target_row)
+from retrofit_opt.rules import (BASELINE_COLUMN, accounted, certificate_deduction, counts_in_year,  # noqa: F401
+                                horizon_of, metric_total, option_draw, option_spend, target_row)
 from retrofit_opt.schema.vocabulary import objective as objective_spec
 
 Plan = dict  # project id → start year (None in single-period cases)
@@ -76,12 +76,15 @@ def target_checks(case: Case, plan: Plan) -> list[TargetCheck]:
 
 
 def intensity_change(case: Case, target, saving: float) -> float:
-    """% change of the intensity at the target year against the base year (negative = fall)."""
+    """% change of the intensity at the target year against the base year (negative = fall),
+    counted as the target counts it (energy: less feedstock, new renewables and the
+    deductible certificates, :func:`retrofit_opt.rules.required_saving`)."""
     column = BASELINE_COLUMN[target.metric]
     year = target.year if target.year is not None else case.parameters.end_year
     base, then = case.baseline[target.base_year], case.baseline[year]
-    base_intensity = getattr(base, column) / base.value_added
-    intensity = (getattr(then, column) - saving) / then.value_added
+    base_intensity = accounted(base, column) / base.value_added
+    total = accounted(then, column) - certificate_deduction(case, target)
+    intensity = (total - saving) / then.value_added
     return 100.0 * (intensity / base_intensity - 1.0)
 
 

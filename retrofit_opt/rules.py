@@ -3,6 +3,7 @@ when a start option's capacity counts, what it draws on a budget row, and target
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from retrofit_opt.case import TOTAL_POOL, Budget, Case, Project, Target
@@ -96,12 +97,40 @@ BASELINE_COLUMN = {"energy_saving": "energy_consumption", "co2_reduction": "co2"
 
 def required_saving(case: Case, target: Target) -> float:
     """Saving needed at the target year so that the intensity falls by ``value`` % against
-    the base year."""
+    the base year.  For energy (issue 16, carbon dual control): feedstock energy F is
+    deducted in both years, new renewable electricity RE in the target year, and
+    cross-province green certificates C by at most certificate_cap·V₀:
+    V₀ = (E(y) − F(y) − RE(y)) − (1 − r)·(E₀ − F₀)/VA₀·VA(y),  V = V₀ − min(C(y), cap·max(V₀, 0))."""
     year = target.year if target.year is not None else case.parameters.end_year
     column = BASELINE_COLUMN[target.metric]
     base, then = case.baseline[target.base_year], case.baseline[year]
-    allowed = (1 - target.value / 100.0) * getattr(base, column) / base.value_added * then.value_added
-    return getattr(then, column) - allowed
+    base_total, total = accounted(base, column), accounted(then, column)
+    allowed = (1 - target.value / 100.0) * base_total / base.value_added * then.value_added
+    required = total - allowed
+    if column == "energy_consumption" and then.certificate_energy:
+        required -= min(then.certificate_energy, case.parameters.certificate_cap * max(required, 0.0))
+    return required
+
+
+def accounted(row, column: str) -> float:
+    """A baseline quantity as intensity targets count it: energy less feedstock and new
+    renewable electricity (certificates aside), other quantities as given."""
+    value = getattr(row, column)
+    if column == "energy_consumption":
+        value -= row.feedstock_energy + row.renewable_energy
+    return value
+
+
+def certificate_deduction(case: Case, target: Target) -> float:
+    """tce of cross-province certificates an energy-intensity target deducts at its year."""
+    if BASELINE_COLUMN[target.metric] != "energy_consumption":
+        return 0.0
+    year = target.year if target.year is not None else case.parameters.end_year
+    then = case.baseline[year]
+    if not then.certificate_energy:
+        return 0.0
+    plain = dataclasses.replace(case, baseline={**case.baseline, year: dataclasses.replace(then, certificate_energy=0.0)})
+    return min(then.certificate_energy, case.parameters.certificate_cap * max(required_saving(plain, target), 0.0))
 
 
 def metric_total(case: Case, plan: dict, metric: str, year: int | None) -> float:

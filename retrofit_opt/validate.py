@@ -121,7 +121,8 @@ def validate(raw: RawCase, problems: list[Problem] | None = None) -> Case:
                 targets=tuple(targets), baseline=baseline, interactions=tuple(interactions),
                 scenarios=tuple(scenarios), metric_units=metric_units, language=raw.language,
                 source_name=raw.source_name, source_sha256=raw.sha256)
-    case = validate_funding.attach_funding(case, sheet("subsidy_rules"), sheet("budgets"), projects_sheet)  # 16
+    case = validate_funding.attach_funding(case, sheet("subsidy_rules"), sheet("budgets"), projects_sheet,
+                                           sheet("baseline"))  # issue 16
     check_case(case, problems, {s: sheet(s) for s in raw.sheets} | {"projects": projects_sheet})
     case = validate_ranges.attach_ranges(case, projects_sheet, sheet("parameters"))  # issue 14
     raise_if_errors(problems, raw.source_name)

@@ -56,10 +56,12 @@ def _pool(text: str, case: Case) -> str:
     return name
 
 
-def attach_funding(case: Case, rules_sheet, budgets_sheet, projects_sheet) -> Case:
+def attach_funding(case: Case, rules_sheet, budgets_sheet, projects_sheet, baseline_sheet=None) -> Case:
     """The case with its award rules read and every funding rule checked.  Problems go to
     the sheets' shared problem list; the caller raises them with all the others."""
     case = _attach_salvage(case, projects_sheet)
+    if baseline_sheet is not None:
+        case = _attach_accounting(case, baseline_sheet)
     case = _attach_reinvest(case, projects_sheet)
     rules = []
     names: dict[str, int] = {}
@@ -89,6 +91,39 @@ def _attach_salvage(case: Case, sheet) -> Case:
             value = None
         projects.append(dataclasses.replace(project, salvage_value=value) if value else project)
     return dataclasses.replace(case, projects=tuple(projects))
+
+
+ACCOUNTING_COLUMNS = ("feedstock_energy", "renewable_energy", "certificate_energy")
+
+
+def _attach_accounting(case: Case, sheet) -> Case:
+    """Energy-intensity accounting columns of the baseline sheet (tce, 0 or more; feedstock
+    plus new renewables below the energy consumption)."""
+    if not any(sheet.has(key) for key in ACCOUNTING_COLUMNS):
+        return case
+    by_row = {row.row: row for row in sheet.rows}
+    year_rows = {}
+    for row in by_row.values():
+        year = sheet.get(row, "year")
+        if year in case.baseline and year not in year_rows:
+            year_rows[year] = row
+    baseline = dict(case.baseline)
+    for year, row in year_rows.items():
+        values = {}
+        for key in ACCOUNTING_COLUMNS:
+            value = sheet.get(row, key) if sheet.has(key) else None
+            if value is not None and value < 0:
+                sheet.problem(row, key, f"{key} is negative", "enter 0 or more (tce)", value)
+                value = None
+            if value:
+                values[key] = value
+        entry = dataclasses.replace(baseline[year], **values)
+        if entry.feedstock_energy + entry.renewable_energy >= entry.energy_consumption > 0:
+            sheet.problem(row, "feedstock_energy", "feedstock and new renewable energy leave no energy consumption "
+                          f"({entry.feedstock_energy:g} + {entry.renewable_energy:g} ≥ {entry.energy_consumption:g} tce)",
+                          "check the three columns' values and units", entry.feedstock_energy)
+        baseline[year] = entry
+    return dataclasses.replace(case, baseline=baseline)
 
 
 def _attach_reinvest(case: Case, sheet) -> Case:
