@@ -1,7 +1,7 @@
 """Chu–Beasley multidimensional knapsack instances (OR-Library ``mknapcb*.txt``) as cases,
 and the greedy rankings the benchmark compares with the optimiser.
 
-Mapping (``/work/shared/data/mkp/README.md``): each item is a project with capex 1, its
+Mapping (``tests/data/orlib/README.md``, which also gives the source and terms): each item is a project with capex 1, its
 profit the ``energy_saving``, each weight row a ``benefit:r<i>`` metric with a
 ``max_total`` target b_i; objective ``max_saving``.  The model retrofit-opt builds is then
 exactly max Σ p_j x_j s.t. Σ_j r_ij x_j ≤ b_i, x ∈ {0,1} (plus the fixed-at-0 shortfall
@@ -19,11 +19,10 @@ import numpy as np
 from retrofit_opt.case import Case, Parameters, Project, Target
 
 def _data_dir() -> Path:
-    """shared/data/mkp beside the repository (as in CI), else the workspace's."""
+    """The OR-Library instances committed in tests/data/orlib (``RETROFIT_MKP_DIR`` overrides)."""
     if os.environ.get("RETROFIT_MKP_DIR"):
         return Path(os.environ["RETROFIT_MKP_DIR"])
-    beside = Path(__file__).resolve().parents[2] / "shared" / "data" / "mkp"
-    return beside if beside.exists() else Path("/work/shared/data/mkp")
+    return Path(__file__).resolve().parents[1] / "tests" / "data" / "orlib"
 
 
 DATA_DIR = _data_dir()

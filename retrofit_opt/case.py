@@ -223,6 +223,11 @@ class Parameters:
 
 @dataclass(frozen=True)
 class Case:
+    """A validated case.  Built by :func:`retrofit_opt.read_case` (a workbook) or
+    ``Case.from_frames`` (pandas DataFrames; attached by the public API in
+    ``retrofit_opt/__init__.py``, since building a case means validating it, a layer above
+    this module)."""
+
     projects: tuple[Project, ...]
     parameters: Parameters = Parameters()
     budgets: tuple[Budget, ...] = ()

@@ -160,14 +160,20 @@ def _summary_line(result, out: Path) -> str:
 
 # ----------------------------------------------------------------------------- compare / sweep
 class _Progress:
-    """A click progress bar on stderr per stage (``progress(stage, done, total)``)."""
+    """A click progress bar on stderr per stage (``progress(stage, done, total)``); when
+    stderr is not a terminal (a log file, a pipe), one line per finished stage instead."""
 
     def __init__(self) -> None:
         self.bar = None
         self.stage = None
         self.done = 0
+        self.terminal = sys.stderr.isatty()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.terminal:
+            if done >= total:
+                click.echo(f"{stage}: {done} of {total} done", err=True)
+            return
         if stage != self.stage:
             self.close()
             self.stage, self.done = stage, 0

@@ -108,9 +108,7 @@ def read_case(path: str | Path, problems: list[Problem]) -> RawCase | None:
             values_wb.close()
             if formulas_wb is not None:
                 formulas_wb.close()
-    zh = sum(1 for s in sheets.values() if s.language == "zh")
-    language = "zh" if zh * 2 >= len(sheets) and zh else "en"
-    return RawCase(sheets, path.name, digest, language)
+    return RawCase(sheets, path.name, digest, case_language(sheets))
 
 
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")  # <f>, <f t="shared" …/>, <x:f>
@@ -231,21 +229,11 @@ def _check_file(path: Path, problems: list[Problem]) -> bool:
 
 
 def _read_sheets(values_wb, formulas_wb, problems: list[Problem]) -> dict[str, RawSheet]:
-    lookup = schema.sheet_lookup()
     found: dict[str, RawSheet] = {}
     for title in values_wb.sheetnames:
-        key = lookup.get(schema.normalise_name(title))
-        if key is None:
-            if schema.normalise_name(title) not in ("instructions", "说明", "填写说明", "readme"):
-                problems.append(Problem(f"sheet '{title}' is not part of the case format and is ignored",
-                                        "rename it to one of: " + ", ".join(s.name for s in schema.sheets()),
-                                        severity="warning"))
+        sheet = open_sheet(title, found, problems)
+        if sheet is None:
             continue
-        if key in found:
-            problems.append(Problem(f"sheets '{found[key].title}' and '{title}' are both the '{key}' sheet",
-                                    "keep one of them", sheet=title))
-            continue
-        sheet = RawSheet(key, title, language="en" if schema.normalise_name(title) == key else "zh")
         state = getattr(values_wb[title], "sheet_state", "visible")
         if state != "visible":
             problems.append(Problem(f"the sheet is {'very hidden' if state == 'veryHidden' else 'hidden'} in Excel; "
@@ -253,12 +241,51 @@ def _read_sheets(values_wb, formulas_wb, problems: list[Problem]) -> dict[str, R
                                     "Unhide) and check it, or delete it if it is not part of the case",
                                     sheet=title, severity="warning"))
         _read_sheet(sheet, values_wb[title], formulas_wb[title] if formulas_wb is not None else None, problems)
-        found[key] = sheet
+        found[sheet.name] = sheet
+    check_required_sheets(found, problems)
+    return found
+
+
+def open_sheet(title: str, found: dict[str, RawSheet], problems: list[Problem]) -> RawSheet | None:
+    """The empty raw sheet for a sheet titled ``title``, or ``None`` (with a problem) when it
+    is not part of the case or repeats one in ``found``.  Sheets of notes for people
+    (``schema/notes_sheets.csv``: 说明, 来源, sources, …) are skipped without a warning.
+    Shared by the workbook reader and :mod:`retrofit_opt.frames`."""
+    norm = schema.normalise_name(title)
+    key = schema.sheet_lookup().get(norm)
+    if key is None:
+        if norm not in schema.notes_sheet_names():
+            problems.append(Problem(f"sheet '{title}' is not part of the case format and is ignored",
+                                    "rename it to one of: " + ", ".join(s.name for s in schema.sheets()),
+                                    severity="warning"))
+        return None
+    if key in found:
+        problems.append(Problem(f"sheets '{found[key].title}' and '{title}' are both the '{key}' sheet",
+                                "keep one of them", sheet=title))
+        return None
+    return RawSheet(key, title, language="en" if norm == key else "zh")
+
+
+def check_required_sheets(found: dict[str, RawSheet], problems: list[Problem]) -> None:
     for spec in schema.sheets():
         if spec.required and spec.name not in found:
             problems.append(Problem(f"the case has no '{spec.name}' ({spec.zh}) sheet",
                                     f"add a sheet named '{spec.name}' or '{spec.zh}' (see `retrofit-opt template`)"))
-    return found
+
+
+def case_language(sheets: dict[str, RawSheet]) -> str:
+    """"zh" when at least half the sheets are Chinese, else "en"."""
+    zh = sum(1 for s in sheets.values() if s.language == "zh")
+    return "zh" if zh * 2 >= len(sheets) and zh else "en"
+
+
+def clean_value(value):
+    """A cell value as the validator sees it: text stripped, blank text ``None``."""
+    if isinstance(value, str):
+        value = value.strip()
+        if value == "":
+            return None
+    return value
 
 
 def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]) -> None:
@@ -283,7 +310,7 @@ def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]
             if any(v is not None and str(v).strip() for v in values):
                 header_row = number
                 sheet.header_row = number
-                headers = _resolve_headers(sheet, values, problems, number)
+                headers = resolve_headers(sheet, values, problems, number)
                 for index, (value, formula) in enumerate(zip(values, formulas)):
                     if value is None and _formula_text(formula):
                         uncached.append((number, index, None, _formula_text(formula)))
@@ -294,10 +321,7 @@ def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]
             formula = _formula_text(formulas[index] if index < len(formulas) else None)
             if value is None and formula:
                 uncached.append((number, index, column, formula))
-            if isinstance(value, str):
-                value = value.strip()
-                if value == "":
-                    value = None
+            value = clean_value(value)
             if value is not None:
                 cells[column.key] = value
         if cells:
@@ -398,7 +422,9 @@ def _check_merged(sheet: RawSheet, merged, top_left, headers: dict[int, RawColum
                                 sheet=sheet.title, row=min_row, column=touched[0].label, value=value))
 
 
-def _resolve_headers(sheet: RawSheet, values, problems: list[Problem], header_row: int) -> dict[int, RawColumn]:
+def resolve_headers(sheet: RawSheet, values, problems: list[Problem], header_row: int) -> dict[int, RawColumn]:
+    """Match a header row to the schema (units resolved); column index → column.  Sets
+    ``sheet.columns`` and the sheet's language; shared with :mod:`retrofit_opt.frames`."""
     lookup = schema.column_lookup(sheet.name)
     specs = {c.name: c for c in schema.sheet_columns(sheet.name)}
     resolved: dict[int, RawColumn] = {}

@@ -2,8 +2,8 @@
 
 Each problem max Σ p_j x_j s.t. Σ_j r_ij x_j ≤ b_i becomes a case workbook: item j is a
 project with capex 1 (no budget row), its profit the energy_saving, each weight row i a
-``benefit:r<i>`` column with a ``max_total`` target b_i, objective max_saving.  The data
-lives in shared/data/mkp beside the repository (see its README.md for the format).
+``benefit:r<i>`` column with a ``max_total`` target b_i, objective max_saving.  The data is committed in
+tests/data/orlib/ (its README.md gives the source, terms and format).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from retrofit_opt.cli import main
 from workbooks import write_workbook
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mkp"
+DATA = Path(__file__).resolve().parent / "data" / "orlib"
 MKNAP1 = DATA / "mknap1.txt"
 N_PROBLEMS = 7
 
@@ -61,8 +61,7 @@ def parse_mknap(text: str) -> list[Knapsack]:
 
 def load_problems() -> list[Knapsack]:
     if not MKNAP1.is_file():
-        pytest.fail(f"OR-Library data not found: {MKNAP1} (the repository is expected to be cloned with "
-                    "shared/ beside it, holding shared/data/mkp/mknap1.txt)")
+        pytest.fail(f"OR-Library data not found: {MKNAP1} (committed under tests/data/orlib/)")
     return parse_mknap(MKNAP1.read_text())
 
 

@@ -1,4 +1,5 @@
-"""The input schema as data: ``sheets.csv``, ``columns.csv`` and ``parameters.csv``.
+"""The input schema as data: ``sheets.csv``, ``columns.csv``, ``parameters.csv`` and
+``notes_sheets.csv`` (sheets of notes for people, which the reader skips without a warning).
 
 These tables drive reading, validation, the template and the report headers; nothing
 else in the package lists sheet or column names.  Header matching ignores case, spaces,
@@ -160,6 +161,13 @@ def sheet_lookup() -> dict[str, str]:
         for alias in (s.name, *s.aliases):
             table[normalise_name(alias)] = s.name
     return table
+
+
+@lru_cache(maxsize=None)
+def notes_sheet_names() -> frozenset[str]:
+    """Normalised titles of the sheets that hold notes for people (说明, 来源, sources, …):
+    not part of the case, read by no one, skipped without a warning."""
+    return frozenset(normalise_name(r["name"]) for r in _rows("notes_sheets.csv"))
 
 
 @lru_cache(maxsize=None)
