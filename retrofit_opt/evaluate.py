@@ -88,6 +88,39 @@ def intensity_change(case: Case, target, saving: float) -> float:
     return 100.0 * (intensity / base_intensity - 1.0)
 
 
+def intensity_both_ways(case: Case, plan: Plan, target) -> dict:
+    """An intensity target's outcome stated both ways (issue 16, carbon dual control): the
+    energy intensity change as the target counts it (less feedstock, new renewables and
+    certificates) and on the energy consumption as given, and the CO2 intensity change over
+    the same years (``None`` where the baseline lacks the figures).  Percent, negative = fall."""
+    year = target.year if target.year is not None else case.parameters.end_year
+    base, then = case.baseline[target.base_year], case.baseline[year]
+    plan_year = year if case.multi_year else None
+
+    def change(column, saving, accounted_way):
+        b, t = getattr(base, column), getattr(then, column)
+        if b is None or t is None or b <= 0:
+            return None
+        if accounted_way:
+            b, t = accounted(base, column), accounted(then, column) - certificate_deduction(case, target)
+        return 100.0 * (((t - saving) / then.value_added) / (b / base.value_added) - 1.0)
+
+    energy = metric_total(case, plan, "energy_saving", plan_year)
+    co2 = metric_total(case, plan, "co2_reduction", plan_year)
+    return {"energy_accounted": change("energy_consumption", energy, True),
+            "energy_gross": change("energy_consumption", energy, False),
+            "co2": change("co2", co2, False)}
+
+
+def accounting_applies(case: Case, target) -> bool:
+    """Does an energy-intensity target deduct anything (feedstock, renewables, certificates)?"""
+    if target.kind != "intensity_reduction" or BASELINE_COLUMN[target.metric] != "energy_consumption":
+        return False
+    year = target.year if target.year is not None else case.parameters.end_year
+    rows = (case.baseline[target.base_year], case.baseline[year])
+    return any(r.feedstock_energy or r.renewable_energy or r.certificate_energy for r in rows)
+
+
 def objective_value(case: Case, plan: Plan, objective: str | None = None, weights=None) -> float:
     """The plan's objective (its row of ``schema/objectives.csv``; ``weights``: the
     case's unless given)."""

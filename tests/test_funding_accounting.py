@@ -86,3 +86,20 @@ def test_negative_feedstock_is_rejected(tmp_path):
     with pytest.raises(CaseError) as err:
         load_case(path)
     assert "feedstock_energy is negative" in str(err.value)
+
+
+def test_summary_states_the_intensity_both_ways(tmp_path):
+    """Energy intensity as the target counts it (−13.58 %) and on the consumption as given:
+    (1,300,000 − 6,000)/700,000 = 1.848571 against 2.0, −7.57 %; CO2 intensity: the baseline
+    here has no CO2, so '—'."""
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from retrofit_opt.cli import main
+    out = tmp_path / "result.xlsx"
+    path = case_file(tmp_path, ("feedstock", "renewable", "certificate"))
+    run = CliRunner().invoke(main, ["solve", str(path), "-o", str(out), "--lang", "en"])
+    assert run.exit_code == 0, run.output
+    texts = [c.value for row in load_workbook(out)["Summary"].iter_rows() for c in row if isinstance(c.value, str)]
+    line = next(t for t in texts if "as the target counts it" in t)
+    assert "13.58" in line and f"{100 * (1 - 1_294_000 / 700_000 / 2.0):.2f}" in line and "—" in line

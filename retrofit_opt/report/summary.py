@@ -77,6 +77,7 @@ def write_summary(w: SheetWriter, result, lang: str) -> None:
                 formats.append(fmt)
             w.row(row, 1, values, formats)
             row += 1
+        row = _intensity_both_ways(w, result, lang, row)  # issue 16
         row += 1
 
     # --- budgets
@@ -122,6 +123,24 @@ def write_summary(w: SheetWriter, result, lang: str) -> None:
     if result.diagnosis is not None:
         row = _write_diagnosis(w, result, lang, row)
     w.finish("A2")
+
+
+def _intensity_both_ways(w, result, lang: str, row: int) -> int:
+    """Under the targets: each energy-intensity target that deducts feedstock, renewables or
+    certificates, stated both ways (as the target counts it, and on the energy consumption
+    as given), with the CO2 intensity over the same years."""
+    from retrofit_opt import evaluate
+    case = result.case
+    for target in case.targets:
+        if not evaluate.accounting_applies(case, target) or result.status not in ("optimal", "feasible"):
+            continue
+        ways = evaluate.intensity_both_ways(case, result.plan, target)
+        fmt = lambda v: "—" if v is None else _signed_percent(v, ".2f", lang)  # noqa: E731
+        named = next((target_text(c, lang) for c in result.target_checks if c.label == target.label), target.label)
+        w.note(row, L.label("intensity.both_ways", lang, target=named, accounted=fmt(ways["energy_accounted"]),
+                            gross=fmt(ways["energy_gross"]), co2=fmt(ways["co2"]), base=target.base_year))
+        row += 1
+    return row
 
 
 def intensity_sentence(result, check, lang: str) -> str:
