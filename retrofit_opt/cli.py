@@ -189,49 +189,25 @@ class _Progress:
             self.bar = None
 
 
-def _resolve_pool(case, text: str) -> str:
-    """The case's pool that ``text`` names (matched like headers; 总预算 = total, 补贴资金 = subsidy)."""
-    from retrofit_opt import schema
-    from retrofit_opt.case import SUBSIDY_POOL, TOTAL_POOL
-    from retrofit_opt.schema.vocabulary import pool_alias
-    pools = [TOTAL_POOL] + [b.pool for b in case.budgets] + [p.budget_pool for p in case.projects]
-    if any(p.subsidy_rate > 0 for p in case.projects):
-        pools.append(SUBSIDY_POOL)
-    pools = list(dict.fromkeys(pools))
-    wanted = schema.normalise_name(pool_alias(text) or text)
-    for pool in pools:
-        if schema.normalise_name(pool) == wanted:
-            return pool
-    raise click.BadParameter(f"unknown budget pool '{text}'; the case's pools are: {', '.join(pools)}",
-                             param_hint="'--pool'")
+def executor_options(what: str):
+    """``--jobs`` and ``--scheduler``: where the independent solves of a command run."""
+    def decorate(command):
+        command = click.option("--scheduler", metavar="ADDRESS",
+                               help=f"Run the {what} on a Dask cluster: its scheduler's address (tcp://host:8786), "
+                               "or 'local' to start a local Dask cluster of --jobs workers "
+                               "(needs: pip install \"retrofit-opt[dask]\").")(command)
+        return command
+    return decorate
 
 
-def _resolve_quantity(case, text: str) -> str | None:
-    from retrofit_opt import schema
-    from retrofit_opt.schema.vocabulary import quantity_alias
-    if quantity_alias(text) is not None:
-        return quantity_alias(text)
-    wanted = schema.normalise_name(text)
-    for metric in case.metric_units:
-        if schema.normalise_name(metric) == wanted:
-            return metric
-    metric = schema.metric_lookup().get(wanted)
-    return metric if metric in case.metric_units else None
-
-
-def _resolve_pareto(case, text: str) -> tuple[str, str]:
-    """``X:Y`` (e.g. ``capex:co2_reduction``); a ``benefit:<name>`` metric keeps its colon."""
-    for k, char in enumerate(text):
-        if char == ":":
-            x, y = _resolve_quantity(case, text[:k]), _resolve_quantity(case, text[k + 1:])
-            if x and y:
-                if x == y:
-                    raise click.BadParameter(f"'{text}' names {x} twice; give two different quantities",
-                                             param_hint="'--pareto'")
-                return x, y
-    names = ", ".join(["capex", "npv", *case.metric_units])
-    raise click.BadParameter(f"'{text}' is not X:Y with X and Y among: {names} (e.g. capex:co2_reduction)",
-                             param_hint="'--pareto'")
+def _executor(jobs: int | None, scheduler: str | None):
+    from retrofit_opt.studies.execution import ExecutorError, ExecutorSpec, require_dask
+    try:
+        if scheduler:
+            require_dask()
+        return ExecutorSpec.from_options(jobs, scheduler)
+    except ExecutorError as err:
+        _fail(err)
 
 
 @main.command()
@@ -243,7 +219,11 @@ def _resolve_pareto(case, text: str) -> tuple[str, str]:
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
 @click.option("--no-explain", is_flag=True, help="Skip the force-in re-solves that explain the base case's "
               "left-out projects.")
-def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool) -> None:
+@click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
+              help="Worker processes solving scenarios side by side.")
+@executor_options("scenarios")
+def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool, jobs: int,
+            scheduler: str | None) -> None:
     """Solve CASE as given and under every scenario of its scenarios (情景) sheet, and
     write one workbook with them side by side.
 
@@ -263,6 +243,7 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
     from retrofit_opt.report import check_output_path
     from retrofit_opt.report.workbook import write_comparison
     out = out or case.with_name(f"{case.stem}_compare.xlsx")
+    executor = _executor(jobs, scheduler)
     progress = _Progress()
     try:
         check_output_path(out, case)
@@ -270,7 +251,8 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
         _warn(loaded.warnings)
         runs = compare_scenarios(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=False,
                                  explain_base=not no_explain,
-                                 progress=lambda done, total: progress("scenarios", done, total))
+                                 progress=lambda done, total: progress("scenarios", done, total),
+                                 executor=executor)
         progress.close()
         write_comparison(runs, out, lang or loaded.language)
     except RetrofitError as err:
@@ -315,10 +297,11 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
 @solver_options("per solve")
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
               help="Worker processes for the budget levels (each keeps its own persistent model).")
+@executor_options("budget levels")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
 def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: str, pareto: str | None,
           pareto_steps: int, priority: bool, priority_steps: int | None, out: Path | None, as_json: bool,
-          time_limit, mip_gap, jobs: int, lang) -> None:
+          time_limit, mip_gap, jobs: int, scheduler: str | None, lang) -> None:
     """Sweep the budget of one pool of CASE and write the budget–benefit frontier.
 
     Solves CASE at --steps budget levels from --budget-from to --budget-to (万元) on one
@@ -334,39 +317,30 @@ def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: st
       retrofit-opt sweep cases/ganhe_2024.xlsx --budget-from 150000 --budget-to 260000 \
           --steps 12 --pareto capex:co2_reduction -o ganhe_sweep.xlsx
     """
-    from retrofit_opt.scenarios import budget_levels
-    from retrofit_opt.studies.sweep import run_sweep
     from retrofit_opt.loader import load_case
-    from retrofit_opt.studies.priority import scenario_levels
     from retrofit_opt.report import check_output_path
     from retrofit_opt.report.workbook import write_sweep
-    if budget_from > budget_to:
-        raise click.BadParameter(f"--budget-from ({budget_from:g}) is above --budget-to ({budget_to:g}); "
-                                 "give the lower level first", param_hint="'--budget-from'")
+    from retrofit_opt.studies.sweep_setup import OptionError, check_range, sweep_from_options
+    try:
+        check_range(budget_from, budget_to)
+    except OptionError as err:
+        raise click.BadParameter(err.message, param_hint=f"'{err.option}'") from None
     out = out or case.with_name(f"{case.stem}_sweep.xlsx")
+    executor = _executor(jobs, scheduler)
     progress = _Progress()
     try:
         check_output_path(out, case)
         loaded = load_case(case)
         _warn(loaded.warnings)
-        swept_pool = _resolve_pool(loaded, pool)
-        axes = _resolve_pareto(loaded, pareto) if pareto else None
-        levels = budget_levels(budget_from, budget_to, steps)
-        priority_levels = weights = None
-        weights_from = "equal"
-        if priority:
-            from_scenarios = scenario_levels(loaded, swept_pool)
-            if from_scenarios is not None:
-                priority_levels, weights = from_scenarios
-                weights_from = "scenarios"
-            else:
-                count = priority_steps or min(steps, 5)
-                priority_levels = [v for v in dict.fromkeys(budget_levels(budget_from, budget_to, count)) if v > 0]
-        run = run_sweep(loaded, levels, swept_pool, pareto=axes, pareto_steps=pareto_steps,
-                        priority_levels=priority_levels or None, priority_weights=weights, weights_from=weights_from,
-                        time_limit=time_limit, mip_gap=mip_gap, jobs=jobs, progress=progress)
+        run = sweep_from_options(loaded, budget_from=budget_from, budget_to=budget_to, steps=steps, pool=pool,
+                                 pareto=pareto, pareto_steps=pareto_steps, priority=priority,
+                                 priority_steps=priority_steps, time_limit=time_limit, mip_gap=mip_gap,
+                                 executor=executor, progress=progress)
         progress.close()
         write_sweep(run, out, lang or loaded.language)
+    except OptionError as err:
+        progress.close()
+        raise click.BadParameter(err.message, param_hint=f"'{err.option}'") from None
     except RetrofitError as err:
         progress.close()
         _fail(err)
@@ -387,6 +361,146 @@ def _sweep_line(run, out: Path) -> str:
                  else "; no budget on this pool meets every target")
     return f"{len(run.points)} budget levels of pool {run.pool} ({counts}){span}{least}. Results: {out}"
 
+
+# ----------------------------------------------------------------------------- batch
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+
+
+class _BatchProgress:
+    """Runs done / total, failures, elapsed and an estimate: one redrawn line on a terminal,
+    one plain line per finished run otherwise (logs, CI)."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+
+    @staticmethod
+    def _clock(seconds: float | None) -> str:
+        if seconds is None:
+            return "—"
+        seconds = int(round(seconds))
+        return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else \
+            f"{seconds // 60}:{seconds % 60:02d}"
+
+    def __call__(self, event) -> None:
+        if self.live:
+            width = 24
+            filled = int(width * event.done / event.total) if event.total else width
+            line = (f"\r[{'#' * filled}{'-' * (width - filled)}] {event.done}/{event.total} runs, "
+                    f"{event.failed} failed, {self._clock(event.elapsed)} elapsed, "
+                    f"~{self._clock(event.remaining_seconds)} left ")
+            self.stream.write(line)
+            self.stream.flush()
+        elif event.record is not None:
+            r = event.record
+            what = r.status if r.error is None else f"{r.status}: {r.error.splitlines()[0]}"
+            objective = f", objective {r.objective:,.6g}" if r.objective is not None else ""
+            kept = " (kept: --resume)" if r.resumed else ""
+            seconds = f" ({r.seconds:.1f} s)" if r.seconds is not None and not r.resumed else ""
+            click.echo(f"[{event.done}/{event.total}] {r.case} {r.command}: {what}{objective}{seconds}{kept}",
+                       file=self.stream)
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default="batch_results",
+              show_default=True, help="Folder for the runs' workbooks and the roll-up (created if missing).")
+@click.option("--jobs", type=click.IntRange(min=1, max=256),
+              help="Runs at once: worker processes (default: the core count; 1 runs serially here), or with "
+                   "--scheduler local the local Dask cluster's workers.")
+@executor_options("runs")
+@click.option("--resume", is_flag=True, help="Skip runs whose workbook exists and was written from an input "
+              "with the same SHA-256 and the same command and options (recorded in its Run info).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every run to stdout.")
+@solver_options("per solve")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of every workbook (default: each case's; "
+              "the roll-up: zh).")
+@click.option("--no-explain", is_flag=True, help="Skip the force-in explanations in solve and compare runs.")
+def batch(inputs: tuple[Path, ...], outdir: Path, jobs: int | None, scheduler: str | None, resume: bool,
+          as_json: bool, time_limit, mip_gap, lang, no_explain: bool) -> None:
+    """Run many cases — or a manifest of runs — and write each run's workbook plus one
+    roll-up (batch_summary.xlsx: 汇总 / Batch summary and 省级汇总 / Province roll-up).
+
+    INPUTS are case workbooks, folders of them (each case is solved), or manifests: a
+    .csv, or an .xlsx with a 'runs' (批量运行) sheet — one row per run with columns
+    case, command (solve | compare | sweep | risk), output, park and the command's options
+    (e.g. budget_from, budget_to, or an 'options' cell "--budget-from 150000
+    --budget-to 260000"); an optional 'province_targets' (省级目标) sheet holds the
+    province-level rows the parks' solve plans should add up to.  Each run writes the
+    workbook the single command writes.  A bad case or a failed solve is an error row,
+    never a stop; Ctrl-C stops the workers, keeps the finished runs and writes the
+    roll-up.  Runs go to worker processes by default, or to a Dask cluster with
+    --scheduler.  Exit code 0 when every run solved with its targets met, 1 when one
+    failed or missed targets (see the roll-up), 2 for bad input (a manifest's problems
+    are listed with sheet, row and column), 130 when interrupted.
+
+    \b
+    Example:
+      retrofit-opt batch cases/ -o batch_out --jobs 2 --no-explain
+      retrofit-opt batch cases/ -o batch_out --resume --json
+    """
+    import signal
+
+    from retrofit_opt.report import check_output_path
+    from retrofit_opt.report.batch_sheet import write_batch_summary
+    from retrofit_opt.report.run_output import WORKBOOKS
+    from retrofit_opt.studies.batch import run_batch
+    from retrofit_opt.studies.manifest import SUMMARY_NAME, plan_batch
+    executor = _executor(jobs, scheduler)
+    summary = outdir / SUMMARY_NAME
+    try:
+        plan = plan_batch(list(inputs), outdir, {"time_limit": time_limit, "mip_gap": mip_gap, "lang": lang,
+                                                 "no_explain": no_explain})
+        outdir.mkdir(parents=True, exist_ok=True)
+        check_output_path(summary)
+    except OSError as err:
+        _fail(RetrofitError(f"cannot create the output folder {outdir}: {err.strerror or err} — choose another -o"))
+    except RetrofitError as err:
+        _fail(err)
+    received = []
+
+    def terminate(signum, frame):  # SIGTERM stops the batch as Ctrl-C does
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    progress = _BatchProgress()
+    click.echo(f"{len(plan.runs)} runs on {executor.describe()}; workbooks in {outdir}", err=True)
+    try:
+        result = run_batch(plan.runs, workbooks=WORKBOOKS, executor=executor, resume=resume,
+                           province_targets=plan.province_targets, progress=progress)
+    except RetrofitError as err:
+        progress.close()
+        _fail(err)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    progress.close()
+    try:
+        write_batch_summary(result, summary, lang or "zh")
+    except RetrofitError as err:
+        _fail(err)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    counts = ", ".join(f"{n} {s}" for s, n in _counts(result.runs).items())
+    kept = sum(1 for r in result.runs if r.resumed)
+    click.echo(f"{len(result.runs)} runs ({counts}){f', {kept} kept from earlier' if kept else ''}; "
+               f"{result.failed} failed; {result.seconds:,.1f} s."
+               f"{' Interrupted.' if result.interrupted else ''} Roll-up: {summary}", err=as_json)
+    if result.interrupted:
+        sys.exit(EXIT_TERMINATED if received else EXIT_INTERRUPTED)
+    sys.exit(result.exit_code)
+
+
+def _counts(records) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for r in records:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    return counts
 
 
 # ------------------------------------------------------------------------------------ risk

@@ -136,8 +136,11 @@ def certificate_deduction(case: Case, target: Target) -> float:
 def metric_total(case: Case, plan: dict, metric: str, year: int | None) -> float:
     """M_m(y) of a plan (project id → start year): Σ v_{p,m} over the projects that count at
     the end of ``year``, less the overlaps of counted pairs."""
-    counted = {pid for pid, start in plan.items() if counts_in_year(case.project(pid), start, year)}
-    total = sum(case.project(pid).metric(metric) for pid in counted)
+    # summed in the plan's order, not a set's: a set of ids iterates in an order that changes
+    # with each process's hash seed, and so would the last digits of the total
+    order = [pid for pid, start in plan.items() if counts_in_year(case.project(pid), start, year)]
+    counted = set(order)
+    total = sum(case.project(pid).metric(metric) for pid in order)
     for inter in case.interactions:
         if inter.project_a in counted and inter.project_b in counted:
             total -= inter.overlaps.get(metric, 0.0)

@@ -255,11 +255,13 @@ def write_risk(w: SheetWriter, result, lang: str) -> None:
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 30)
 
 
-def build_risk_workbook(result, lang: str | None = None, written_at: datetime | None = None):
-    """The Risk sheet first, then the deterministic result's own sheets (Summary, …)."""
+def build_risk_workbook(result, lang: str | None = None, written_at: datetime | None = None,
+                        provenance: dict | None = None):
+    """The Risk sheet first, then the deterministic result's own sheets (Summary, …);
+    ``provenance``: the batch rows of Run info (``retrofit-opt batch``)."""
     from retrofit_opt.report.workbook import build_workbook, report_language
     lang = report_language(result.deterministic, lang)
-    report = build_workbook(result.deterministic, lang, written_at)
+    report = build_workbook(result.deterministic, lang, written_at, provenance)
     ws = report.workbook.create_sheet(label("sheet.risk", lang), 0)
     write_risk(SheetWriter(ws, report.formulas), result, lang)
     report.workbook.active = 0

@@ -38,7 +38,8 @@ def _shown(value) -> str | int | float:
     return str(value)
 
 
-def write_run_info(w: SheetWriter, result, lang: str, written_at: datetime | None = None) -> None:
+def write_run_info(w: SheetWriter, result, lang: str, written_at: datetime | None = None,
+                   provenance: dict | None = None) -> None:
     case = result.case
     t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
     stamp = (written_at or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
@@ -69,7 +70,26 @@ def write_run_info(w: SheetWriter, result, lang: str, written_at: datetime | Non
         row += 1
         if title == "run.parameters":
             row = write_factors(w, case.parameters, lang, row)
+    if provenance:
+        row = write_batch_provenance(w, provenance, lang, row)
     w.finish("A3")
+
+
+# ---------------------------------------------------------------- batch runs (issue 17, --resume)
+BATCH_KEYS = ("batch.command", "batch.options", "batch.sha256", "batch.record")
+
+
+def write_batch_provenance(w: SheetWriter, provenance: dict, lang: str, row: int) -> int:
+    """The rows ``retrofit-opt batch --resume`` compares before skipping a run: command,
+    options (canonical JSON), the input's SHA-256, and the run's roll-up row (JSON).
+    Column A holds the label, column B the value, column C the key (language-independent)."""
+    w.put(row, 1, L.label("batch.section", lang), font=SECTION_FONT, measure=False)
+    row += 1
+    for key in BATCH_KEYS:
+        if key in provenance:
+            w.row(row, 1, [L.label(key, lang), str(provenance[key]), key])
+            row += 1
+    return row + 1
 
 
 def write_factors(w: SheetWriter, params, lang: str, row: int) -> int:

@@ -45,8 +45,10 @@ def report_language(result, lang: str | None) -> str:
     return lang
 
 
-def build_workbook(result, lang: str | None = None, written_at: datetime | None = None) -> Report:
-    """The results workbook in memory (nothing is written)."""
+def build_workbook(result, lang: str | None = None, written_at: datetime | None = None,
+                   provenance: dict | None = None) -> Report:
+    """The results workbook in memory (nothing is written); ``provenance``: the batch rows of
+    Run info (:func:`~retrofit_opt.report.run_info.write_batch_provenance`)."""
     lang = report_language(result, lang)
     wb = Workbook()
     wb.remove(wb.active)
@@ -57,7 +59,7 @@ def build_workbook(result, lang: str | None = None, written_at: datetime | None 
         "not_selected": lambda w: write_not_selected(w, result, lang),
         "yearly_plan": lambda w: write_yearly_plan(w, result, lang),
         "macc": lambda w: write_macc(w, result, lang),
-        "run_info": lambda w: write_run_info(w, result, lang, written_at),
+        "run_info": lambda w: write_run_info(w, result, lang, written_at, provenance),
     }
     for key in SHEETS:
         if key in MULTI_YEAR_ONLY and not result.case.multi_year:
@@ -91,10 +93,10 @@ def fit_to_page_width(wb) -> None:
                 ws.print_title_rows = f"1:{header_rows}"
 
 
-def write_results(result, out: Path, lang: str | None = None) -> Report:
+def write_results(result, out: Path, lang: str | None = None, provenance: dict | None = None) -> Report:
     """Build the workbook, then write it atomically to ``out``: the file is complete or
     absent, and an existing ``out`` is replaced only once the new one is fully saved."""
-    report = build_workbook(result, lang)
+    report = build_workbook(result, lang, provenance=provenance)
     fit_to_page_width(report.workbook)
     write_atomically(Path(out), report.workbook.save)
     return report
@@ -109,11 +111,12 @@ def _select_first(wb) -> None:
         ws.sheet_view.tabSelected = k == 0
 
 
-def build_comparison_workbook(runs, lang: str | None = None, written_at: datetime | None = None) -> Report:
+def build_comparison_workbook(runs, lang: str | None = None, written_at: datetime | None = None,
+                              provenance: dict | None = None) -> Report:
     """``retrofit-opt compare``: Scenarios and Scenario matrix first, then the base case's
     own sheets (``runs[0]``: Summary, Portfolio, Not selected, …, Run info)."""
     from retrofit_opt.report.scenarios_sheet import write_scenario_matrix, write_scenarios
-    report = build_workbook(runs[0].result, lang, written_at)
+    report = build_workbook(runs[0].result, lang, written_at, provenance)
     for index, (key, writer) in enumerate((("scenarios", write_scenarios),
                                            ("scenario_matrix", write_scenario_matrix))):
         ws = report.workbook.create_sheet(L.sheet_title(key, report.lang), index)
@@ -122,14 +125,15 @@ def build_comparison_workbook(runs, lang: str | None = None, written_at: datetim
     return report
 
 
-def write_comparison(runs, out: Path, lang: str | None = None) -> Report:
-    report = build_comparison_workbook(runs, lang)
+def write_comparison(runs, out: Path, lang: str | None = None, provenance: dict | None = None) -> Report:
+    report = build_comparison_workbook(runs, lang, provenance=provenance)
     fit_to_page_width(report.workbook)
     write_atomically(Path(out), report.workbook.save)
     return report
 
 
-def build_sweep_workbook(run, lang: str | None = None, written_at: datetime | None = None) -> Report:
+def build_sweep_workbook(run, lang: str | None = None, written_at: datetime | None = None,
+                         provenance: dict | None = None) -> Report:
     """``retrofit-opt sweep``: Frontier, Pareto (when asked), Priority list (when asked), Run info."""
     from retrofit_opt.report.frontier_sheet import write_frontier, write_pareto
     from retrofit_opt.report.priority_sheet import write_priority
@@ -143,7 +147,7 @@ def build_sweep_workbook(run, lang: str | None = None, written_at: datetime | No
         sheets.append(("pareto", lambda w: write_pareto(w, run, lang)))
     if run.priority is not None:
         sheets.append(("priority", lambda w: write_priority(w, run, lang)))
-    sheets.append(("run_info", lambda w: write_run_info(w, info, lang, written_at)))
+    sheets.append(("run_info", lambda w: write_run_info(w, info, lang, written_at, provenance)))
     for key, writer in sheets:
         writer(SheetWriter(wb.create_sheet(L.sheet_title(key, lang)), report.formulas))
     _select_first(wb)
@@ -152,8 +156,8 @@ def build_sweep_workbook(run, lang: str | None = None, written_at: datetime | No
     return report
 
 
-def write_sweep(run, out: Path, lang: str | None = None) -> Report:
-    report = build_sweep_workbook(run, lang)
+def write_sweep(run, out: Path, lang: str | None = None, provenance: dict | None = None) -> Report:
+    report = build_sweep_workbook(run, lang, provenance=provenance)
     fit_to_page_width(report.workbook)
     write_atomically(Path(out), report.workbook.save)
     return report

@@ -5,7 +5,7 @@ from typing import Callable
 
 from retrofit_opt.case import Case, Scenario
 from retrofit_opt.errors import CaseError, Problem
-from retrofit_opt.results import ScenarioResult
+from retrofit_opt.results import Result, ScenarioResult
 from retrofit_opt.scenarios import apply_scenario
 from retrofit_opt.studies.solve import solve_case
 
@@ -14,22 +14,39 @@ BASE = Scenario("base", "the case as given")
 
 def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
                       explain: bool = False, explain_base: bool | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> list[ScenarioResult]:
+                      progress: Callable[[int, int], None] | None = None, executor=None) -> list[ScenarioResult]:
     """The case as given (``base``) and every scenario of its ``scenarios`` sheet, each
     solved from scratch.  ``explain`` runs the force-in explanations for every scenario;
     ``explain_base`` (default: ``explain``) for the base case only, whose Not selected
-    sheet the comparison workbook shows.  ``progress(done, total)`` after each solve."""
+    sheet the comparison workbook shows.  ``progress(done, total)`` after each solve.
+    ``executor`` (an :class:`~retrofit_opt.studies.execution.ExecutorSpec`; default: this
+    process) runs the scenarios side by side; each worker receives its variant case."""
     if not case.scenarios:
         raise CaseError([Problem("the case has no scenarios to compare",
                                  "add a 'scenarios' (情景) sheet with one row per scenario, e.g. a "
                                  "budget_scale column (see `retrofit-opt template`)")], case.source_name)
     runs = [BASE, *case.scenarios]
+    variants = [(case if scenario is BASE else apply_scenario(case, scenario),
+                 explain if scenario is not BASE or explain_base is None else explain_base) for scenario in runs]
+    if executor is not None and executor.kind != "serial" and len(runs) > 1:
+        return _compare_on(executor, runs, variants, time_limit, mip_gap, progress)
     out = []
-    for k, scenario in enumerate(runs):
-        variant = case if scenario is BASE else apply_scenario(case, scenario)
-        explaining = explain if scenario is not BASE or explain_base is None else explain_base
+    for k, (scenario, (variant, explaining)) in enumerate(zip(runs, variants)):
         out.append(ScenarioResult(scenario, solve_case(variant, time_limit=time_limit, mip_gap=mip_gap,
                                                        explain=explaining)))
         if progress:
             progress(k + 1, len(runs))
     return out
+
+
+def _compare_on(executor, runs, variants, time_limit, mip_gap, progress) -> list[ScenarioResult]:
+    from concurrent.futures import as_completed
+    results: list[Result | None] = [None] * len(runs)
+    with executor.open() as pool:
+        futures = {pool.submit(solve_case, variant, time_limit=time_limit, mip_gap=mip_gap, explain=explaining): k
+                   for k, (variant, explaining) in enumerate(variants)}
+        for done, future in enumerate(as_completed(futures), 1):
+            results[futures[future]] = future.result()
+            if progress:
+                progress(done, len(runs))
+    return [ScenarioResult(scenario, result) for scenario, result in zip(runs, results)]

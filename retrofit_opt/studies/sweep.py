@@ -2,8 +2,9 @@
 
 A sweep builds the model once and changes only the swept budget row's right-hand side
 (the mutable Param ``budget_limit``) between solves; HiGHS re-solves in place, started
-from the previous level's plan (still feasible: the budget only grows).  With ``jobs`` > 1
-the levels are shared among worker processes, each with its own persistent model.
+from the previous level's plan (still feasible: the budget only grows).  On an executor
+(``--jobs``, ``--scheduler``) the levels are shared among workers, each sweeping runs of
+consecutive levels on its own persistent model.
 
 - :func:`budget_sweep`: the best objective at every budget level of one pool's
   whole-horizon row (added when the case has none); more budget never gives less.
@@ -84,23 +85,20 @@ def _point(case: Case, level: float, outcome, plan: Plan, budget: Budget) -> Fro
                          evaluate.spend(case, plan, budget), met, outcome.seconds)
 
 
-_WORKER: _Sweeper | None = None
-
-
-def _start_worker(case: Case, row: int, time_limit: float, mip_gap: float, warm: bool) -> None:
-    global _WORKER
-    _WORKER = _Sweeper(case, row, time_limit, mip_gap, warm)
-
-
-def _solve_in_worker(level: float) -> FrontierPoint:
-    return _WORKER.solve(level)
+def _sweep_chunk(case: Case, row: int, levels: list[float], time_limit: float, mip_gap: float,
+                 warm: bool) -> list[FrontierPoint]:
+    """A worker's share of a sweep: consecutive levels on its own persistent model."""
+    sweeper = _Sweeper(case, row, time_limit, mip_gap, warm)
+    return [sweeper.solve(level) for level in levels]
 
 
 def budget_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, time_limit: float | None = None,
                  mip_gap: float | None = None, progress: Progress | None = None, warm_start: bool = True,
-                 jobs: int = 1) -> list[FrontierPoint]:
+                 jobs: int = 1, executor=None) -> list[FrontierPoint]:
     """Solve the case at every budget level (万元) of ``pool``'s whole-horizon row, in
-    increasing order, on one persistent model (per worker process when ``jobs`` > 1).
+    increasing order, on one persistent model (one per run of levels when ``executor``,
+    an :class:`~retrofit_opt.studies.execution.ExecutorSpec`, is not serial; ``jobs`` > 1
+    is short for that many worker processes).
 
     Only the row's right-hand side changes between solves; each solve starts from the
     previous level's plan.  The frontier is monotone: when a solver stopped at its gap or
@@ -112,8 +110,9 @@ def budget_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, tim
         return []
     swept, row = with_horizon_row(case, pool, levels[-1])
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
-    if jobs > 1 and len(levels) > 1:
-        points = _parallel_sweep(swept, row, levels, time_limit, mip_gap, warm_start, jobs, progress)
+    executor = _executor(executor, jobs)
+    if executor.kind != "serial" and len(levels) > 1:
+        points = _parallel_sweep(swept, row, levels, time_limit, mip_gap, warm_start, executor, progress)
     else:
         sweeper = _Sweeper(swept, row, time_limit, mip_gap, warm_start)
         points = []
@@ -124,23 +123,43 @@ def budget_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, tim
     return monotone(points, minimise=params.objective == "min_cost")
 
 
-def _parallel_sweep(case, row, levels, time_limit, mip_gap, warm, jobs, progress) -> list[FrontierPoint]:
-    """Levels handed out in increasing order to ``jobs`` worker processes (spawned: HiGHS
-    may hold threads, which a fork would copy half-way), each sweeping its share on its own
-    persistent model with warm starts.  As always with spawned workers, a script calling
-    this must guard its top level with ``if __name__ == "__main__":``."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    context = multiprocessing.get_context("spawn")
+def _executor(executor, jobs: int):
+    from retrofit_opt.studies.execution import ExecutorSpec
+    return executor if executor is not None else ExecutorSpec.from_options(jobs)
+
+
+def _parallel_sweep(case, row, levels, time_limit, mip_gap, warm, executor, progress) -> list[FrontierPoint]:
+    """Levels cut into runs of consecutive levels (two per worker, so that an uneven share
+    evens out), each swept on its own persistent model with warm starts, on any executor
+    of :mod:`retrofit_opt.studies.execution` (spawned worker processes or a Dask cluster).
+    The workers receive the case, never a model."""
+    from concurrent.futures import as_completed
+    chunks = chunks_of(levels, 2 * executor.workers)
     points: list[FrontierPoint | None] = [None] * len(levels)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(levels)), mp_context=context, initializer=_start_worker,
-                             initargs=(case, row, time_limit, mip_gap, warm)) as pool:
-        futures = {pool.submit(_solve_in_worker, level): k for k, level in enumerate(levels)}
-        for done, future in enumerate(as_completed(futures), 1):
-            points[futures[future]] = future.result()
+    done = 0
+    with executor.open() as pool:
+        futures = {pool.submit(_sweep_chunk, case, row, [levels[k] for k in chunk], time_limit, mip_gap, warm):
+                   chunk for chunk in chunks}
+        for future in as_completed(futures):
+            for k, point in zip(futures[future], future.result()):
+                points[k] = point
+            done += len(futures[future])
             if progress:
                 progress(done, len(levels))
     return points
+
+
+def chunks_of(levels: list, count: int) -> list[list[int]]:
+    """Indices of ``levels`` in at most ``count`` runs of consecutive levels, near-equal in size."""
+    count = max(1, min(count, len(levels)))
+    size, extra = divmod(len(levels), count)
+    out, start = [], 0
+    for k in range(count):
+        stop = start + size + (1 if k < extra else 0)
+        out.append(list(range(start, stop)))
+        start = stop
+    return out
+
 
 
 def monotone(points: list[FrontierPoint], minimise: bool = False) -> list[FrontierPoint]:
@@ -187,7 +206,7 @@ def least_budget(case: Case, pool: str = TOTAL_POOL, *, time_limit: float | None
 def run_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, pareto: tuple[str, str] | None = None,
               pareto_steps: int = 11, priority_levels: list[float] | None = None,
               priority_weights: list[float] | None = None, weights_from: str = "equal",
-              time_limit: float | None = None, mip_gap: float | None = None, jobs: int = 1,
+              time_limit: float | None = None, mip_gap: float | None = None, jobs: int = 1, executor=None,
               progress: Callable[[str, int, int], None] | None = None) -> SweepRun:
     """The budget frontier of ``pool``, its least budget, optionally the Pareto frontier of
     ``pareto`` = (x, y) and the nested priority list over ``priority_levels``."""
@@ -198,8 +217,9 @@ def run_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, pareto
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
     timings = {}
     started = time.perf_counter()
+    executor = _executor(executor, jobs)
     points = budget_sweep(case, levels, pool, time_limit=time_limit, mip_gap=mip_gap, progress=stage("sweep"),
-                          jobs=jobs)
+                          executor=executor)
     timings["sweep"] = time.perf_counter() - started
     mark = time.perf_counter()
     least = least_budget(case, pool, time_limit=time_limit, mip_gap=mip_gap)
@@ -223,7 +243,9 @@ def run_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, pareto
     timings["total"] = time.perf_counter() - started
     options = {"pool": pool, "levels": len(levels), "budget_from": min(levels), "budget_to": max(levels),
                "time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective,
-               "jobs": jobs}
+               "jobs": executor.workers}
+    if executor.kind == "dask":
+        options["scheduler"] = executor.scheduler
     if pareto is not None:
         options["pareto"] = f"{pareto[0]}:{pareto[1]}"
         options["pareto_steps"] = pareto_steps
