@@ -194,7 +194,7 @@ def least_budget(case: Case, pool: str = TOTAL_POOL, *, time_limit: float | None
     of the pool's spending with that row lifted (other rows and all rules kept)."""
     params = case.parameters
     lifted = dataclasses.replace(case, budgets=tuple(b for b in case.budgets
-                                                     if not (b.pool == pool and b.year is None)))
+                                                     if not (b.pool == pool and b.year is None and b.group is None)))
     data = ModelData.from_case(lifted)
     model = build_model(data)
     if variant is not None:
