@@ -1006,9 +1006,58 @@ def build_qinghai(path: Path) -> dict:
     return check
 
 
+# ====================================================== Ganhe case with per-tce awards (issue 16)
+# The Ganhe case, its own energy fund tightened and a per-tce award rule added at the
+# PUBLISHED rates of Tianjin's 节能专项资金 (400 元/tce of annual saving, at most 400 万元 per
+# project and 30 % of the investment; electricity counted at 315 gce/kWh, close to the
+# 等价值 0.3055 this case uses).  The fund's limit, the tightened energy fund and the
+# enterprise row are CONSTRUCTED.
+AWARD_POOL = "节能专项资金"
+AWARD_RULES = (
+    ("天津市节能专项资金标准（参照）", AWARD_POOL, 400, 400, 0.30,
+     "公开标准：天津市节能专项资金 400元/吨标准煤，单个项目不超过400万元且不超过项目投资的30%；在本构造案例中参照使用"),
+)
+AWARD_BUDGETS = (
+    ("总预算", None, 208_400),
+    (POOL_ENERGY, None, 103_600),  # constructed: 800 万元 below Ganhe's 104,400, the awards make up for it
+    (POOL_ENERGY, "黄河鑫业有限公司", 31_000),  # constructed: the enterprise's self-funding capacity
+    (POOL_ENV, None, 104_000),
+    ("补贴资金", None, 6_000),
+    (AWARD_POOL, None, 2_500),  # constructed: the award fund available to the park this year
+)
+
+
+def build_ganhe_awards(path: Path) -> None:
+    rows = ganhe_rows()
+    wb = Workbook()
+    wb.remove(wb.active)
+    add_notes(wb, "说明", [
+        "甘河工业园区 2024 项目组合 + 按节能量奖励（retrofit-opt 示例案例，issue 16）",
+        "【公开标准】补贴规则参照天津市节能专项资金：400元/吨标准煤（年节能量），单个项目不超过400万元，且不超过项目投资的30%。"
+        "Published rates of Tianjin's energy-saving fund: 400 元/tce, ≤ 400 万元 per project, ≤ 30 % of the investment.",
+        "【构造数据】项目数据同 ganhe_2024.xlsx（构造值）；节能改造资金上限 103,600 万元（比原案例少 800 万元）、"
+        "黄河鑫业有限公司自筹上限 31,000 万元、节能专项资金 2,500 万元均为构造值。Budgets here are CONSTRUCTED.",
+        "奖励由“节能专项资金”支付，并相应减少项目资金来源（节能改造资金）的支出；总预算仍计全部投资。",
+        "本说明 sheet 不参与计算（读取时忽略）。由 cases/build_cases.py 生成，勿手工修改；详见 cases/README.md。",
+    ])
+    headers = [h for _, h in PROJECT_HEADERS]
+    widths = {"项目名称": 36, "企业": 30, "行业": 20, "互斥组": 22, "类别": 16}
+    add_table(wb, "项目", headers, [[r.get(k) for k, _ in PROJECT_HEADERS] for r in rows], widths)
+    add_table(wb, "预算", ["资金池", "企业", "上限(万元)"], [list(b) for b in AWARD_BUDGETS], {"企业": 20})
+    add_table(wb, "目标", ["指标", "类型", "值"], [list(t) for t in TARGETS])
+    add_table(wb, "参数", ["参数", "值"], [list(p) for p in PARAMETERS], {"参数": 24, "值": 14})
+    add_table(wb, "交互", ["项目A", "项目B", "节能量重叠(吨标准煤/年)", "减排量重叠(吨/年)"],
+              [list(i) for i in INTERACTIONS])
+    add_table(wb, "补贴规则", ["规则名称", "资金池", "奖励标准(元/吨标准煤)", "单个项目上限(万元)", "占投资比例上限", "备注"],
+              [list(r) for r in AWARD_RULES], {"规则名称": 30, "备注": 60})
+    save_deterministic(wb, path)
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else HERE
     out.mkdir(parents=True, exist_ok=True)
+    build_ganhe_awards(out / "ganhe_awards_2024.xlsx")
+    print(f"wrote {out / 'ganhe_awards_2024.xlsx'}: the Ganhe case with the Tianjin per-tce award rule")
     checks = build_ganhe(out / "ganhe_2024.xlsx")
     table = build_tiny(out / "tiny.xlsx")
     qinghai = build_qinghai(out / "qinghai_2025.xlsx")

@@ -54,6 +54,8 @@ class Project:
     capex_low: float | None = None
     capex_high: float | None = None
     computed: frozenset[str] = frozenset()  # metrics computed from carriers, not given
+    salvage_value: float = 0.0  # 万元 received at the end of the lifetime (issue 16)
+    reinvest_share: float = 0.0  # share of the net yearly saving added to later years' budgets (issue 16)
 
     def metric(self, name: str) -> float:
         return self.metrics.get(name, 0.0)
@@ -74,6 +76,55 @@ class Budget:
     limit: float  # 万元
     year: int | None = None  # None: whole horizon
     row: int | None = None
+    group: tuple[str, str] | None = None  # ("enterprise" | "sector" | "category", name): only its projects
+
+    def covers(self, project: "Project") -> bool:
+        """Does this row count the project at all (its group, if any, holds the project)?"""
+        return self.group is None or getattr(project, self.group[0]) == self.group[1]
+
+    @property
+    def label(self) -> str:
+        """``pool`` or ``pool [enterprise 企业A]`` — the row's pool and group as a planner reads it."""
+        return self.pool if self.group is None else f"{self.pool} [{self.group[0]} {self.group[1]}]"
+
+
+@dataclass(frozen=True)
+class AwardRule:
+    """One row of the ``subsidy_rules`` sheet (issue 16): an award per tce of annual energy
+    saving (and per t CO2), capped per project and as a share of its capex, drawn from
+    ``pool`` and paid in the project's completion year; optionally capped per enterprise
+    and year.  ``scope`` says which projects it applies to."""
+
+    name: str
+    pool: str
+    rate_per_tce: float = 0.0  # 元/tce of annual energy saving
+    rate_per_t_co2: float = 0.0  # 元/t of annual CO2 reduction
+    cap_per_project: float | None = None  # 万元
+    cap_share_of_capex: float | None = None  # 0–1
+    cap_per_enterprise_year: float | None = None  # 万元 per enterprise and (completion) year
+    scope: tuple[str, tuple[str, ...]] = ("all", ())  # ("all"|"category"|"sector"|"enterprise"|"projects", names)
+    row: int | None = None
+
+    def applies_to(self, project: "Project") -> bool:
+        kind, names = self.scope
+        if kind == "all":
+            return True
+        if kind == "projects":
+            return project.id in names
+        return getattr(project, kind) in names
+
+    def entitlement(self, project: "Project") -> float:
+        """w_{r,p} = min(rate × saving / 10⁴, cap per project, share × capex) in 万元 — the
+        award before any enterprise cap; 0 when the rule does not apply."""
+        if not self.applies_to(project):
+            return 0.0
+        amount = (self.rate_per_tce * project.metric("energy_saving")
+                  + self.rate_per_t_co2 * project.metric("co2_reduction")) / 1e4
+        if self.cap_per_project is not None:
+            amount = min(amount, self.cap_per_project)
+        if self.cap_share_of_capex is not None:
+            amount = min(amount, self.cap_share_of_capex * project.capex)
+        return max(amount, 0.0)
 
 
 @dataclass(frozen=True)
@@ -99,6 +150,10 @@ class BaselineYear:
     value_added: float  # 万元
     co2: float | None = None  # t
     water: float | None = None  # m³
+    # Energy-intensity accounting (issue 16), tce: deducted from energy_consumption
+    feedstock_energy: float = 0.0  # 原料用能, deducted in the base and the target year
+    renewable_energy: float = 0.0  # new renewable electricity consumed (physical), deducted
+    certificate_energy: float = 0.0  # cross-province green certificates bought, deducted up to the cap
 
 
 @dataclass(frozen=True)
@@ -139,6 +194,8 @@ class Parameters:
     coal_co2_factor: float = 1.9003
     gas_co2_factor: float = 2.1622
     steam_co2_factor: float = 0.11
+    reinvest_share: float = 0.0  # default of the projects' reinvest_share (issue 16)
+    certificate_cap: float = 0.5  # certificates deduct at most this share of the required saving
     time_limit: float = 300.0
     mip_gap: float = 1e-4
     weights: Mapping[str, float] = field(default_factory=dict)  # weighted objective
@@ -178,6 +235,7 @@ class Case:
     baseline: Mapping[int, BaselineYear] = field(default_factory=dict)
     interactions: tuple[Interaction, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
+    award_rules: tuple[AwardRule, ...] = ()  # subsidy_rules sheet (issue 16)
     metric_units: Mapping[str, str] = field(default_factory=dict)  # metric → unit label
     language: str = "en"  # language of the case's headers: "en" or "zh"
     source_name: str = ""

@@ -140,9 +140,7 @@ def to_profile(value) -> tuple[float, ...]:
         numbers = tuple(to_number(p.strip().rstrip("%").rstrip("％")) for p in parts)
     except CellError:
         raise CellError("is not a list of numbers separated by /", "write e.g. 40/60") from None
-    if any(n < 0 for n in numbers):
-        raise CellError("has a negative entry", "enter shares or amounts of 0 or more")
-    return numbers
+    return numbers  # a negative entry is capital returned in that year; validate checks the total
 
 
 def to_choice(value, field: str) -> str:

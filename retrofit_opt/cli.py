@@ -160,6 +160,59 @@ def solver_options(per: str = ""):
     return decorate
 
 
+def robust_options(cvar: bool = True):
+    """``--robust-gamma``, ``--confidence`` (and ``--cvar-alpha``/``--risk-aversion``),
+    ``--samples`` and ``--seed``: the robust variants of issue 14 (retrofit_opt.studies.robust)."""
+    def decorate(command):
+        command = click.option("--seed", type=int, default=0, show_default=True,
+                               help="Seed of the sampled scenarios (fresh scenarios for the out-of-sample "
+                               "estimate use seed + 1000003).")(command)
+        command = click.option("--samples", type=click.IntRange(min=1, max=100000),
+                               help="Scenarios sampled from the ranges for --confidence"
+                               + (" and --cvar-alpha" if cvar else "") + " (default 500).")(command)
+        if cvar:
+            command = click.option("--risk-aversion", type=click.FloatRange(0, 1),
+                                   help="λ of the mean-CVaR objective (0: expected NPV, 1: pure CVaR); with "
+                                   "--cvar-alpha.")(command)
+            command = click.option("--cvar-alpha", type=click.FloatRange(0, 1, max_open=True),
+                                   help="Maximise LOGOS's mean-CVaR of NPV at confidence α (objective max_npv): "
+                                   "(1-λ)·E[NPV] + λ·mean NPV of the worst 1-α of the scenarios.")(command)
+        command = click.option("--confidence", type=click.FloatRange(0, 1, min_open=True),
+                               help="Chance-constrained plan: every minimum and intensity target met in at least "
+                               "this share of the sampled scenarios (e.g. 0.9).")(command)
+        return click.option("--robust-gamma", type=click.IntRange(min=0),
+                            help="Γ-robust plan: every minimum and intensity target still holds if any G "
+                            "projects deliver only the low end of their saving range (saving_low).")(command)
+    return decorate
+
+
+def _robust_asked(robust_gamma=None, confidence=None, cvar_alpha=None, risk_aversion=None) -> bool:
+    return any(v is not None for v in (robust_gamma, confidence, cvar_alpha, risk_aversion))
+
+
+def _robust_line(run, out: Path) -> str:
+    result = run.result
+    if result.status == "infeasible":
+        line = "infeasible; no plan meets the budgets, rules and robust targets (the Robustness sheet shows them)"
+    else:
+        line = _summary_line(result, out).rsplit(". Results:", 1)[0]
+    if run.kind == "gamma":
+        extra = (f"; Γ = {run.gamma:g}: every target holds with any {run.gamma:g} project(s) at the low end"
+                 if run.requirement_met else f"; no plan meets the targets with Γ = {run.gamma:g}")
+    elif run.kind == "confidence":
+        shares = ", ".join(f"{t.label}: {t.in_sample:.1%} in sample, {t.out_of_sample:.1%} out of sample"
+                           for t in run.targets if t.in_sample is not None)
+        extra = (f"; confidence {run.confidence:g}: " + shares) if run.has_plan else \
+            f"; no plan meets the targets in {run.confidence:.0%} of the scenarios"
+    else:
+        extra = (f"; mean-CVaR {run.cvar.objective:,.6g} (expected NPV {run.cvar.expected_npv:,.6g}, worst-tail "
+                 f"NPV {run.cvar.cvar_npv:,.6g})" if run.cvar else "")
+    price = run.price_of_robustness
+    if price is not None:
+        extra += f"; price of robustness {price:,.6g}"
+    return f"{line}{extra}. Results: {out}"
+
+
 def default_output(case: Path) -> Path:
     return case.with_name(f"{case.stem}_result.xlsx")
 
@@ -173,17 +226,24 @@ def default_output(case: Path) -> Path:
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the results workbook "
               "(default: the case's).")
 @click.option("--no-explain", is_flag=True, help="Skip the force-in re-solves that explain left-out projects.")
+@robust_options()
 @stoppable
-def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool) -> None:
+def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool,
+          robust_gamma, confidence, cvar_alpha, risk_aversion, samples, seed) -> None:
     """Choose the projects of CASE and write the results workbook.
 
     Exit code 0 when solved with every target met, 1 when targets cannot be met or the
     solver stopped without a plan (the workbook explains why), 2 for bad input, 3 when
     the solver failed.
 
+    With --robust-gamma, --confidence or --cvar-alpha the plan is robust (see the
+    Robustness sheet: the price of robustness against the plan at the estimates); exit
+    code 1 then means no plan meets the robust requirement.
+
     \b
     Example:
       retrofit-opt solve cases/ganhe_2024.xlsx -o ganhe_result.xlsx --json
+      retrofit-opt solve cases/ganhe_2024.xlsx --robust-gamma 2 -o ganhe_robust.xlsx
     """
     started = time.monotonic()  # the time limit covers the whole command, reading included
     from retrofit_opt.deadline import Deadline
@@ -191,17 +251,30 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
     from retrofit_opt.studies.solve import solve_case
     from retrofit_opt.report import check_output_path, write_results
     out = out or default_output(case)
+    robust = _robust_asked(robust_gamma, confidence, cvar_alpha, risk_aversion)
     try:
         check_output_path(out, case)
         loaded = load_case(case)
         _warn(loaded.warnings)
-        deadline = Deadline(time_limit or loaded.parameters.time_limit, started)
-        result = solve_case(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=not no_explain,
-                            deadline=deadline, on_stage=_stage_trace())
-        (_stage_trace() or (lambda name: None))("write")
-        write_results(result, out, lang or loaded.language)
+        if robust:
+            from retrofit_opt.studies.robust import solve_robust
+            run = solve_robust(loaded, gamma=robust_gamma, confidence=confidence, cvar_alpha=cvar_alpha,
+                               risk_aversion=risk_aversion, samples=samples, seed=seed, time_limit=time_limit,
+                               mip_gap=mip_gap, explain=not no_explain)
+            write_results(run.result, out, lang or loaded.language, robust=run)
+        else:
+            deadline = Deadline(time_limit or loaded.parameters.time_limit, started)
+            result = solve_case(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=not no_explain,
+                                deadline=deadline, on_stage=_stage_trace())
+            (_stage_trace() or (lambda name: None))("write")
+            write_results(result, out, lang or loaded.language)
     except RetrofitError as err:
         _fail(err)
+    if robust:
+        if as_json:
+            click.echo(json.dumps(run.to_json(), ensure_ascii=False, indent=2))
+        click.echo(_robust_line(run, out), err=as_json)
+        sys.exit(run.exit_code)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     click.echo(_summary_line(result, out), err=as_json)
@@ -293,9 +366,10 @@ def _executor(jobs: int | None, scheduler: str | None):
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
               help="Worker processes solving scenarios side by side.")
 @executor_options("scenarios")
+@robust_options()
 @stoppable
 def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang, no_explain: bool, jobs: int,
-            scheduler: str | None) -> None:
+            scheduler: str | None, robust_gamma, confidence, cvar_alpha, risk_aversion, samples, seed) -> None:
     """Solve CASE as given and under every scenario of its scenarios (情景) sheet, and
     write one workbook with them side by side.
 
@@ -306,10 +380,17 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
     workbook shows which), 2 for bad input (e.g. no scenarios sheet), 3 when the solver
     failed.
 
+    With --robust-gamma or --confidence every scenario is solved robustly (the Robustness
+    sheet shows the base case's price of robustness); with --cvar-alpha and
+    --risk-aversion the scenarios are LOGOS's: their weights are probabilities, and one
+    portfolio per scenario, all following one priority order, maximises the mean-CVaR of
+    NPV (the base case is solved as usual beside them).
+
     \b
     Example:
       retrofit-opt compare cases/ganhe_2024.xlsx -o ganhe_scenarios.xlsx --lang zh
     """
+    from retrofit_opt.results import ScenarioResult
     from retrofit_opt.studies.compare import compare_scenarios
     from retrofit_opt.loader import load_case
     from retrofit_opt.report import check_output_path
@@ -317,27 +398,55 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
     out = out or case.with_name(f"{case.stem}_compare.xlsx")
     executor = _executor(jobs, scheduler)
     progress = _Progress()
+    robust = joint = None
     try:
         check_output_path(out, case)
         loaded = load_case(case)
         _warn(loaded.warnings)
-        runs = compare_scenarios(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=False,
-                                 explain_base=not no_explain,
-                                 progress=lambda done, total: progress("scenarios", done, total),
-                                 executor=executor)
+        if cvar_alpha is not None or risk_aversion is not None:
+            from retrofit_opt.studies.robust import compare_mean_cvar
+            if cvar_alpha is None or risk_aversion is None:
+                raise click.UsageError("--cvar-alpha and --risk-aversion go together")
+            runs, joint = compare_mean_cvar(loaded, cvar_alpha, risk_aversion, time_limit=time_limit,
+                                            mip_gap=mip_gap, explain_base=not no_explain)
+        elif _robust_asked(robust_gamma, confidence):
+            from retrofit_opt.studies.robust import compare_robust
+            robust = compare_robust(loaded, gamma=robust_gamma, confidence=confidence, samples=samples, seed=seed,
+                                    time_limit=time_limit, mip_gap=mip_gap, explain_base=not no_explain,
+                                    progress=lambda done, total: progress("scenarios", done, total))
+            runs = [ScenarioResult(scenario, run.result) for scenario, run in robust]
+        else:
+            runs = compare_scenarios(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=False,
+                                     explain_base=not no_explain,
+                                     progress=lambda done, total: progress("scenarios", done, total),
+                                     executor=executor)
         progress.close()
-        write_comparison(runs, out, lang or loaded.language)
+        write_comparison(runs, out, lang or loaded.language,
+                         robust=joint if joint is not None else robust[0][1] if robust else None)
     except RetrofitError as err:
         progress.close()
         _fail(err)
     if as_json:
         scenarios = [{"name": r.scenario.name, "description": r.scenario.description,
-                      "overrides": dict(r.scenario.overrides), **r.result.to_json()} for r in runs]
-        click.echo(json.dumps({"scenarios": scenarios}, ensure_ascii=False, indent=2))
-    for r in runs:
-        click.echo(f"{r.scenario.name}: " + _summary_line(r.result, out).rsplit(". Results:", 1)[0] + ".",
+                      "overrides": dict(r.scenario.overrides),
+                      **(robust[k][1].to_json() if robust else r.result.to_json())} for k, r in enumerate(runs)]
+        document = {"scenarios": scenarios}
+        if joint is not None:
+            document["cvar"] = joint.to_json()
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    for k, r in enumerate(runs):
+        line = (_robust_line(robust[k][1], out) if robust else _summary_line(r.result, out)).rsplit(". Results:", 1)[0]
+        click.echo(f"{r.scenario.name}: {line}.", err=as_json)
+    if joint is not None:
+        stats = joint.stats
+        click.echo(f"scenario mean-CVaR: {joint.status}" + (f", objective {stats.objective:,.6g}, expected NPV "
+                   f"{stats.expected_npv:,.6g}, worst-tail NPV {stats.cvar_npv:,.6g}" if stats else "") + ".",
                    err=as_json)
     click.echo(f"Results: {out}", err=as_json)
+    if robust:
+        sys.exit(EXIT_OK if all(run.requirement_met for _, run in robust) else EXIT_UNMET)
+    if joint is not None:
+        sys.exit(EXIT_OK if joint.stats is not None and all(r.result.targets_met for r in runs) else EXIT_UNMET)
     sys.exit(EXIT_OK if all(r.result.targets_met for r in runs) else EXIT_UNMET)
 
 
@@ -371,10 +480,12 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
               help="Worker processes for the budget levels (each keeps its own persistent model).")
 @executor_options("budget levels")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the workbook (default: the case's).")
+@robust_options(cvar=False)
 @stoppable
 def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: str, pareto: str | None,
           pareto_steps: int, priority: bool, priority_steps: int | None, out: Path | None, as_json: bool,
-          time_limit, mip_gap, jobs: int, scheduler: str | None, lang) -> None:
+          time_limit, mip_gap, jobs: int, scheduler: str | None, lang, robust_gamma, confidence, samples,
+          seed) -> None:
     """Sweep the budget of one pool of CASE and write the budget–benefit frontier.
 
     Solves CASE at --steps budget levels from --budget-from to --budget-to (万元) on one
@@ -383,7 +494,9 @@ def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: st
     two quantities; and the nested priority list (a project's rank is the first level
     that funds it) against the greedy benefit-per-万元 order.  Sheets: Frontier (with a
     chart), Pareto, Priority list, Run info.  Exit code 0 when some level meets every
-    target, 1 when none does, 2 for bad input, 3 when the solver failed.
+    target, 1 when none does, 2 for bad input, 3 when the solver failed.  With
+    --robust-gamma or --confidence every budget level and the least budget are solved
+    robustly (the Pareto frontier and the priority list stay deterministic).
 
     \b
     Example:
@@ -405,10 +518,15 @@ def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: st
         check_output_path(out, case)
         loaded = load_case(case)
         _warn(loaded.warnings)
+        from retrofit_opt.studies.robust import sweep_variant
+        variant = sweep_variant(loaded, gamma=robust_gamma, confidence=confidence, samples=samples, seed=seed)
         run = sweep_from_options(loaded, budget_from=budget_from, budget_to=budget_to, steps=steps, pool=pool,
                                  pareto=pareto, pareto_steps=pareto_steps, priority=priority,
                                  priority_steps=priority_steps, time_limit=time_limit, mip_gap=mip_gap,
-                                 executor=executor, progress=progress)
+                                 executor=executor, progress=progress, variant=variant)
+        if variant is not None:
+            run.options.update({"robust_gamma": robust_gamma, "confidence": confidence,
+                                "samples": samples if confidence is not None else None, "seed": seed})
         progress.close()
         write_sweep(run, out, lang or loaded.language)
     except OptionError as err:

@@ -9,6 +9,7 @@ t+b … t+b+lifetime−1.  As year offsets k = 0, 1, … from its start, the cas
 
     CF_k = −capex·s_k            for k = 0 … b−1           (s_k: the capex shares, Σ s_k = 1)
     CF_k = B                     for k = b … b+L−1         (L: lifetime)
+    CF_{b+L−1} += salvage_value  (the residual value, received with the last benefit)
 
 and each is discounted by (1+r)^k, i.e. to the start year, year offset k counting k
 whole periods (the convention of ``numpy_financial.npv``: the first flow is undiscounted).
@@ -26,7 +27,10 @@ Two points of view:
 
 A project's ``npv`` column (``npv_given``, e.g. from a feasibility study) replaces only
 :func:`npv_at_start`/:func:`npv` (and the base of :func:`npv_enterprise`); every other
-indicator is computed from the cash flows above.
+indicator is computed from the cash flows above — unless the given NPV disagrees with
+the cash flows' (:func:`given_npv_contradicts_flows`): then the indicators that would
+contradict it (IRR, discounted payback, LCSE, abatement cost) are ``None`` (a blank cell
+with a note), never a number beside an NPV it cannot go with (issue 16).
 
 Per-unit indicators use the project's own metrics (gross of pairwise ``interactions``
 overlaps, which only exist for pairs) and return ``None`` where the quantity they divide by
@@ -172,7 +176,9 @@ def cash_flows(project: Project, params: Parameters, *, enterprise: bool = False
     benefit = annual_net_benefit(project, params)
     if not carbon:
         benefit -= project.metric("co2_reduction") * params.carbon_price / 1e4
-    return [-capex * share for share in project.capex_shares] + [benefit] * project.lifetime
+    flows = [-capex * share for share in project.capex_shares] + [benefit] * project.lifetime
+    flows[-1] += project.salvage_value
+    return flows
 
 
 def capex_present_value(project: Project, params: Parameters) -> float:
@@ -196,7 +202,27 @@ def npv_at_start(project: Project, params: Parameters) -> float:
     benefit = annual_net_benefit(project, params)
     b = project.build_years
     income = sum(benefit / (1 + r) ** (b + j) for j in range(project.lifetime))
-    return income - capex
+    return income + salvage_present_value(project, params) - capex
+
+
+def salvage_present_value(project: Project, params: Parameters) -> float:
+    """salvage / (1+r)^(b+L−1): the residual value at the project's start year, 万元."""
+    if not project.salvage_value:
+        return 0.0
+    return project.salvage_value / (1 + params.discount_rate) ** (project.build_years + project.lifetime - 1)
+
+
+def cash_flow_npv(project: Project, params: Parameters) -> float:
+    """The NPV of :func:`cash_flows` at the start year, whatever ``npv`` the case gives."""
+    return npv_of_flows(cash_flows(project, params), params.discount_rate)
+
+
+def given_npv_contradicts_flows(project: Project, params: Parameters) -> bool:
+    """Does the project's given ``npv`` differ from its cash flows' NPV by more than
+    rounding (0.1 % or 0.01 万元)?  Then no indicator derived from the flows agrees with it."""
+    if project.npv_given is None:
+        return False
+    return not math.isclose(project.npv_given, cash_flow_npv(project, params), rel_tol=1e-3, abs_tol=0.01)
 
 
 def npv(project: Project, params: Parameters, start_year: int | None = None) -> float:
@@ -219,6 +245,10 @@ def simple_payback(project: Project, params: Parameters, *, enterprise: bool = F
     counted); None when the project never pays back (B ≤ 0).  ``enterprise``: the
     enterprise's share of capex only."""
     benefit = annual_net_benefit(project, params)
+    if project.salvage_value and not (benefit > 0 and _capex_paid(project, enterprise) / benefit <= project.lifetime):
+        # paid back only at the end, by the residual value (or never): read it off the flows
+        years = discounted_payback_of_flows(cash_flows(project, params, enterprise=enterprise), 0.0)
+        return None if years is None else years - (project.build_years - 1)
     return _capex_paid(project, enterprise) / benefit if benefit > 0 else None
 
 
@@ -236,6 +266,8 @@ def discounted_payback(project: Project, params: Parameters, *, enterprise: bool
     counts from the start of construction with the construction years in full, as the
     投资回收期 of 《建设项目经济评价方法与参数》 (第三版) does.
     """
+    if given_npv_contradicts_flows(project, params):
+        return None
     flows = cash_flows(project, params, enterprise=enterprise)
     years = discounted_payback_of_flows(flows, params.discount_rate)
     if years is None:
@@ -247,7 +279,10 @@ def discounted_payback(project: Project, params: Parameters, *, enterprise: bool
 def irr(project: Project, params: Parameters, *, enterprise: bool = False) -> float | None:
     """Internal rate of return of :func:`cash_flows` (a fraction, e.g. 0.145 = 14.5 %);
     ``None`` when the flows never change sign (the benefit is not positive).  It does not
-    depend on the discount rate or on the start year."""
+    depend on the discount rate or on the start year.  ``None`` too when a given ``npv``
+    contradicts the flows (:func:`given_npv_contradicts_flows`)."""
+    if given_npv_contradicts_flows(project, params):
+        return None
     return irr_of_flows(cash_flows(project, params, enterprise=enterprise))
 
 
@@ -260,11 +295,13 @@ def annualised_capex(project: Project, params: Parameters) -> float:
 
     i.e. the capex valued at the end of construction (earlier build-year payments
     compounded at r) times the capital recovery factor.  For b = 1: A = CRF(r, L)·capex.
+    A salvage value is deducted at its present value (PV_0(capex) − PV_0(salvage)).
     This is the convention that makes the cost indicators consistent with the NPV:
     NPV (carbon price 0) = PV_0(annuity of 1 over the benefit years)·(S − opex − A).
     """
     r = params.discount_rate
-    at_completion = capex_present_value(project, params) * (1 + r) ** (project.build_years - 1)
+    net = capex_present_value(project, params) - salvage_present_value(project, params)
+    at_completion = net * (1 + r) ** (project.build_years - 1)
     return at_completion * capital_recovery_factor(r, project.lifetime)
 
 
@@ -279,7 +316,7 @@ def levelised_cost_of_saved_energy(project: Project, params: Parameters) -> floa
     are not subtracted (compare the LCSE with the price of a tce instead).  ``None`` when
     the energy saving is 0 or negative."""
     energy = project.metric("energy_saving")
-    if energy <= 0:
+    if energy <= 0 or given_npv_contradicts_flows(project, params):
         return None
     return (annualised_capex(project, params) + project.opex_change) * 1e4 / energy
 
@@ -294,7 +331,7 @@ def abatement_cost(project: Project, params: Parameters) -> float | None:
     curve is compared with): AC is the carbon price at which the project's NPV is exactly
     0, so NPV > 0 ⇔ AC < carbon price.  ``None`` when the CO2 reduction is 0 or negative."""
     co2 = project.metric("co2_reduction")
-    if co2 <= 0:
+    if co2 <= 0 or given_npv_contradicts_flows(project, params):
         return None
     net = annualised_capex(project, params) + project.opex_change - project.annual_cost_saving
     return net * 1e4 / co2

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retrofit_opt import economics
+from retrofit_opt import economics, funding
 from retrofit_opt.case import Budget, Case, Project
-from retrofit_opt.rules import (BASELINE_COLUMN, counts_in_year, metric_total, option_spend,  # noqa: F401
-                                target_row)
+from retrofit_opt.rules import (BASELINE_COLUMN, accounted, certificate_deduction, counts_in_year,  # noqa: F401
+                                horizon_of, metric_total, option_draw, option_spend, target_row)
 from retrofit_opt.schema.vocabulary import objective as objective_spec
 
 Plan = dict  # project id → start year (None in single-period cases)
@@ -51,7 +51,11 @@ class TargetCheck:
 
 
 def spend(case: Case, plan: Plan, budget: Budget) -> float:
-    return sum(option_spend(case.project(pid), start, budget) for pid, start in plan.items())
+    """万元 the plan draws on a budget row: capex shares plus the awards of the
+    ``subsidy_rules`` (drawn from the rule's pool, lowering the projects' own pools)."""
+    horizon = horizon_of(case)
+    capex = sum(option_draw(case.project(pid), start, budget, horizon) for pid, start in plan.items())
+    return capex + (funding.award_draw(case, plan, budget) if case.award_rules else 0.0)
 
 
 def budget_uses(case: Case, plan: Plan) -> list[BudgetUse]:
@@ -72,13 +76,49 @@ def target_checks(case: Case, plan: Plan) -> list[TargetCheck]:
 
 
 def intensity_change(case: Case, target, saving: float) -> float:
-    """% change of the intensity at the target year against the base year (negative = fall)."""
+    """% change of the intensity at the target year against the base year (negative = fall),
+    counted as the target counts it (energy: less feedstock, new renewables and the
+    deductible certificates, :func:`retrofit_opt.rules.required_saving`)."""
     column = BASELINE_COLUMN[target.metric]
     year = target.year if target.year is not None else case.parameters.end_year
     base, then = case.baseline[target.base_year], case.baseline[year]
-    base_intensity = getattr(base, column) / base.value_added
-    intensity = (getattr(then, column) - saving) / then.value_added
+    base_intensity = accounted(base, column) / base.value_added
+    total = accounted(then, column) - certificate_deduction(case, target)
+    intensity = (total - saving) / then.value_added
     return 100.0 * (intensity / base_intensity - 1.0)
+
+
+def intensity_both_ways(case: Case, plan: Plan, target) -> dict:
+    """An intensity target's outcome stated both ways (issue 16, carbon dual control): the
+    energy intensity change as the target counts it (less feedstock, new renewables and
+    certificates) and on the energy consumption as given, and the CO2 intensity change over
+    the same years (``None`` where the baseline lacks the figures).  Percent, negative = fall."""
+    year = target.year if target.year is not None else case.parameters.end_year
+    base, then = case.baseline[target.base_year], case.baseline[year]
+    plan_year = year if case.multi_year else None
+
+    def change(column, saving, accounted_way):
+        b, t = getattr(base, column), getattr(then, column)
+        if b is None or t is None or b <= 0:
+            return None
+        if accounted_way:
+            b, t = accounted(base, column), accounted(then, column) - certificate_deduction(case, target)
+        return 100.0 * (((t - saving) / then.value_added) / (b / base.value_added) - 1.0)
+
+    energy = metric_total(case, plan, "energy_saving", plan_year)
+    co2 = metric_total(case, plan, "co2_reduction", plan_year)
+    return {"energy_accounted": change("energy_consumption", energy, True),
+            "energy_gross": change("energy_consumption", energy, False),
+            "co2": change("co2", co2, False)}
+
+
+def accounting_applies(case: Case, target) -> bool:
+    """Does an energy-intensity target deduct anything (feedstock, renewables, certificates)?"""
+    if target.kind != "intensity_reduction" or BASELINE_COLUMN[target.metric] != "energy_consumption":
+        return False
+    year = target.year if target.year is not None else case.parameters.end_year
+    rows = (case.baseline[target.base_year], case.baseline[year])
+    return any(r.feedstock_energy or r.renewable_energy or r.certificate_energy for r in rows)
 
 
 def objective_value(case: Case, plan: Plan, objective: str | None = None, weights=None) -> float:

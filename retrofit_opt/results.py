@@ -138,13 +138,18 @@ class Result:
                          **({"intensity_change_percent": t.achieved_intensity_change}
                             if t.achieved_intensity_change is not None else {})} for t in self.target_checks],
             "budgets": [{"pool": u.budget.pool, "year": u.budget.year, "limit": u.budget.limit,
-                         "used": u.used} for u in self.budget_uses],
+                         "used": u.used, **({"group": list(u.budget.group)} if u.budget.group else {})}
+                        for u in self.budget_uses],
             "targets_met": self.targets_met,
             "seconds": self.timings,
             "units": units_json(self.case),
         }
         if self.exclusions:
             out["not_selected"] = [e.to_json() for e in self.exclusions.values()]
+        if self.case.award_rules and has_plan:  # issue 16: awards per rule and project, 万元
+            from retrofit_opt.funding import plan_awards
+            out["awards"] = [{"rule": self.case.award_rules[r].name, "project": pid, "award": amount}
+                             for (r, pid), amount in sorted(plan_awards(self.case, self.plan).items())]
         if self.diagnosis is not None:
             d = self.diagnosis
             out["diagnosis"] = {"message": d.message, "best_reachable": d.best_reachable,

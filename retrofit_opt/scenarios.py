@@ -39,8 +39,8 @@ def apply_scenario(case: Case, scenario: Scenario) -> Case:
 
 def set_budget(budgets: list[Budget], pool: str, limit: float) -> list[Budget]:
     """Set the whole-horizon limit of ``pool`` (added when the case has none)."""
-    if any(b.pool == pool and b.year is None for b in budgets):
-        return [dataclasses.replace(b, limit=limit) if b.pool == pool and b.year is None else b
+    if any(b.pool == pool and b.year is None and b.group is None for b in budgets):
+        return [dataclasses.replace(b, limit=limit) if b.pool == pool and b.year is None and b.group is None else b
                 for b in budgets]
     return budgets + [Budget(pool, limit)]
 
@@ -63,7 +63,7 @@ def with_horizon_row(case: Case, pool: str, limit: float) -> tuple[Case, int]:
     """The case with a whole-horizon budget row for ``pool`` (added with ``limit`` when the
     case has none) and that row's index."""
     for j, b in enumerate(case.budgets):
-        if b.pool == pool and b.year is None:
+        if b.pool == pool and b.year is None and b.group is None:
             return case, j
     return dataclasses.replace(case, budgets=case.budgets + (Budget(pool, limit),)), len(case.budgets)
 

@@ -23,6 +23,8 @@ CANONICAL = {
     "water_stock": "m³",
     "years": "yr",
     "share": "fraction",
+    "award_per_energy": "元/tce",
+    "award_per_mass": "元/t",
 }
 
 _MONEY = {"元": 1e-4, "yuan": 1e-4, "rmb": 1e-4, "cny": 1e-4, "千元": 0.1,
@@ -45,11 +47,18 @@ _WATER = {"m³": 1.0, "立方米": 1.0, "方": 1.0, "t": 1.0, "吨": 1.0,
           "万m³": 1e4, "万立方米": 1e4, "万方": 1e4, "万t": 1e4, "万吨": 1e4}
 _YEARS = {"年": 1.0, "yr": 1.0, "yrs": 1.0, "year": 1.0, "years": 1.0, "a": 1.0}
 _SHARE = {"%": 0.01, "percent": 0.01, "fraction": 1.0}
+# Award rates (subsidy_rules): 元 per tce of annual saving / per t of annual CO2 reduction.
+_AWARD_PER_ENERGY = {"元/tce": 1.0, "元/吨标准煤": 1.0, "元/吨标煤": 1.0, "元/t标准煤": 1.0,
+                     "yuan/tce": 1.0, "万元/tce": 1e4, "万元/吨标准煤": 1e4, "万元/万tce": 1.0,
+                     "万元/万吨标准煤": 1.0}
+_AWARD_PER_MASS = {"元/t": 1.0, "元/吨": 1.0, "yuan/t": 1.0, "元/tco2": 1.0, "元/吨二氧化碳": 1.0,
+                   "万元/t": 1e4, "万元/万t": 1.0, "万元/万吨": 1.0}
 
 FACTORS: dict[str, dict[str, float]] = {
     "money": _MONEY, "money_per_year": _MONEY, "energy": _ENERGY, "energy_stock": _ENERGY,
     "electricity": _ELECTRICITY, "mass": _MASS, "mass_stock": _MASS, "gas": _GAS,
     "heat": _HEAT, "water": _WATER, "water_stock": _WATER, "years": _YEARS, "share": _SHARE,
+    "award_per_energy": _AWARD_PER_ENERGY, "award_per_mass": _AWARD_PER_MASS,
 }
 ANNUAL_KINDS = {"money_per_year", "energy", "electricity", "mass", "gas", "heat", "water"}
 _PER_YEAR = re.compile(r"(/年|/yr|/a|/year|每年|/y)$")

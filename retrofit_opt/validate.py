@@ -10,7 +10,7 @@ import dataclasses
 import math
 from collections import defaultdict
 
-from retrofit_opt import accounting, cells, limits, schema, units, validate_ranges
+from retrofit_opt import accounting, cells, limits, schema, units, validate_funding, validate_ranges
 from retrofit_opt.case import (SUBSIDY_POOL, TOTAL_POOL, BaselineYear, Budget, Case, Interaction,
                                Parameters, Project, Scenario, Target)
 from retrofit_opt.cells import CellError
@@ -127,6 +127,8 @@ def validate(raw: RawCase, problems: list[Problem] | None = None) -> Case:
                 targets=tuple(targets), baseline=baseline, interactions=tuple(interactions),
                 scenarios=tuple(scenarios), metric_units=metric_units, language=raw.language,
                 source_name=raw.source_name, source_sha256=raw.sha256)
+    case = validate_funding.attach_funding(case, sheet("subsidy_rules"), sheet("budgets"), projects_sheet,
+                                           sheet("baseline"))  # issue 16
     check_case(case, problems, {s: sheet(s) for s in raw.sheets} | {"projects": projects_sheet})
     _check_scenarios(case, raw, problems)
     case = validate_ranges.attach_ranges(case, projects_sheet, sheet("parameters"))  # issue 14
@@ -372,6 +374,11 @@ def _capex_shares(sheet: _Sheet, row: RawRow, profile, capex, build_years: int) 
                           f"{p:g}" for p in profile))
         return tuple(1.0 / build_years for _ in range(build_years))
     total = sum(profile)
+    if total <= 0 or not all(math.isfinite(p) for p in profile):  # issue 16: negative entries = capital returned
+        sheet.problem(row, "capex_profile", f"capex_profile adds up to {total:g}: capital returned (negative "
+                      "entries) cannot reach the capital paid", "make the entries add up to the capex, to 100 or to 1",
+                      "/".join(f"{p:g}" for p in profile))
+        return tuple(1.0 / build_years for _ in range(build_years))
     column = sheet.raw.columns.get("capex")
     capex_written = capex / (column.factor if column else 1.0)
     for whole in (capex_written, 100.0, 1.0):
@@ -411,13 +418,14 @@ def _budgets(sheet: _Sheet) -> list[Budget]:
             continue
         if limit < 0:
             sheet.problem(row, "limit", "budget limit is negative", "enter 0 or more", limit)
-        key = (schema.normalise_name(pool), year)
+        group = validate_funding.budget_group(sheet, row)  # issue 16: enterprise / sector / category rows
+        key = (schema.normalise_name(pool), year, group)
         if key in seen:
             sheet.problem(row, "pool", f"pool '{pool}' has a second limit for "
                           f"{year if year else 'the whole horizon'} (also row {seen[key]})",
                           "keep one row per pool and year")
         seen[key] = row.row
-        budgets.append(Budget(pool, limit, year, row.row))
+        budgets.append(Budget(pool, limit, year, row.row, group))
     return budgets
 
 
@@ -821,6 +829,7 @@ def _check_pools(case: Case, budgets: _Sheet, at) -> None:
     drawn = {TOTAL_POOL}
     for p in case.projects:
         drawn |= set(p.pool_shares())
+    drawn |= {rule.pool for rule in case.award_rules}
     for b in case.budgets:
         if b.pool not in drawn:
             budgets.problem(at(budgets, b.row), "pool", f"no project draws from pool '{b.pool}'",

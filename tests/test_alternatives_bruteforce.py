@@ -28,6 +28,8 @@ import random
 
 import pytest
 
+from retrofit_opt.errors import CaseError
+
 import alternatives_oracle as ao
 import multiyear_oracle as my
 import oracle
@@ -131,9 +133,18 @@ def test_rich_random_cases_match_brute_force(tmp_path, seed):
     metrics, Chinese headers and unit conversions."""
     rc = rich_random_case(seed)
     problem = rc.problem
-    loaded = load_case(rc.write(tmp_path / f"rich_{seed}.xlsx"))
     sp = ao.SPCase(problem)
     plans_all = ao.sp_plans(sp)
+    try:
+        loaded = load_case(rc.write(tmp_path / f"rich_{seed}.xlsx"))
+    except CaseError as err:
+        # Mandatory propagated through prerequisites (issue 18): validate refuses a forced
+        # chain into an exclusive group or an excluded project — brute force must agree
+        # that no plan exists.
+        assert err.errors and all("through their prerequisites" in e.message or "which is excluded" in e.message
+                                  for e in err.errors), err.report()
+        assert not plans_all, "validate refused a case that brute force finds plans for"
+        return
     if not plans_all:
         assert find_alternatives(loaded, count=3).status == "infeasible"
         return

@@ -40,7 +40,8 @@ def test_readme_batch_commands_run_as_written(tmp_path):
     assert [r["command"] for r in data["runs"]] == ["solve", "solve", "compare", "sweep"]
     assert data["failed"] == 0 and len(data["province"]["targets"]) == 2
     assert sorted(p.name for p in (tmp_path / "batch_out").glob("*.xlsx")) == sorted(
-        ["batch_summary.xlsx", "ganhe_2024_result.xlsx", "qinghai_2025_result.xlsx", "tiny_result.xlsx",
+        ["batch_summary.xlsx", "ganhe_2024_result.xlsx", "ganhe_awards_2024_result.xlsx",  # every bundled case
+         "qinghai_2025_result.xlsx", "tiny_result.xlsx",
          "ganhe_plan.xlsx", "qinghai_plan.xlsx", "ganhe_scenarios.xlsx", "ganhe_sweep.xlsx"])
 
 

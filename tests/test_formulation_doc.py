@@ -23,6 +23,15 @@ REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "models" / "formulation.md"
 CASES = REPO / "cases"
 PRIORITY_FAMILIES = {"nested"}  # built on the priority list's model, not by build_model
+AWARD_FAMILY = "award_cap"  # rows only for award rules with a cap per enterprise and year (issue 16)
+
+
+def capped_award_case():
+    """cases/ganhe_awards_2024.xlsx with a cap per enterprise and year on its award rule."""
+    import dataclasses
+    case = retrofit_opt.read_case(CASES / "ganhe_awards_2024.xlsx")
+    rule = dataclasses.replace(case.award_rules[0], cap_per_enterprise_year=300.0)
+    return dataclasses.replace(case, award_rules=(rule,))
 
 
 def sections() -> dict[str, str]:
@@ -49,7 +58,8 @@ def family_components(heading: str, body: str, built: set[str]) -> set[str]:
 
 def test_document_has_the_constraint_families():
     assert list(family_sections()) == ["one_start", "mandatory", "exclusive_group", "prerequisite", "overlap",
-                                       "budget", "min_total", "max_total", "intensity_reduction", "nested"]
+                                       "budget", "award_cap", "min_total", "max_total", "intensity_reduction",
+                                       "nested"]
 
 
 def test_family_headings_are_the_constraints_build_model_creates():
@@ -57,16 +67,20 @@ def test_family_headings_are_the_constraints_build_model_creates():
     every family heading (but the priority list's) is built — on the multi-year case, where
     each family but ``max_total`` has rows, and on a single-period one."""
     families = {h: b for h, b in family_sections().items() if h not in PRIORITY_FAMILIES}
-    for name in ("qinghai_2025.xlsx", "ganhe_2024.xlsx"):
-        model = build_model(retrofit_opt.read_case(CASES / name))
+    cases = {name: retrofit_opt.read_case(CASES / name) for name in ("qinghai_2025.xlsx", "ganhe_2024.xlsx")}
+    cases["ganhe_awards_2024.xlsx with an enterprise cap"] = capped_award_case()
+    for name, case in cases.items():
+        model = build_model(case)
         built = components(model, pyo.Constraint)
         owners = {c: [h for h, b in families.items() if c in family_components(h, b, set(built))] for c in built}
         assert all(len(o) == 1 for o in owners.values()), (name, owners)  # none undocumented, none twice
         for heading, body in families.items():
             assert family_components(heading, body, set(built)), f"{name}: family '{heading}' is not built"
-    qinghai = components(build_model(retrofit_opt.read_case(CASES / "qinghai_2025.xlsx")), pyo.Constraint)
-    empty = {c for c, rows in qinghai.items() if rows == 0}
+    qinghai = components(build_model(cases["qinghai_2025.xlsx"]), pyo.Constraint)
+    empty = {c for c, rows in qinghai.items() if rows == 0 and not c.startswith(AWARD_FAMILY)}
     assert empty == {"max_total"}, empty  # so the mapping above was checked on real rows
+    capped = components(build_model(capped_award_case()), pyo.Constraint)
+    assert all(rows > 0 for c, rows in capped.items() if c.startswith(AWARD_FAMILY))
 
 
 def test_variables_listed_are_the_models_variables():

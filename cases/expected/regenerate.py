@@ -7,7 +7,7 @@ from retrofit_opt import load_case
 from retrofit_opt.studies.solve import solve_case
 
 HERE = Path(__file__).parent
-CASES = ("tiny", "ganhe_2024", "qinghai_2025")
+CASES = ("tiny", "ganhe_2024", "qinghai_2025", "ganhe_awards_2024")
 
 
 def expected(name: str) -> dict:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from retrofit_opt import economics
 from retrofit_opt.case import TOTAL_POOL, Budget, Case, Project
-from retrofit_opt.rules import TargetRow, counts_in_year, option_spend, target_row
+from retrofit_opt.rules import TargetRow, counts_in_year, horizon_of, option_draw, target_row
 
 
 @dataclass
@@ -54,7 +54,7 @@ class ModelData:
 
     def spend(self, option: int, budget: Budget) -> float:
         """万元 the option draws on a budget row (its pool, its year or the horizon)."""
-        return option_spend(self.project_of(option), self.options[option][1], budget)
+        return option_draw(self.project_of(option), self.options[option][1], budget, horizon_of(self.case))
 
     def budget_terms(self) -> list[list[tuple[int, float]]]:
         """For every budget row j, the pairs (option i, s_ij) with s_ij ≠ 0, options
@@ -70,6 +70,8 @@ class ModelData:
             project = self.case.projects[p_index]
             pools = dict.fromkeys((TOTAL_POOL, *project.pool_shares()))
             years = (None,) if start is None else (None, *range(start, start + project.build_years))
+            if project.reinvest_share and start is not None:  # savings reinvested in later years
+                years = (None, *self.case.years)
             for pool in pools:
                 for year in years:
                     for j in rows_at.get((pool, year), ()):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from retrofit_opt.model.awards import award_terms, define_award_cap
 from retrofit_opt.model.data import ModelData
 
 
@@ -109,15 +110,17 @@ def define_overlap(m, data: ModelData) -> None:
 
 
 def budget_spend(m, data: ModelData, budget):
-    """Σ_i s_{i,j}·x_i: what the chosen options draw on one budget row."""
-    return linear_sum(s * m.x[i] for i in range(len(data.options)) for s in (data.spend(i, budget),) if s)
+    """Σ_i s_{i,j}·x_i + awards_j: what the chosen options draw on one budget row."""
+    return linear_sum([s * m.x[i] for i in range(len(data.options)) for s in (data.spend(i, budget),) if s]
+                      + award_terms(m, data, budget))
 
 
 def define_budget(m, data: ModelData, elastic: bool = False) -> None:
     """budget: Σ_i s_{i,j}·x_i ≤ L_j (+ e_j when elastic) for every budget row j, where
     s_{i,j} is what option i draws on row j's pool (``total``: all capex; ``subsidy``:
     subsidy_rate·capex; another pool: (1 − subsidy_rate)·capex of the projects it pays
-    for) in row j's year (capex spread by the capex profile) or over the horizon."""
+    for) in row j's year (capex spread by the capex profile) or over the horizon, and
+    awards_j the awards of the subsidy rules (+ on the rule's pool, − on the own pool)."""
     budgets = data.case.budgets
     m.BUDGETS = pyo.RangeSet(0, len(budgets) - 1) if budgets else pyo.Set(initialize=[])
     m.budget_limit = pyo.Param(m.BUDGETS, initialize={j: b.limit for j, b in enumerate(budgets)}, mutable=True)
@@ -126,7 +129,7 @@ def define_budget(m, data: ModelData, elastic: bool = False) -> None:
     terms = data.budget_terms()
 
     def rule(m, j):
-        spend = linear_sum(s * m.x[i] for i, s in terms[j])
+        spend = linear_sum([s * m.x[i] for i, s in terms[j]] + award_terms(m, data, budgets[j]))
         if isinstance(spend, int):
             return pyo.Constraint.Feasible if budgets[j].limit >= 0 else pyo.Constraint.Infeasible
         return spend <= m.budget_limit[j] + m.budget_extra[j]
@@ -178,6 +181,7 @@ FAMILIES = (
     define_exclusive_group,
     define_prerequisite,
     define_overlap,
+    define_award_cap,
     define_budget,
     define_target_values,
     define_min_total,

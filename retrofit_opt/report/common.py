@@ -68,6 +68,16 @@ def pool_name(pool: str, lang: str) -> str:
     return pool
 
 
+def budget_name(budget, lang: str) -> str:
+    """A budget row's pool, and its group when the row is restricted to one (issue 16):
+    ``总预算（企业 企业A）``."""
+    name = pool_name(budget.pool, lang)
+    if budget.group is None:
+        return name
+    kind = L.label(f"group.{budget.group[0]}", lang)
+    return f"{name}（{kind} {budget.group[1]}）" if lang == "zh" else f"{name} ({kind} {budget.group[1]})"
+
+
 def evaluation_years(case) -> list:
     """Years of ``result.totals`` (evaluate.metric_totals): the horizon's end (``None`` in a
     single-period case), then each further milestone year of a target."""

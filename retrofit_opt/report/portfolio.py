@@ -8,7 +8,7 @@ from typing import Callable
 
 from openpyxl.utils import get_column_letter
 
-from retrofit_opt import economics
+from retrofit_opt import economics, funding
 from retrofit_opt.case import TOTAL_POOL
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import contribution, contribution_unit, evaluation_years, total_at
@@ -84,6 +84,9 @@ def columns(result, lang: str) -> list[Column]:
         cols.append(Column("budget_pool", head("budget_pool"), lambda p, s: p.budget_pool))
         cols.append(Column("subsidy_rate", head("subsidy_rate"), lambda p, s: p.subsidy_rate, "0.0%"))
     cols.append(Column("capex", head("capex"), lambda p, s: p.capex, MONEY, "sum"))
+    if case.award_rules:
+        awards = funding.awards_by_project(case, result.plan)
+        cols.append(Column("award", t("portfolio.award"), lambda p, s: awards.get(p.id, 0.0), MONEY, "sum"))
     for metric in shown_metrics(result):
         unit = case.metric_units.get(metric, "")
         cols.append(Column(metric, L.metric_header(metric, unit, lang), lambda p, s, m=metric: p.metric(m),
@@ -144,6 +147,12 @@ def indicator_notes(case, lang: str) -> list[str]:
     notes = [t("portfolio.note_indicators"), t("portfolio.note_blanks")]
     if shows_enterprise_npv(case):
         notes.append(t("portfolio.note_enterprise"))
+    if case.award_rules:
+        notes.append(t("portfolio.note_award"))
+    contradicting = [p.id for p in case.projects if economics.given_npv_contradicts_flows(p, case.parameters)]
+    if contradicting:
+        notes.append(t("portfolio.note_npv_given", ids=", ".join(contradicting[:10])
+                       + (" …" if len(contradicting) > 10 else "")))
     return notes
 
 
@@ -237,4 +246,6 @@ def _expected_totals(result, cols: list[Column], lines: list[Line], year) -> dic
     for c in cols:
         if c.metric is not None:
             out[c.key] = total_at(result, c.metric, year)
+    if result.case.award_rules:
+        out["award"] = math.fsum(funding.awards_by_project(result.case, result.plan).values())
     return out

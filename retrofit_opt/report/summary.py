@@ -15,7 +15,7 @@ from openpyxl.styles import Font, PatternFill
 from retrofit_opt import economics
 from retrofit_opt.report import charts
 from retrofit_opt.report import labels as L
-from retrofit_opt.report.common import (budget_uses_of, evaluation_years, leadership_figure, objective_of,
+from retrofit_opt.report.common import (budget_name, budget_uses_of, evaluation_years, leadership_figure, objective_of,
                                         percent_text, plain_decimal, pool_name, target_checks_of, target_text,
                                         total_at, unit_text, yes_no)
 from retrofit_opt.report.writer import (MONEY, PERCENT, SECTION_FONT, TITLE_FONT, YEAR,
@@ -219,7 +219,27 @@ def _write_targets(w: SheetWriter, result, lang: str, row: int):
     if intensity:
         w.note(row + 1, t("summary.note_intensity"))
         row += 2
+    row = _intensity_both_ways(w, result, lang, row)  # issue 16
     return row + 1, (first, last)
+
+
+def _intensity_both_ways(w, result, lang: str, row: int) -> int:
+    """Under the targets: each energy-intensity target that deducts feedstock, renewables or
+    certificates, stated both ways (as the target counts it, and on the energy consumption
+    as given), with the CO2 intensity over the same years."""
+    from retrofit_opt import evaluate
+    case = result.case
+    for target in case.targets:
+        if not evaluate.accounting_applies(case, target) or result.status not in ("optimal", "feasible"):
+            continue
+        ways = evaluate.intensity_both_ways(case, result.plan, target)
+        fmt = lambda v: "—" if v is None else _signed_percent(v, ".2f", lang)  # noqa: E731
+        named = next((target_text(c, lang, case) for c in result.target_checks if c.label == target.label),
+                     target.label)
+        w.note(row, L.label("intensity.both_ways", lang, target=named, accounted=fmt(ways["energy_accounted"]),
+                            gross=fmt(ways["energy_gross"]), co2=fmt(ways["co2"]), base=target.base_year))
+        row += 1
+    return row
 
 
 def completion(check) -> float | str:
@@ -243,7 +263,7 @@ def _write_budgets(w: SheetWriter, result, lang: str, row: int):
     for use in uses:
         b = use.budget
         share = use.used / b.limit if b.limit > 0 else "—"
-        w.row(row, 1, [pool_name(b.pool, lang), b.year if b.year is not None else t("summary.whole_horizon"),
+        w.row(row, 1, [budget_name(b, lang), b.year if b.year is not None else t("summary.whole_horizon"),
                        b.limit, use.used, b.limit - use.used, share, yes_no(use.ok, lang)],
               [None, YEAR, MONEY, MONEY, MONEY, PERCENT, None])
         w.ws.cell(row=row, column=7).fill = MET_FILL if use.ok else UNMET_FILL

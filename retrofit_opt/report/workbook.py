@@ -52,9 +52,10 @@ def report_language(result, lang: str | None) -> str:
 
 
 def build_workbook(result, lang: str | None = None, written_at: datetime | None = None,
-                   provenance: dict | None = None) -> Report:
+                   provenance: dict | None = None, robust=None) -> Report:
     """The results workbook in memory (nothing is written); ``provenance``: the batch rows of
-    Run info (:func:`~retrofit_opt.report.run_info.write_batch_provenance`)."""
+    Run info (:func:`~retrofit_opt.report.run_info.write_batch_provenance`); with ``robust``
+    (a robust run) a Robustness sheet follows the Summary."""
     lang = report_language(result, lang)
     wb = Workbook()
     wb.remove(wb.active)
@@ -80,6 +81,8 @@ def build_workbook(result, lang: str | None = None, written_at: datetime | None 
             continue
         ws = wb.create_sheet(L.sheet_title(key, lang))
         writers[key](SheetWriter(ws, report.formulas))
+    if robust is not None:
+        add_robustness_sheet(report, robust, 1)
     wb.active = 0
     wb.properties.creator = f"retrofit-opt {retrofit_opt.__version__}"
     wb.properties.title = L.label("summary.title", lang)
@@ -105,10 +108,18 @@ def fit_to_page_width(wb, case=None, lang: str | None = None) -> None:
     finish_workbook(Report(wb, lang), case)
 
 
-def write_results(result, out: Path, lang: str | None = None, provenance: dict | None = None) -> Report:
+def add_robustness_sheet(report: Report, robust, index: int) -> None:
+    """The Robustness (稳健性) sheet of a robust run, at position ``index``."""
+    from retrofit_opt.report.robustness_sheet import write_robustness
+    ws = report.workbook.create_sheet(L.sheet_title("robustness", report.lang), index)
+    write_robustness(SheetWriter(ws, report.formulas), robust, report.lang)
+
+
+def write_results(result, out: Path, lang: str | None = None, provenance: dict | None = None,
+                  robust=None) -> Report:
     """Build the workbook, then write it atomically to ``out``: the file is complete or
     absent, and an existing ``out`` is replaced only once the new one is fully saved."""
-    report = build_workbook(result, lang, provenance=provenance)
+    report = build_workbook(result, lang, provenance=provenance, robust=robust)
     finish_workbook(report, result.case)
     write_atomically(Path(out), report.workbook.save)
     return report
@@ -124,11 +135,11 @@ def _select_first(wb) -> None:
 
 
 def build_comparison_workbook(runs, lang: str | None = None, written_at: datetime | None = None,
-                              provenance: dict | None = None) -> Report:
+                              provenance: dict | None = None, robust=None) -> Report:
     """``retrofit-opt compare``: Scenarios and Scenario matrix first, then the base case's
     own sheets (``runs[0]``: Summary, Portfolio, Not selected, …, Run info)."""
     from retrofit_opt.report.scenarios_sheet import write_scenario_matrix, write_scenarios
-    report = build_workbook(runs[0].result, lang, written_at, provenance)
+    report = build_workbook(runs[0].result, lang, written_at, provenance, robust=robust)
     for index, (key, writer) in enumerate((("scenarios", write_scenarios),
                                            ("scenario_matrix", write_scenario_matrix))):
         ws = report.workbook.create_sheet(L.sheet_title(key, report.lang), index)
@@ -137,8 +148,9 @@ def build_comparison_workbook(runs, lang: str | None = None, written_at: datetim
     return report
 
 
-def write_comparison(runs, out: Path, lang: str | None = None, provenance: dict | None = None) -> Report:
-    report = build_comparison_workbook(runs, lang, provenance=provenance)
+def write_comparison(runs, out: Path, lang: str | None = None, provenance: dict | None = None,
+                     robust=None) -> Report:
+    report = build_comparison_workbook(runs, lang, provenance=provenance, robust=robust)
     finish_workbook(report, runs[0].result.case)
     write_atomically(Path(out), report.workbook.save)
     return report

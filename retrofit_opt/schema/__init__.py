@@ -121,6 +121,8 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "uncertainty_distribution": {"triangular": ("三角分布", "三角"), "uniform": ("均匀分布", "均匀"),
                                  "pert": ("PERT分布", "贝塔分布"), "two_point": ("两点分布", "高低两点")},
     "uncertainty_group": {"category": ("类别", "项目类别"), "sector": ("行业",)},
+    "applies_to": {"all": ("全部", "所有项目"), "category": ("类别", "项目类别"), "sector": ("行业",),
+                   "enterprise": ("企业",), "projects": ("指定项目", "项目")},
 }
 YES = ("yes", "y", "是", "1", "true", "t", "√", "✓")
 NO = ("no", "n", "否", "0", "false", "f", "×", "✗")

@@ -99,7 +99,7 @@ def scenario_levels(case: Case, pool: str = TOTAL_POOL) -> tuple[list[float], li
     whose one budget row is that pool's whole-horizon row.  Otherwise None."""
     if not case.scenarios:
         return None
-    rows = [b for b in case.budgets if b.pool == pool and b.year is None]
+    rows = [b for b in case.budgets if b.pool == pool and b.year is None and b.group is None]
     levels, weights = [], []
     for scenario in case.scenarios:
         keys = set(scenario.overrides)

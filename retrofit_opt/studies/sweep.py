@@ -52,10 +52,12 @@ copyreg.pickle(MappingProxyType, lambda proxy: (_mapping_proxy, (dict(proxy),)))
 class _Sweeper:
     """One persistent model of the case: only the swept row's limit changes between solves."""
 
-    def __init__(self, case: Case, row: int, time_limit: float, mip_gap: float, warm: bool):
+    def __init__(self, case: Case, row: int, time_limit: float, mip_gap: float, warm: bool, variant=None):
         self.case, self.row, self.warm = case, row, warm
         self.data = ModelData.from_case(case)
         self.model = build_model(self.data)
+        if variant is not None:  # a robust variant (studies.robust.ModelVariant)
+            variant.apply(self.model, self.data)
         self.solver = Solver(self.model, time_limit, mip_gap)
         self.solver.only_parameter_changes()
         self.start: tuple[float, list] | None = None  # (level, variable values) of the last plan
@@ -86,15 +88,15 @@ def _point(case: Case, level: float, outcome, plan: Plan, budget: Budget) -> Fro
 
 
 def _sweep_chunk(case: Case, row: int, levels: list[float], time_limit: float, mip_gap: float,
-                 warm: bool) -> list[FrontierPoint]:
+                 warm: bool, variant=None) -> list[FrontierPoint]:
     """A worker's share of a sweep: consecutive levels on its own persistent model."""
-    sweeper = _Sweeper(case, row, time_limit, mip_gap, warm)
+    sweeper = _Sweeper(case, row, time_limit, mip_gap, warm, variant)
     return [sweeper.solve(level) for level in levels]
 
 
 def budget_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, time_limit: float | None = None,
                  mip_gap: float | None = None, progress: Progress | None = None, warm_start: bool = True,
-                 jobs: int = 1, executor=None) -> list[FrontierPoint]:
+                 jobs: int = 1, executor=None, variant=None) -> list[FrontierPoint]:
     """Solve the case at every budget level (万元) of ``pool``'s whole-horizon row, in
     increasing order, on one persistent model (one per run of levels when ``executor``,
     an :class:`~retrofit_opt.studies.execution.ExecutorSpec`, is not serial; ``jobs`` > 1
@@ -112,9 +114,9 @@ def budget_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, tim
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
     executor = _executor(executor, jobs)
     if executor.kind != "serial" and len(levels) > 1:
-        points = _parallel_sweep(swept, row, levels, time_limit, mip_gap, warm_start, executor, progress)
+        points = _parallel_sweep(swept, row, levels, time_limit, mip_gap, warm_start, executor, progress, variant)
     else:
-        sweeper = _Sweeper(swept, row, time_limit, mip_gap, warm_start)
+        sweeper = _Sweeper(swept, row, time_limit, mip_gap, warm_start, variant)
         points = []
         for k, level in enumerate(levels):
             points.append(sweeper.solve(level))
@@ -128,7 +130,8 @@ def _executor(executor, jobs: int):
     return executor if executor is not None else ExecutorSpec.from_options(jobs)
 
 
-def _parallel_sweep(case, row, levels, time_limit, mip_gap, warm, executor, progress) -> list[FrontierPoint]:
+def _parallel_sweep(case, row, levels, time_limit, mip_gap, warm, executor, progress,
+                    variant=None) -> list[FrontierPoint]:
     """Levels cut into runs of consecutive levels (two per worker, so that an uneven share
     evens out), each swept on its own persistent model with warm starts, on any executor
     of :mod:`retrofit_opt.studies.execution` (spawned worker processes or a Dask cluster).
@@ -138,7 +141,8 @@ def _parallel_sweep(case, row, levels, time_limit, mip_gap, warm, executor, prog
     points: list[FrontierPoint | None] = [None] * len(levels)
     done = 0
     with executor.open() as pool:
-        futures = {pool.submit(_sweep_chunk, case, row, [levels[k] for k in chunk], time_limit, mip_gap, warm):
+        futures = {pool.submit(_sweep_chunk, case, row, [levels[k] for k in chunk], time_limit, mip_gap, warm,
+                               variant):
                    chunk for chunk in chunks}
         for future in as_completed(futures):
             for k, point in zip(futures[future], future.result()):
@@ -185,14 +189,16 @@ def monotone(points: list[FrontierPoint], minimise: bool = False) -> list[Fronti
 
 # ----------------------------------------------------------------------------- least budget
 def least_budget(case: Case, pool: str = TOTAL_POOL, *, time_limit: float | None = None,
-                 mip_gap: float | None = None) -> LeastBudget:
+                 mip_gap: float | None = None, variant=None) -> LeastBudget:
     """The least whole-horizon limit on ``pool`` that meets every target: a min-cost solve
     of the pool's spending with that row lifted (other rows and all rules kept)."""
     params = case.parameters
     lifted = dataclasses.replace(case, budgets=tuple(b for b in case.budgets
-                                                     if not (b.pool == pool and b.year is None)))
+                                                     if not (b.pool == pool and b.year is None and b.group is None)))
     data = ModelData.from_case(lifted)
     model = build_model(data)
+    if variant is not None:
+        variant.apply(model, data)
     row = Budget(pool, 0.0)
     set_objective(model, budget_spend(model, data, row), minimise=True)
     solver = Solver(model, *solver_options(params, time_limit, mip_gap))
@@ -207,9 +213,10 @@ def run_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, pareto
               pareto_steps: int = 11, priority_levels: list[float] | None = None,
               priority_weights: list[float] | None = None, weights_from: str = "equal",
               time_limit: float | None = None, mip_gap: float | None = None, jobs: int = 1, executor=None,
-              progress: Callable[[str, int, int], None] | None = None) -> SweepRun:
+              progress: Callable[[str, int, int], None] | None = None, variant=None) -> SweepRun:
     """The budget frontier of ``pool``, its least budget, optionally the Pareto frontier of
-    ``pareto`` = (x, y) and the nested priority list over ``priority_levels``."""
+    ``pareto`` = (x, y) and the nested priority list over ``priority_levels``.  A robust
+    ``variant`` (studies.robust.ModelVariant) applies to the levels and the least budget."""
     def stage(name):
         return (lambda done, total: progress(name, done, total)) if progress else None
 
@@ -224,10 +231,10 @@ def run_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, pareto
     started = time.perf_counter()
     executor = _executor(executor, jobs)
     points = budget_sweep(case, levels, pool, time_limit=time_limit, mip_gap=mip_gap, progress=stage("sweep"),
-                          executor=executor)
+                          executor=executor, variant=variant)
     timings["sweep"] = time.perf_counter() - started
     mark = time.perf_counter()
-    least = least_budget(case, pool, time_limit=time_limit, mip_gap=mip_gap)
+    least = least_budget(case, pool, time_limit=time_limit, mip_gap=mip_gap, variant=variant)
     if progress:
         progress("least budget", 1, 1)
     timings["least_budget"] = time.perf_counter() - mark

@@ -67,7 +67,7 @@ def check_range(budget_from: float, budget_to: float) -> None:
 def sweep_from_options(case: Case, *, budget_from: float, budget_to: float, steps: int = 11, pool: str = "total",
                        pareto: str | None = None, pareto_steps: int = 11, priority: bool = True,
                        priority_steps: int | None = None, time_limit: float | None = None,
-                       mip_gap: float | None = None, executor=None, progress=None):
+                       mip_gap: float | None = None, executor=None, progress=None, variant=None):
     """The study ``retrofit-opt sweep`` runs, from its options (see its ``--help``)."""
     from retrofit_opt.scenarios import budget_levels
     from retrofit_opt.studies.priority import scenario_levels
@@ -88,4 +88,5 @@ def sweep_from_options(case: Case, *, budget_from: float, budget_to: float, step
             priority_levels = [v for v in dict.fromkeys(budget_levels(budget_from, budget_to, count)) if v > 0]
     return run_sweep(case, levels, swept_pool, pareto=axes, pareto_steps=pareto_steps,
                      priority_levels=priority_levels or None, priority_weights=weights, weights_from=weights_from,
-                     time_limit=time_limit, mip_gap=mip_gap, executor=executor, progress=progress)
+                     time_limit=time_limit, mip_gap=mip_gap, executor=executor, progress=progress,
+                     variant=variant)
