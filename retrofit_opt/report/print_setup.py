@@ -8,6 +8,7 @@ from __future__ import annotations
 from copy import copy
 from datetime import datetime, timezone
 
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 from retrofit_opt.report import labels as L
@@ -78,23 +79,28 @@ def _escape(text: str) -> str:
 
 
 def set_font(workbook) -> None:
-    """One font for every styled cell and for the default style."""
+    """One font for every styled cell and for the default style.
+
+    Each distinct font of the workbook is renamed once and every cell that uses it is
+    pointed at the renamed copy (a font object per cell took minutes at 50,000 projects)."""
     try:
         normal = next(s for s in workbook._named_styles if s.name == "Normal")
         normal.font = copy(normal.font)
         normal.font.name = FONT
     except StopIteration:  # pragma: no cover - openpyxl always has Normal
         pass
-    cache = {}
+    fonts = workbook._fonts
+    renamed: dict[int, int] = {}  # font id → id of the same font in FONT
     for ws in workbook.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is None and not cell.has_style:
-                    continue
-                font = cell.font
-                key = id(font)
-                if key not in cache:
-                    changed = copy(font)
-                    changed.name = FONT
-                    cache[key] = (font, changed)
-                cell.font = cache[key][1]
+        for cell in getattr(ws, "_cells", {}).values():
+            if cell._value is None and not cell.has_style:
+                continue  # an empty unstyled cell is not written
+            style = cell._style
+            if style is None:  # a plain cell: the workbook's default font (id 0)
+                style = cell._style = StyleArray()
+            font_id = renamed.get(style.fontId)
+            if font_id is None:
+                changed = copy(fonts[style.fontId])
+                changed.name = FONT
+                font_id = renamed[style.fontId] = fonts.add(changed)
+            style.fontId = font_id

@@ -26,6 +26,7 @@ from retrofit_opt.report.enterprise_sheet import write_enterprises
 from retrofit_opt.report.macc_sheet import has_curve, write_macc
 from retrofit_opt.report.not_selected import write_not_selected
 from retrofit_opt.report.output import write_atomically
+from retrofit_opt.report.save import saver
 from retrofit_opt.report.portfolio import write_portfolio
 from retrofit_opt.report.run_info import write_run_info
 from retrofit_opt.report.summary import write_summary
@@ -121,7 +122,7 @@ def write_results(result, out: Path, lang: str | None = None, provenance: dict |
     absent, and an existing ``out`` is replaced only once the new one is fully saved."""
     report = build_workbook(result, lang, provenance=provenance, robust=robust)
     finish_workbook(report, result.case)
-    write_atomically(Path(out), report.workbook.save)
+    write_atomically(Path(out), saver(report.workbook))
     return report
 
 
@@ -152,7 +153,7 @@ def write_comparison(runs, out: Path, lang: str | None = None, provenance: dict 
                      robust=None) -> Report:
     report = build_comparison_workbook(runs, lang, provenance=provenance, robust=robust)
     finish_workbook(report, runs[0].result.case)
-    write_atomically(Path(out), report.workbook.save)
+    write_atomically(Path(out), saver(report.workbook))
     return report
 
 
@@ -186,5 +187,5 @@ def build_sweep_workbook(run, lang: str | None = None, written_at: datetime | No
 def write_sweep(run, out: Path, lang: str | None = None, provenance: dict | None = None) -> Report:
     report = build_sweep_workbook(run, lang, provenance=provenance)
     finish_workbook(report, run.case)
-    write_atomically(Path(out), report.workbook.save)
+    write_atomically(Path(out), saver(report.workbook))
     return report
