@@ -13,7 +13,7 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -82,6 +82,8 @@ def safe_text(value: str) -> str:
 
 def display_width(text: str) -> int:
     """Columns a text needs: East Asian wide characters count twice."""
+    if text.isascii():  # no wide character: the longest line's length
+        return max(map(len, text.split("\n"))) if "\n" in text else len(text)
     longest = max((len(line) + sum(1 for ch in line if unicodedata.east_asian_width(ch) in "WF"))
                   for line in text.split("\n")) if text else 0
     return longest
@@ -97,45 +99,91 @@ class SheetWriter:
         self.header_widths: dict[int, int] = {}
         self.notes: list[tuple[int, int, str]] = []  # (row, first column, text): merged and wrapped at finish
         self.note_span = 0  # columns a note spans (0: the sheet's used width, at most NOTE_MAX_SPAN)
+        self._styles: dict[tuple, tuple] = {}  # (format, font, wrap, quote prefix) → (style indices, font)
 
     # ------------------------------------------------------------------ cells
     def put(self, row: int, col: int, value, fmt: str | None = None, *, font=None, measure: bool = True,
             wrap: bool = False):
-        cell = self.ws.cell(row=row, column=col)
         if value is None or value == "":
-            return cell
-        if isinstance(value, Formula):
+            return self.ws.cell(row=row, column=col)
+        if isinstance(value, str):
+            text = safe_text(value)
+            cell = self._new_cell(row, col, None, font, wrap, text.startswith(RISKY_START))
+            if cell is None:
+                cell = self.ws.cell(row=row, column=col)
+                cell.value = text
+                cell.data_type = "s"  # never a formula, whatever the first character
+                if text.startswith(RISKY_START):
+                    cell.quotePrefix = True  # Excel's leading apostrophe: stays text when edited
+                self._style_cell(cell, font, wrap)
+            else:
+                cell._value = text[:32767]  # as openpyxl's check_string
+                cell.data_type = "s"
+            shown = text
+        elif isinstance(value, Formula):
+            cell = self.ws.cell(row=row, column=col)
             cell.value = value.text
             if cell.data_type != "f":  # pragma: no cover - a Formula always starts with '='
                 raise ValueError(f"not a formula: {value.text!r}")
             self.registry[(self.ws.title, cell.coordinate)] = value.expected
             if fmt:
                 cell.number_format = fmt
+            self._style_cell(cell, font, wrap)
             shown = self._number_text(value.expected, fmt)
-        elif isinstance(value, str):
-            text = safe_text(value)
-            cell.value = text
-            cell.data_type = "s"  # never a formula, whatever the first character
-            if text.startswith(RISKY_START):
-                cell.quotePrefix = True  # Excel's leading apostrophe: stays text when edited
-            shown = text
         elif isinstance(value, bool):
             raise TypeError("write yes/no as a label, not a bool")
         elif isinstance(value, (int, float)):
             if isinstance(value, float) and not math.isfinite(value):
-                raise ValueError(f"cannot write {value} to {cell.coordinate}")
-            cell.value = value
-            if fmt:
-                cell.number_format = fmt
+                raise ValueError(f"cannot write {value} to {get_column_letter(col)}{row}")
+            cell = self._new_cell(row, col, fmt, font, wrap, False)
+            if cell is None:
+                cell = self.ws.cell(row=row, column=col)
+                cell.value = value
+                if fmt:
+                    cell.number_format = fmt
+                self._style_cell(cell, font, wrap)
+            else:
+                cell._value = value
             shown = self._number_text(value, fmt)
         else:
             raise TypeError(f"unexpected cell value {value!r}")
+        if measure:
+            width = display_width(shown)
+            if width > self.widths.get(col, -1):
+                self.widths[col] = width
+        return cell
+
+    @staticmethod
+    def _style_cell(cell, font, wrap: bool) -> None:
         if font is not None:
             cell.font = font
         if wrap:
             cell.alignment = WRAP
-        if measure:
-            self.widths[col] = max(self.widths.get(col, 0), display_width(shown))
+
+    def _new_cell(self, row: int, col: int, fmt, font, wrap: bool, quote: bool):
+        """A new cell at (row, col) styled as asked, or ``None`` when the cell exists already
+        or the style is new to this sheet (then :meth:`put` styles it through openpyxl and
+        keeps the result).  openpyxl resolves a style (number format, font, alignment) to
+        indices of the workbook's style tables on every assignment; a sheet of 50,000 rows
+        uses a handful of styles, so each is resolved once and copied (the same indices,
+        in the same order, as assigning them cell by cell)."""
+        key = (row, col)
+        ws = self.ws
+        if key in ws._cells:
+            return None
+        style_key = (fmt, id(font) if font is not None else None, wrap, quote)
+        style = self._styles.get(style_key)
+        if style is None:
+            cell = ws.cell(row=row, column=col)
+            if fmt:
+                cell.number_format = fmt
+            if quote:
+                cell.quotePrefix = True
+            self._style_cell(cell, font, wrap)
+            self._styles[style_key] = (tuple(cell._style) if cell._style is not None else None, font)
+            return cell
+        cell = Cell(ws, row=row, column=col, style_array=style[0])
+        ws._add_cell(cell)
         return cell
 
     @staticmethod
