@@ -43,7 +43,10 @@ def time_write(case_path: Path, plan_path: Path, runs: int, profile: Path | None
     from retrofit_opt.loader import load_case
     from retrofit_opt.report import workbook as W
     from retrofit_opt.report.output import write_atomically
-    from retrofit_opt.report.save import saver
+    try:
+        from retrofit_opt.report.save import saver
+    except ImportError:  # a package before report/save.py (a baseline)
+        saver = lambda wb: wb.save  # noqa: E731
     case = load_case(case_path)
     result = result_of(case, json.loads(plan_path.read_text()))
     rows = []

@@ -107,11 +107,10 @@ def _wrap_detail(w: SheetWriter, row: int, col: int) -> None:
     """Wrap the detail sentence in a column of DETAIL_WIDTH and make its row tall enough."""
     import math
 
-    from openpyxl.styles import Alignment
-    from retrofit_opt.report.writer import display_width
+    from retrofit_opt.report.writer import WRAP, display_width
     cell = w.ws.cell(row=row, column=col)
     text = cell.value or ""
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.alignment = WRAP  # wrapped, top: one shared style object
     w.widths[col] = min(w.widths.get(col, 0), DETAIL_WIDTH) if w.widths.get(col, 0) > DETAIL_WIDTH else \
         w.widths.get(col, 0)
     lines = max(1, math.ceil(display_width(str(text)) / DETAIL_WIDTH))

@@ -205,7 +205,11 @@ class SheetWriter:
                                                    min(display_width(text), HEADER_WIDTH))
 
     def row(self, row: int, col: int, values: list, formats: list | None = None, **kw) -> None:
+        """A table row; a blank value (``None`` or ``""``) leaves its cell absent rather than
+        creating an empty one, which openpyxl would not write anyway."""
         for offset, value in enumerate(values):
+            if value is None or value == "":
+                continue
             fmt = formats[offset] if formats else None
             self.put(row, col + offset, value, fmt, **kw)
 

@@ -1,0 +1,91 @@
+"""The fast save (report/save.py) writes the package openpyxl's own writer writes, byte for
+byte: every part of the results workbook of each bundled case, in both languages, with
+explanations, charts, formulas, merged notes and print setup — and a sheet of hostile text
+(leading/trailing spaces, XML specials, a text that looks like a formula, control
+characters, very long text, wide characters) and odd numbers."""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from retrofit_opt.loader import load_case
+from retrofit_opt.report import workbook as W
+from retrofit_opt.report.save import save_workbook
+from retrofit_opt.report.writer import MONEY, SheetWriter
+from retrofit_opt.studies.solve import solve_case
+
+CASES = Path(__file__).resolve().parent.parent / "cases"
+WRITTEN_AT = datetime(2026, 1, 2, 3, 4, 5)
+
+
+def parts(save, build) -> dict[str, bytes]:
+    """The zip parts of a workbook built fresh by ``build()`` and saved by ``save``; the
+    modification time in docProps/core.xml is the clock's and is left out."""
+    buffer = io.BytesIO()
+    save(build(), buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+
+def openpyxl_save(workbook, target) -> None:
+    workbook.save(target)
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {stem: solve_case(load_case(CASES / f"{stem}.xlsx"), time_limit=60)
+            for stem in ("tiny", "ganhe_2024", "qinghai_2025")}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("stem", ["tiny", "ganhe_2024", "qinghai_2025"])
+def test_the_fast_save_writes_openpyxls_bytes(results, stem, lang):
+    result = results[stem]
+
+    def build():
+        report = W.build_workbook(result, lang, written_at=WRITTEN_AT)
+        W.finish_workbook(report, result.case, WRITTEN_AT)
+        return report.workbook
+
+    ours, theirs = parts(save_workbook, build), parts(openpyxl_save, build)
+    assert sorted(ours) == sorted(theirs)
+    assert any(name.startswith("xl/charts/") for name in theirs) or stem == "tiny"
+    different = [name for name in theirs if ours[name] != theirs[name]]
+    assert different == []
+
+
+HOSTILE = ["  leading", "trailing  ", "   ", "a & b < c > d", '"quoted" \'single\'', "=SUM(A1:A2)", "+1", "-2",
+           "@x", "tab\there", "line\nbreak", "bell\x07char", "x" * 40000, "节能量（吨标准煤/年）", "#N/A", "]]>",
+           "\u00a0nbsp\u00a0", "emoji 😀"]
+NUMBERS = [0, -0.0, 1, -1, 2 ** 53 + 1, 10 ** 20, 1e-300, 1.5e300, 0.1 + 0.2, 123456.789, -987654321.123456789]
+
+
+def test_hostile_text_and_odd_numbers_are_saved_as_openpyxl_saves_them():
+    def build():
+        wb = Workbook()
+        ws = wb.active
+        w = SheetWriter(ws, {})
+        w.header(1, 1, ["text", "number"])
+        for row, text in enumerate(HOSTILE, start=2):
+            w.put(row, 1, text)
+        for row, number in enumerate(NUMBERS, start=2):
+            w.put(row, 2, number, MONEY)
+        ws.cell(row=30, column=3).number_format = MONEY  # an empty, styled cell
+        w.finish("A2")
+        return wb
+
+    ours, theirs = parts(save_workbook, build), parts(openpyxl_save, build)
+    assert ours == theirs
+    buffer = io.BytesIO()
+    save_workbook(build(), buffer)
+    ws = load_workbook(buffer).active
+    assert ws.cell(row=2, column=1).value == "  leading"
+    assert ws.cell(row=7, column=1).value == "=SUM(A1:A2)" and ws.cell(row=7, column=1).data_type == "s"
+    assert ws.cell(row=13, column=1).value == "bellchar"  # the control character is removed
+    assert len(ws.cell(row=14, column=1).value) == 32767  # Excel's limit, as openpyxl truncates
+    assert ws.cell(row=6, column=2).value == float("%.16g" % (2 ** 53 + 1))  # openpyxl keeps 16 digits
