@@ -162,6 +162,8 @@ def test_portfolio_npv_irr_and_payback_never_contradict_each_other(tmp_path):
     for r in rows:
         assert r[col["NPV"]] == pytest.approx(OBJECTIVE[IDS.index(r["id"])])
         assert r[col["IRR"]] is None and r[col["Simple payback"]] is None and r[col["Discounted payback"]] is None
+    total = next(row for row in ws.iter_rows(min_row=2) if row[2].value == "Total")
+    assert total[header.index(col["Simple payback"])].value is None  # not "never pays back" beside NPV 0.7
     notes = " ".join(str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str))
     assert "simple and discounted payback" in notes and "(1, 2, 3, 4)" in notes
     left = wb["Not selected"]

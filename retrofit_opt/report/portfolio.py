@@ -225,7 +225,11 @@ def write_portfolio(w: SheetWriter, result, lang: str) -> None:
                                                    expected[c.key]), c.fmt, font=TOTAL_FONT)
     ratios = {"payback": ("capex", "net_benefit"), "cost_per_tce": ("capex", "energy_saving"),
               "cost_per_co2": ("capex", "co2_reduction")}
+    # the portfolio's payback comes from the cash flows: blank beside given NPVs they contradict
+    flows_contradict = any(economics.given_npv_contradicts_flows(line.project, case.parameters) for line in lines)
     for key, (num, den) in ratios.items():
+        if key == "payback" and flows_contradict:
+            continue
         if key in index and num in index and den in index:
             if expected[den] > 0:
                 w.put(total_row, index[key], Formula(f"={letter[num]}{total_row}/{letter[den]}{total_row}",
