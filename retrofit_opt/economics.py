@@ -29,8 +29,8 @@ A project's ``npv`` column (``npv_given``, e.g. from a feasibility study) replac
 :func:`npv_at_start`/:func:`npv` (and the base of :func:`npv_enterprise`); every other
 indicator is computed from the cash flows above — unless the given NPV disagrees with
 the cash flows' (:func:`given_npv_contradicts_flows`): then the indicators that would
-contradict it (IRR, simple and discounted payback, LCSE, abatement cost) are ``None`` (a blank cell
-with a note), never a number beside an NPV it cannot go with (issue 16).
+contradict it (IRR, simple and discounted payback, LCSE, abatement cost) are ``None`` (a
+blank cell with a note), never a number beside an NPV it cannot go with (issue 16).
 
 Per-unit indicators use the project's own metrics (gross of pairwise ``interactions``
 overlaps, which only exist for pairs) and return ``None`` where the quantity they divide by
