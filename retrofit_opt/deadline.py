@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import time
 
-WRITE_SECONDS_PER_PROJECT = 2e-4  # measured: a 50,000-project results workbook takes ~10 s to write
+# Seconds of writing the results workbook, measured (bench/write_bench.py, CPU seconds on a
+# 2.6 GHz Xeon, bench/RESULTS.md "Writing speed"): about 2.6e-4 s per project for the tables
+# (a 50,000-project knapsack: 13 s) and as much again and more per bar of the MACC sheet
+# (its table, four chart points and a label series per project that reduces CO2: a
+# generated 10,000-project case, 10 s).  The reserve is a quarter above those figures.
+WRITE_SECONDS_PER_PROJECT = 3e-4
+WRITE_SECONDS_PER_CURVE_BAR = 7e-4
 WRITE_SECONDS_MIN = 1.0
 MIN_SOLVE_SECONDS = 1.0  # a solve always gets at least this long, however late it starts
 
@@ -39,6 +45,13 @@ class Deadline:
         return max(floor, self.remaining() - reserve)
 
 
-def write_reserve(projects: int) -> float:
-    """Seconds kept back for writing the results workbook of a case with ``projects`` projects."""
-    return WRITE_SECONDS_MIN + WRITE_SECONDS_PER_PROJECT * projects
+def write_reserve(case) -> float:
+    """Seconds kept back for writing the results workbook of ``case`` (a
+    :class:`~retrofit_opt.case.Case`, or just its number of projects): the tables grow with
+    the projects, the MACC sheet with the projects that reduce CO2."""
+    if isinstance(case, int):
+        projects, bars = case, 0
+    else:
+        projects = len(case.projects)
+        bars = sum(1 for p in case.projects if not p.excluded and p.metric("co2_reduction") > 0)
+    return WRITE_SECONDS_MIN + WRITE_SECONDS_PER_PROJECT * projects + WRITE_SECONDS_PER_CURVE_BAR * bars

@@ -896,6 +896,8 @@ def test_a_failing_save_leaves_the_old_output_and_no_temp_file(make_case, tmp_pa
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(OpenpyxlWorkbook, "save", half_save)
+    import retrofit_opt.report.save as fast_save  # the results workbook's own save (report/save.py)
+    monkeypatch.setattr(fast_save, "save_workbook", lambda workbook, filename: half_save(workbook, filename))
     from retrofit_opt.errors import OutputError
     with pytest.raises(OutputError, match="No space left"):
         write_results(result, out)

@@ -40,7 +40,7 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     params = case.parameters
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
     deadline = deadline or Deadline(time_limit)
-    reserve = write_reserve(len(case.projects))
+    reserve = write_reserve(case)
     started = time.perf_counter()
     stage("build")
     data = ModelData.from_case(case)
