@@ -21,6 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart.data_source import AxDataSource, NumDataSource, NumRef
+from openpyxl.chart.marker import Marker
+from openpyxl.chart.series import SeriesLabel, XYSeries
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.legend import LegendEntry
 from openpyxl.utils import get_column_letter
@@ -71,6 +75,25 @@ def bars(result) -> list[Bar]:
 
 def has_curve(result) -> bool:
     return bool(bars(result))
+
+
+def _label_series(ws, label_rows) -> list:
+    """One series per bar, a single point at its top centre labelled with the project id
+    (no line, no marker).  As ``Series(y, x, title=id)`` with the marker, line and label
+    settings below, but the settings are one shared object each instead of three new
+    ones per bar (a chart of 50,000 bars spent most of its time creating them)."""
+    marker = Marker(symbol="none")
+    lines = GraphicalProperties()
+    lines.line.noFill = True
+    labels = DataLabelList(showSerName=True, showVal=False, showLegendKey=False, showCatName=False, dLblPos="t")
+    out = []
+    for label_row, project_id in label_rows:
+        y = Reference(ws, min_col=3, min_row=label_row)
+        x = Reference(ws, min_col=2, min_row=label_row)
+        out.append(XYSeries(tx=SeriesLabel(v=project_id), yVal=NumDataSource(numRef=NumRef(f=y)),
+                            xVal=AxDataSource(numRef=NumRef(f=x)), spPr=lines, marker=marker, smooth=False,
+                            dLbls=labels))
+    return out
 
 
 def write_macc(w: SheetWriter, result, lang: str) -> None:
@@ -172,15 +195,7 @@ def write_macc(w: SheetWriter, result, lang: str) -> None:
             series.graphicalProperties.line.dashStyle = "dash"
         chart.series.append(series)
     shown = len(chart.series)
-    for label_row, project_id in label_rows:
-        point = Series(Reference(w.ws, min_col=3, min_row=label_row), Reference(w.ws, min_col=2, min_row=label_row),
-                       title=project_id)
-        point.marker.symbol = "none"
-        point.graphicalProperties.line.noFill = True
-        point.smooth = False
-        point.dLbls = DataLabelList(showSerName=True, showVal=False, showLegendKey=False, showCatName=False,
-                                    dLblPos="t")
-        chart.series.append(point)
+    chart.series.extend(_label_series(w.ws, label_rows))
     chart.legend.legendEntry = [LegendEntry(idx=i, delete=True) for i in range(shown, len(chart.series))]
     heights = [bar.height for bar in curve] + ([float(carbon_price)] if carbon_price else [])
     chart.y_axis.scaling.min = nice_floor(min(heights))  # negative costs stay visible; 0 otherwise
