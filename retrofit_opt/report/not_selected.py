@@ -135,7 +135,8 @@ def displaced_text(result, exclusion, loss, lang: str) -> str:
     if exclusion is None or exclusion.loss_method is None and exclusion.displaced is None:
         return ""  # an explanation from before the displaced field: say nothing rather than guess
     if exclusion.displaced is None:
-        return L.label("detail.displaced_unknown", lang)
+        # no plan with it recorded: say so only when none is known (no upper end either)
+        return L.label("detail.displaced_unknown", lang) if exclusion.loss_high is None else ""
     if not exclusion.displaced:
         return L.label("detail.displaced_none", lang)
     join = ("、" if lang == "zh" else ", ").join
