@@ -262,3 +262,70 @@ def test_cash_flow_shows_reinvested_savings_and_capital_returned(tmp_path):
         for y in range(2025, 2035):
             assert table[y][saving_h] == approx(80) and table[y][reinvest_h] == approx(40)
         assert table[2024][reinvest_h] == 0
+
+
+# ------------------------------------------------------------------------------ 概要 / Summary
+def chart_table(wb, title: str) -> list[tuple]:
+    """The rows of one table on the hidden chart-data sheet (under its title and header)."""
+    rows = rows_of(wb.worksheets[-1])
+    start = next(i for i, r in enumerate(rows) if r[0] == title)
+    out = []
+    for r in rows[start + 2:]:
+        if r[0] is None:
+            break
+        out.append(r)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_summary_states_awards_and_every_budget_row_as_share_of_its_limit(ganhe_awards, lang):
+    """Key figures carry the awards beside the subsidy; the budget chart names the group cap
+    (节能改造资金 of 黄河鑫业有限公司 alone, its label cut to 黄河鑫业…) apart from its pool and
+    shows each row's use as a share of its limit.  Uses recomputed here: total = Σ capex; an own pool = Σ (1 − s)·capex
+    − awards of its projects (the group row: 黄河鑫业有限公司's only); 补贴资金 = Σ s·capex;
+    节能专项资金 (the rule's pool) = Σ awards."""
+    wb = ganhe_awards[lang]
+    projects, rule = ganhe_awards_input()
+    chosen = chosen_ids(wb)
+    source = openpyxl.load_workbook(AWARDS_CASE, data_only=True)
+    pools = {r[0]: r[col] for r in list(source["项目"].iter_rows(values_only=True))[1:] if r[0]
+             for col in [list(next(source["项目"].iter_rows(values_only=True))).index("资金来源")]}
+    award = {pid: tianjin_award(projects[pid], rule) for pid in chosen}
+    zh = lang == "zh"
+    summary = rows_of(wb.worksheets[0])
+    awards_row = next(r for r in summary if r[0] == ("奖励资金（补贴规则）" if zh else "Awards (subsidy rules)"))
+    assert awards_row[3] == approx(sum(award.values())) and awards_row[1] == approx(sum(award.values()) / 1e4)
+
+    def own(pool, enterprise=None):
+        return sum((1 - projects[p]["subsidy"]) * projects[p]["capex"] - award[p] for p in chosen
+                   if pools[p] == pool and (enterprise is None or projects[p]["enterprise"] == enterprise))
+
+    used = {"总预算": sum(projects[p]["capex"] for p in chosen), "节能改造资金": own("节能改造资金"),
+            "节能改造资金（企业 黄河鑫业有限公司）": own("节能改造资金", "黄河鑫业有限公司"),
+            "环保治理资金": own("环保治理资金"), "补贴资金": sum(projects[p]["subsidy"] * projects[p]["capex"] for p in chosen),
+            "节能专项资金": sum(award.values())}
+    limits = {r[0] if r[1] is None else f"{r[0]}（企业 {r[1]}）": r[2]
+              for r in source["预算"].iter_rows(min_row=2, values_only=True) if r[0]}
+    names = {"总预算": "total", "补贴资金": "subsidy", "节能改造资金（企业 黄河鑫业有限公司）": "节能改造资金 (黄河鑫业…)"}
+    short = {"节能改造资金（企业 黄河鑫业有限公司）": "节能改造资金（黄河鑫业…）"}  # the chart's label; the table names it in full
+    title = "各项预算使用比例（已用占上限的百分比）" if zh else "Budgets: used as % of the limit"
+    table = chart_table(wb, title)
+    expected = [(short.get(k, k) if zh else names.get(k, k), round(100 * used[k] / limits[k], 1), 100.0) for k in limits]
+    assert [(r[0], r[1], r[2]) for r in table] == [(n, pytest.approx(v, abs=0.051), c) for n, v, c in expected]
+    assert len({r[0] for r in table}) == len(table)  # the group cap is told from its pool
+
+
+def test_intensity_note_names_only_the_deductions_the_baseline_gives(tmp_path):
+    """Feedstock only (base 100,000, 2025 150,000 tce): the note says 扣除原料用能 alone."""
+    from test_funding_accounting import case_file
+    case = retrofit_opt.load_case(case_file(tmp_path, ("feedstock",)))
+    outcome, plan = deterministic_plan(case, 60, 0)
+    result = plan_result(case, plan, outcome.status, outcome.gap,
+                         {"time_limit": 60, "mip_gap": 0, "objective": case.parameters.objective})
+    for lang, expected, absent in (("zh", "按考核口径（扣除原料用能）", "绿证"),
+                                   ("en", "as the target counts it (less feedstock energy)", "certificates")):
+        out = tmp_path / f"{lang}.xlsx"
+        write_results(result, out, lang)
+        texts = [c for r in rows_of(openpyxl.load_workbook(out).worksheets[0]) for c in r if isinstance(c, str)]
+        line = next(t for t in texts if expected in t)
+        assert absent not in line and "（年）" not in line and " by :" not in line
