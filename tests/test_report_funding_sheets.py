@@ -280,7 +280,7 @@ def chart_table(wb, title: str) -> list[tuple]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_summary_states_awards_and_every_budget_row_as_share_of_its_limit(ganhe_awards, lang):
     """Key figures carry the awards beside the subsidy; the budget chart names the group cap
-    (节能改造资金 of 黄河鑫业有限公司 alone, its label cut to 黄河鑫业…) apart from its pool and
+    (节能改造资金 of 黄河鑫业有限公司 alone; the Chinese label cut to 黄河鑫业…) apart from its pool and
     shows each row's use as a share of its limit.  Uses recomputed here: total = Σ capex; an own pool = Σ (1 − s)·capex
     − awards of its projects (the group row: 黄河鑫业有限公司's only); 补贴资金 = Σ s·capex;
     节能专项资金 (the rule's pool) = Σ awards."""
@@ -306,7 +306,7 @@ def test_summary_states_awards_and_every_budget_row_as_share_of_its_limit(ganhe_
             "节能专项资金": sum(award.values())}
     limits = {r[0] if r[1] is None else f"{r[0]}（企业 {r[1]}）": r[2]
               for r in source["预算"].iter_rows(min_row=2, values_only=True) if r[0]}
-    names = {"总预算": "total", "补贴资金": "subsidy", "节能改造资金（企业 黄河鑫业有限公司）": "节能改造资金 (黄河鑫业…)"}
+    names = {"总预算": "total", "补贴资金": "subsidy", "节能改造资金（企业 黄河鑫业有限公司）": "节能改造资金 (黄河鑫业有限公司)"}
     short = {"节能改造资金（企业 黄河鑫业有限公司）": "节能改造资金（黄河鑫业…）"}  # the chart's label; the table names it in full
     title = "各项预算使用比例（已用占上限的百分比）" if zh else "Budgets: used as % of the limit"
     table = chart_table(wb, title)

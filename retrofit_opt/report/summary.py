@@ -449,14 +449,17 @@ GROUP_CHARS = 4  # a group's name in a chart label: its first characters (the ta
 
 
 def chart_budget_name(budget, lang: str) -> str:
-    """A budget row as a chart's category label: the pool, and a group cap's group cut to
-    GROUP_CHARS characters (节能改造资金（黄河鑫业…）), so that the rotated labels leave the
-    plot its height; the table above names the row in full."""
+    """A budget row as a chart's category label: the pool, and a group cap's group — in a
+    Chinese report cut to GROUP_CHARS characters (节能改造资金（黄河鑫业…）), so that the
+    rotated labels leave the plot its height (the table above names the row in full); an
+    English report cites the input's name whole (a cut Chinese name is no name)."""
     if budget.group is None:
         return pool_name(budget.pool, lang)
     value = budget.group[1]
+    if lang != "zh":
+        return f"{pool_name(budget.pool, lang)} ({value})"
     short = value if len(value) <= GROUP_CHARS + 1 else value[:GROUP_CHARS] + "…"
-    return f"{pool_name(budget.pool, lang)}（{short}）" if lang == "zh" else f"{pool_name(budget.pool, lang)} ({short})"
+    return f"{pool_name(budget.pool, lang)}（{short}）"
 
 
 def _plan_text(case, plan: dict) -> list[str]:
