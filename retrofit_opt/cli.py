@@ -190,27 +190,35 @@ def _robust_asked(robust_gamma=None, confidence=None, cvar_alpha=None, risk_aver
     return any(v is not None for v in (robust_gamma, confidence, cvar_alpha, risk_aversion))
 
 
-def _robust_line(run, out: Path) -> str:
+def _robust_line(run, out: Path, lang: str = "en") -> str:
+    """The line ``solve`` prints for a robust run, in ``lang`` (labels ``cli.robust.*``)."""
+    from retrofit_opt.report.common import target_text
+    from retrofit_opt.schema import labels
+    t = lambda key, **fmt: labels.text(key, lang, **fmt)  # noqa: E731
     result = run.result
-    if result.status == "infeasible":
-        line = "infeasible; no plan meets the budgets, rules and robust targets (the Robustness sheet shows them)"
-    else:
-        line = _summary_text(result)
+    line = t("cli.robust.infeasible") if result.status == "infeasible" else _summary_text(result, lang)
     if run.kind == "gamma":
-        extra = (f"; Γ = {run.gamma:g}: every target holds with any {run.gamma:g} project(s) at the low end"
-                 if run.requirement_met else f"; no plan meets the targets with Γ = {run.gamma:g}")
+        extra = (t("cli.robust.gamma_met", gamma=f"{run.gamma:g}") if run.requirement_met
+                 else t("cli.robust.gamma_unmet", gamma=f"{run.gamma:g}"))
     elif run.kind == "confidence":
-        shares = ", ".join(f"{t.label}: {t.in_sample:.1%} in sample, {t.out_of_sample:.1%} out of sample"
-                           for t in run.targets if t.in_sample is not None)
-        extra = (f"; confidence {run.confidence:g}: " + shares) if run.has_plan else \
-            f"; no plan meets the targets in {run.confidence:.0%} of the scenarios"
+        checks = {c.label: c for c in result.target_checks}
+
+        def name(target):
+            check = checks.get(target.label)
+            return target_text(check, lang, result.case) if lang != "en" and check is not None else target.label
+
+        shares = t("cli.robust.share_sep").join(
+            t("cli.robust.share", target=name(x), inside=f"{x.in_sample:.1%}", outside=f"{x.out_of_sample:.1%}")
+            for x in run.targets if x.in_sample is not None)
+        extra = (t("cli.robust.confidence", confidence=f"{run.confidence:g}") + shares) if run.has_plan else \
+            t("cli.robust.confidence_none", share=f"{run.confidence:.0%}")
     else:
-        extra = (f"; mean-CVaR {run.cvar.objective:,.6g} (expected NPV {run.cvar.expected_npv:,.6g}, worst-tail "
-                 f"NPV {run.cvar.cvar_npv:,.6g})" if run.cvar else "")
+        extra = t("cli.robust.cvar", value=_figure(run.cvar.objective), expected=_figure(run.cvar.expected_npv),
+                  tail=_figure(run.cvar.cvar_npv)) if run.cvar else ""
     price = run.price_of_robustness
     if price is not None:
-        extra += f"; price of robustness {price:,.6g}"
-    return f"{line}{extra}. Results: {out}"
+        extra += t("cli.robust.price", price=_figure(price))
+    return f"{line}{extra}" + t("cli.summary.results", out=out)
 
 
 def default_output(case: Path) -> Path:
@@ -273,7 +281,7 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
     if robust:
         if as_json:
             click.echo(json.dumps(run.to_json(), ensure_ascii=False, indent=2))
-        click.echo(_robust_line(run, out), err=as_json)
+        click.echo(_robust_line(run, out, lang or loaded.language), err=as_json)
         sys.exit(run.exit_code)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

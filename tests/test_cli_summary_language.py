@@ -74,3 +74,20 @@ def test_large_objective_is_never_in_exponent_form(make_case, tmp_path):
         line = result.output.strip().splitlines()[-1]
         assert figure in line, line
         assert not re.search(r"\de[+-]?\d", line), line
+
+
+def test_robust_solve_line_in_both_languages(tmp_path):
+    """``solve --robust-gamma``: the Γ sentence and the price of robustness follow the
+    language too; the English line keeps its wording."""
+    from robust_cases import random_small_case, write_case
+    path = write_case(tmp_path / "case.xlsx", random_small_case(3, n=8, objectives=("max_saving",)))
+    zh = run("solve", path, "--robust-gamma", 2, "-o", tmp_path / "zh.xlsx", "--lang", "zh")
+    assert zh.exit_code in (0, 1), zh.output
+    line = zh.output.strip().splitlines()[-1]
+    assert "；Γ = 2" in line and "稳健性代价" in line and "结果文件：" in line
+    assert not LATIN_WORD.findall(line.split("结果文件：")[0]), line
+    en = run("solve", path, "--robust-gamma", 2, "-o", tmp_path / "en.xlsx", "--lang", "en")
+    line = en.output.strip().splitlines()[-1]
+    assert re.search(r"; Γ = 2: every target holds with any 2 project\(s\) at the low end; price of robustness "
+                     r"[\d,.]+\. Results: ", line) or "; no plan meets the targets with Γ = 2" in line, line
+    assert not re.search(r"[\u4e00-\u9fff]", line.split("Results:")[0]), line
