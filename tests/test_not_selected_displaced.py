@@ -371,3 +371,22 @@ def test_ganhe_hb04_binding_budget_and_projects_pushed_out(ganhe_result, tmp_pat
     en = not_selected_rows(Path(write_report(result, tmp_path / "ganhe_en.xlsx", "en")))["HB04"]
     assert f"total ({left:,.0f} 万元 left, needs {need:,.0f} 万元)" in en["Detail"]
     assert f"pushes out {', '.join(why.displaced)}" in en["Detail"]
+
+
+def test_a_project_no_plan_can_hold_names_the_row_it_exceeds_alone(make_case, tmp_path):
+    """Budget 1000 万元.  A 600 → 500 tce, B 1,500 → 2,000 tce: B alone costs more than the
+    whole budget, so no plan has it (infeasible if forced) and nothing is pushed out."""
+    projects = [{"id": "A", "capex": 600, "energy_saving": 500}, {"id": "B", "capex": 1500, "energy_saving": 2000}]
+    problem = Problem([Project(p["id"], p["capex"], {"energy_saving": p["energy_saving"]}) for p in projects],
+                      budgets=[(TOTAL, 1000)])
+    assert forced_optima(problem, "B") == (None, [])  # no feasible set holds B
+    result = solve_case(retrofit_opt.load_case(make_case(case_sheets(projects, budgets=[("total", 1000)]))), mip_gap=0)
+    why = result.exclusions["B"]
+    assert why.reason == "infeasible_if_forced" and why.displaced is None
+    zh = not_selected_rows(Path(write_report(result, tmp_path / "zh.xlsx", "zh")))["B"]
+    assert zh["说明"] == ("强制入选将违反预算、目标或规则；其本身即超出总预算（上限1,000万元，需1,500万元）；"
+                        "任何方案都无法包含本项目，故无被挤出的项目")
+    assert zh["强制入选时被挤出的项目"] is None
+    en = not_selected_rows(Path(write_report(result, tmp_path / "en.xlsx", "en")))["B"]
+    assert en["Detail"] == ("forcing it in breaks a budget, target or rule; on its own it exceeds total (limit "
+                            "1,000 万元, it needs 1,500 万元); no plan can include it, so none is pushed out")

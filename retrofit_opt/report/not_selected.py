@@ -54,7 +54,13 @@ def detail_text(result, project, code: str, detail: str, loss, related, lang: st
         text += binding_text(result, project, lang)
         text += displaced_text(result, exclusion, loss, lang)
     elif code == "infeasible_if_forced":
-        text = L.label("detail.infeasible_if_forced", lang) + L.label("detail.no_plan_with_it", lang)
+        text = L.label("detail.infeasible_if_forced", lang)
+        alone = rows_it_exceeds_alone(result, project, lang)
+        if alone:
+            text += L.label("detail.exceeds_alone", lang, rows=("、" if lang == "zh" else "; ").join(alone))
+        else:
+            text += binding_text(result, project, lang, fits=False)
+        text += L.label("detail.no_plan_with_it", lang)
     elif code == "no_plan":
         text = L.label("detail.no_plan", lang)
     elif code == "not_explained":
@@ -113,17 +119,17 @@ def money(value: float) -> str:
     return f"{value:,.0f}" if abs(value - round(value)) < 5e-3 else f"{value:,.2f}"
 
 
-def binding_text(result, project, lang: str) -> str:
+def binding_text(result, project, lang: str, fits: bool = True) -> str:
     """Why the project does not simply join the chosen ones: the budget rows it would
-    overrun, else the targets or rules it would break, else that it fits (left out on its
-    own merit)."""
+    overrun, else the targets or rules it would break, else (``fits``) that it fits (left
+    out on its own merit)."""
     rows = binding_rows(result, project, lang)
     if rows:
         return L.label("detail.binding", lang, rows=("、" if lang == "zh" else "; ").join(rows))
     rules = broken_targets(result, project, lang)
     if rules:
         return L.label("detail.rules", lang, rules=("、" if lang == "zh" else "; ").join(rules))
-    if project.exclusive_group or any(r not in result.plan for r in project.requires):
+    if not fits or project.exclusive_group or any(r not in result.plan for r in project.requires):
         return ""  # the group or prerequisite note that follows says it
     objective = result.options.get("objective", result.case.parameters.objective)
     return L.label("detail.fits_min_cost" if objective == "min_cost" else "detail.fits", lang)
@@ -168,6 +174,24 @@ def binding_rows(result, project, lang: str) -> list[str]:
                 name += f"（{budget.year}年）" if lang == "zh" else f" {budget.year}"
             out.append(L.label("detail.binding_row", lang, row=name, remaining=money(max(remaining, 0.0)),
                                need=money(need)))
+    return out
+
+
+def rows_it_exceeds_alone(result, project, lang: str) -> list[str]:
+    """The budget rows whose whole limit the project (at its earliest start) exceeds on its
+    own: no plan can hold it, whatever else is left out."""
+    from retrofit_opt.evaluate import option_spend
+    from retrofit_opt.report.common import budget_name, budget_uses_of
+    start = first_start(result.case, project)
+    out = []
+    for use in budget_uses_of(result):
+        budget = use.budget
+        need = option_spend(project, start, budget)
+        if need > budget.limit + 1e-6 * max(1.0, budget.limit):
+            name = budget_name(budget, lang)
+            if budget.year is not None:
+                name += f"（{budget.year}年）" if lang == "zh" else f" {budget.year}"
+            out.append(L.label("detail.exceeds_row", lang, row=name, limit=money(budget.limit), need=money(need)))
     return out
 
 
