@@ -190,27 +190,35 @@ def _robust_asked(robust_gamma=None, confidence=None, cvar_alpha=None, risk_aver
     return any(v is not None for v in (robust_gamma, confidence, cvar_alpha, risk_aversion))
 
 
-def _robust_line(run, out: Path) -> str:
+def _robust_line(run, out: Path, lang: str = "en") -> str:
+    """The line ``solve`` prints for a robust run, in ``lang`` (labels ``cli.robust.*``)."""
+    from retrofit_opt.report.common import target_text
+    from retrofit_opt.schema import labels
+    t = lambda key, **fmt: labels.text(key, lang, **fmt)  # noqa: E731
     result = run.result
-    if result.status == "infeasible":
-        line = "infeasible; no plan meets the budgets, rules and robust targets (the Robustness sheet shows them)"
-    else:
-        line = _summary_line(result, out).rsplit(". Results:", 1)[0]
+    line = t("cli.robust.infeasible") if result.status == "infeasible" else _summary_text(result, lang)
     if run.kind == "gamma":
-        extra = (f"; Γ = {run.gamma:g}: every target holds with any {run.gamma:g} project(s) at the low end"
-                 if run.requirement_met else f"; no plan meets the targets with Γ = {run.gamma:g}")
+        extra = (t("cli.robust.gamma_met", gamma=f"{run.gamma:g}") if run.requirement_met
+                 else t("cli.robust.gamma_unmet", gamma=f"{run.gamma:g}"))
     elif run.kind == "confidence":
-        shares = ", ".join(f"{t.label}: {t.in_sample:.1%} in sample, {t.out_of_sample:.1%} out of sample"
-                           for t in run.targets if t.in_sample is not None)
-        extra = (f"; confidence {run.confidence:g}: " + shares) if run.has_plan else \
-            f"; no plan meets the targets in {run.confidence:.0%} of the scenarios"
+        checks = {c.label: c for c in result.target_checks}
+
+        def name(target):
+            check = checks.get(target.label)
+            return target_text(check, lang, result.case) if lang != "en" and check is not None else target.label
+
+        shares = t("cli.robust.share_sep").join(
+            t("cli.robust.share", target=name(x), inside=f"{x.in_sample:.1%}", outside=f"{x.out_of_sample:.1%}")
+            for x in run.targets if x.in_sample is not None)
+        extra = (t("cli.robust.confidence", confidence=f"{run.confidence:g}") + shares) if run.has_plan else \
+            t("cli.robust.confidence_none", share=f"{run.confidence:.0%}")
     else:
-        extra = (f"; mean-CVaR {run.cvar.objective:,.6g} (expected NPV {run.cvar.expected_npv:,.6g}, worst-tail "
-                 f"NPV {run.cvar.cvar_npv:,.6g})" if run.cvar else "")
+        extra = t("cli.robust.cvar", value=_figure(run.cvar.objective), expected=_figure(run.cvar.expected_npv),
+                  tail=_figure(run.cvar.cvar_npv)) if run.cvar else ""
     price = run.price_of_robustness
     if price is not None:
-        extra += f"; price of robustness {price:,.6g}"
-    return f"{line}{extra}. Results: {out}"
+        extra += t("cli.robust.price", price=_figure(price))
+    return f"{line}{extra}" + t("cli.summary.results", out=out)
 
 
 def default_output(case: Path) -> Path:
@@ -273,11 +281,11 @@ def solve(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, lang
     if robust:
         if as_json:
             click.echo(json.dumps(run.to_json(), ensure_ascii=False, indent=2))
-        click.echo(_robust_line(run, out), err=as_json)
+        click.echo(_robust_line(run, out, lang or loaded.language), err=as_json)
         sys.exit(run.exit_code)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    click.echo(_summary_line(result, out), err=as_json)
+    click.echo(_summary_line(result, out, lang or loaded.language), err=as_json)
     sys.exit(result.exit_code)
 
 
@@ -288,18 +296,46 @@ def _stage_trace():
     return lambda name: click.echo(f"stage: {name}", err=True)
 
 
-def _summary_line(result, out: Path) -> str:
-    gap = f", gap {result.gap:.4%}" if result.gap is not None else ""
-    objective = f", objective {result.objective:,.6g}" if result.objective is not None else ""
-    unmet = [t.label for t in result.target_checks if not t.met]
+def _summary_line(result, out: Path, lang: str = "en") -> str:
+    """The one line ``solve`` prints: status, objective, gap, projects chosen, targets, and
+    the results file, in ``lang`` (labels ``cli.summary.*`` of schema/labels.csv)."""
+    from retrofit_opt.schema import labels
+    return _summary_text(result, lang) + labels.text("cli.summary.results", lang, out=out)
+
+
+def _summary_text(result, lang: str = "en") -> str:
+    """:func:`_summary_line` without the results file."""
+    from retrofit_opt.report.common import objective_unit, target_text
+    from retrofit_opt.schema import labels
+    t = lambda key, **fmt: labels.text(key, lang, **fmt)  # noqa: E731
+    gap = t("cli.summary.gap", gap=f"{result.gap:.4%}") if result.gap is not None else ""
+    objective = ""
+    if result.objective is not None:
+        name = result.options.get("objective", result.case.parameters.objective)
+        unit = objective_unit(result.case, name, lang) if lang == "zh" else ""
+        objective = t("cli.summary.objective", value=_figure(result.objective), unit=unit).rstrip()
     if result.status == "timeout":
-        met = "no plan found within the time limit (raise --time-limit)"
+        met = t("cli.summary.timeout")
     elif result.status == "infeasible":
-        met = "targets cannot all be met within the budgets: see the diagnosis on the Summary sheet"
+        met = t("cli.summary.infeasible")
+    elif result.targets_met:
+        met = t("cli.summary.all_met")
     else:
-        met = "all targets met" if result.targets_met else "targets not met: " + "; ".join(unmet)
-    return (f"{result.status}{objective}{gap}; {len(result.plan)} of {len(result.case.projects)} projects "
-            f"chosen; {met}. Results: {out}")
+        unmet = [t_.label if lang == "en" else target_text(t_, lang, result.case)
+                 for t_ in result.target_checks if not t_.met]
+        met = t("cli.summary.unmet", targets=("；" if lang == "zh" else "; ").join(unmet))
+    status = t(f"cli.status.{result.status}") if labels.has(f"cli.status.{result.status}") else result.status
+    return t("cli.summary.line", status=status, objective=objective, gap=gap, chosen=len(result.plan),
+             total=len(result.case.projects), met=met)
+
+
+def _figure(value: float) -> str:
+    """A figure as the summary line writes it: six significant digits with thousands
+    separators, never in exponent form."""
+    text = f"{value:,.6g}"
+    if "e" in text:
+        text = f"{value:,.0f}" if abs(value) >= 1 else f"{value:.6f}".rstrip("0").rstrip(".")
+    return text
 
 
 # ----------------------------------------------------------------------------- compare / sweep
@@ -435,7 +471,7 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
             document["cvar"] = joint.to_json()
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     for k, r in enumerate(runs):
-        line = (_robust_line(robust[k][1], out) if robust else _summary_line(r.result, out)).rsplit(". Results:", 1)[0]
+        line = _robust_line(robust[k][1], out).rsplit(". Results:", 1)[0] if robust else _summary_text(r.result)
         click.echo(f"{r.scenario.name}: {line}.", err=as_json)
     if joint is not None:
         stats = joint.stats
@@ -744,7 +780,7 @@ def risk(case: Path, samples: int, seed: int, tornado: int, out: Path | None, as
         _fail(err)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    click.echo(_summary_line(result.deterministic, out).rsplit(". Results:", 1)[0] + ".", err=as_json)
+    click.echo(_summary_text(result.deterministic) + ".", err=as_json)
     for line in headlines(result, "en"):
         click.echo(line, err=as_json)
     click.echo(f"Results: {out}", err=as_json)

@@ -39,11 +39,17 @@ class Exclusion:
     loss_high: float | None = None  # … and at most this (None: no plan with the project known)
     loss_exact: bool = False  # proven within the main solve's gap (loss_low = loss_high)
     loss_method: str | None = None  # lp_bound | mip_screen | mip: what proved it
+    displaced: tuple[str, ...] | None = None  # chosen projects the best known plan with it leaves out (None: none known)
+    brought_in: tuple[str, ...] | None = None  # … and the other projects it adds (None: no such plan known)
+    forced_plan: str | None = None  # where that plan came from: swap | lp_rounded | mip_screen | mip | main_plan
 
     def to_json(self) -> dict:
         return {"id": self.project_id, "reason": self.reason, "detail": self.detail,
                 "objective_loss": self.objective_loss, "loss_low": self.loss_low, "loss_high": self.loss_high,
-                "loss_exact": self.loss_exact, "loss_method": self.loss_method, "related": list(self.related)}
+                "loss_exact": self.loss_exact, "loss_method": self.loss_method, "related": list(self.related),
+                "displaced": None if self.displaced is None else list(self.displaced),
+                "brought_in": None if self.brought_in is None else list(self.brought_in),
+                "forced_plan": self.forced_plan}
 
 
 @dataclass(frozen=True)

@@ -414,6 +414,7 @@ class ArraySolver:
         self.values = None  # column values of the last solve with a solution
         self.last_start_size = 0  # columns given by the last warm start
         self.abandoned = False  # a HiGHS run ignored its limit and the cancel: no more solves
+        self.forced_values = None  # column values of the last forced_solve's plan
 
     def _new_highs(self, highspy, integer: bool):
         a = self.arrays
@@ -604,9 +605,14 @@ class ArraySolver:
 
     def forced_solve(self, options, time_limit: float, mip_gap: float) -> SolveOutcome:
         """The MIP with Σ_{i ∈ options} x_i = 1, at ``mip_gap`` within ``time_limit``; the
-        main solve's values (:meth:`option_values`) are kept."""
+        main solve's values (:meth:`option_values`) are kept, the forced plan's column
+        values are ``forced_values`` (None without a solution)."""
         undo = self._force(self.highs, options)
+        self.forced_values = None
         try:
-            return self._run(self.highs, time_limit, mip_gap, keep=False)
+            outcome = self._run(self.highs, time_limit, mip_gap, keep=False)
+            if outcome.has_solution:
+                self.forced_values = np.asarray(self.highs.getSolution().col_value)
+            return outcome
         finally:
             self._unforce(self.highs, undo)

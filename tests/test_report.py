@@ -734,8 +734,10 @@ def test_chinese_case_gets_chinese_labels(tmp_path):
     assert ns[0][:2] == ["项目编号", "项目名称"]
     row = dict(zip(ns[0], ns[1]))
     assert row["原因"] == "择优未选：强制入选会使优化目标变差"
-    # P1 + P2 use 1,400 of 1,500: 100 remain, P3 needs 300 — the binding row is named
-    assert row["说明"] == "强制入选将使优化目标减少 600.0 吨标准煤/年；与入选项目同时实施将超出总预算（剩余100.00，需300.00万元），须挤出部分入选项目"
+    # P1 + P2 use 1,400 of 1,500: 100 remain, P3 needs 300 — the binding row is named; forced
+    # in, the best plan is {P2, P3} = 500 tce (P1 pushed out)
+    assert row["说明"] == ("强制入选将使年节能量减少 600.0 吨标准煤/年；与入选项目同时实施将超出总预算（剩余100万元，"
+                         "需300万元）；强制入选时的最优方案须挤出 P1")
     # --lang en overrides the case's language
     en = tmp_path / "en.xlsx"
     write_results(result, en, "en")

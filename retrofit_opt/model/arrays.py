@@ -58,11 +58,23 @@ class ModelArrays:
 
     def rounded_plan_value(self, x: np.ndarray, must_have: list[int] | None = None,
                            tolerance: float = 1e-9) -> float | None:
-        """The objective of the plan made by rounding the x columns of ``x`` (e.g. an LP
+        """The objective of :meth:`rounded_plan` (None when it is None)."""
+        return self.value_of(self.rounded_plan(x, must_have, tolerance))
+
+    def value_of(self, plan: np.ndarray | None) -> float | None:
+        """The objective of a plan's column values (None for no plan)."""
+        if plan is None:
+            return None
+        return float((self.col_cost * plan).sum())  # not `@`: BLAS threads stall on a busy machine
+
+    def rounded_plan(self, x: np.ndarray, must_have: list[int] | None = None,
+                     tolerance: float = 1e-9) -> np.ndarray | None:
+        """The column values of the plan made by rounding the x columns of ``x`` (e.g. an LP
         solution) down to 0/1, with z_{ab} = A_a·A_b and the fixed-at-0 columns at 0, when
         that plan satisfies every row (within ``tolerance``·max(1, |side|)) and includes
         one of the columns ``must_have``; else None.  A plan found so is feasible, so its
-        value bounds the best plan with those columns (the far end of a loss interval)."""
+        value (:meth:`rounded_plan_value`) bounds the best plan with those columns (the far
+        end of a loss interval)."""
         kind = self.col_kind
         full = np.where(kind == 0, np.floor(np.asarray(x, dtype=np.float64) + 1e-6), 0.0)
         full = np.clip(full, 0.0, 1.0)
@@ -93,14 +105,18 @@ class ModelArrays:
         slack_hi = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_upper), self.row_upper, 0.0)))
         if np.any(activity < self.row_lower - slack_lo) or np.any(activity > self.row_upper + slack_hi):
             return None
-        return float((self.col_cost * full).sum())  # not `@`: BLAS threads stall on a busy machine
+        return full
 
     def repaired_plan_value(self, x: np.ndarray, must_have: list[int] | None = None) -> float | None:
-        """Like :meth:`rounded_plan_value`, but the x columns fractional in ``x`` are then
+        """The objective of :meth:`repaired_plan` (None when it is None)."""
+        return self.value_of(self.repaired_plan(x, must_have))
+
+    def repaired_plan(self, x: np.ndarray, must_have: list[int] | None = None) -> np.ndarray | None:
+        """Like :meth:`rounded_plan`, but the x columns fractional in ``x`` are then
         added back one by one (largest first) while every row stays within its bounds and
         the objective improves; the final plan is checked in full.  The better of the two
-        plans' values (None when neither is feasible)."""
-        plain = self.rounded_plan_value(x, must_have)
+        plans (None when neither is feasible)."""
+        plain = self.rounded_plan(x, must_have)
         x = np.asarray(x, dtype=np.float64)
         base = np.where(self.col_kind == 0, np.clip(np.floor(x + 1e-6), 0.0, 1.0), 0.0)
         sign = 1.0 if self.maximize else -1.0
@@ -125,19 +141,25 @@ class ModelArrays:
                 added = True
         if not added:
             return plain
-        repaired = self.rounded_plan_value(base, must_have)
+        repaired = self.rounded_plan(base, must_have)
         if repaired is None:
             return plain
         if plain is None:
             return repaired
-        return max(plain, repaired) if self.maximize else min(plain, repaired)
+        plain_value, repaired_value = self.value_of(plain), self.value_of(repaired)
+        better = repaired_value > plain_value if self.maximize else repaired_value < plain_value
+        return repaired if better else plain
 
     def swapped_plan_value(self, plan_x: np.ndarray, force: int, max_steps: int = 64) -> float | None:
-        """The objective of a plan with column ``force`` made from the plan ``plan_x``
+        """The objective of :meth:`swapped_plan` (None when it is None)."""
+        return self.value_of(self.swapped_plan(plan_x, force, max_steps))
+
+    def swapped_plan(self, plan_x: np.ndarray, force: int, max_steps: int = 64) -> np.ndarray | None:
+        """The column values of a plan with column ``force`` made from the plan ``plan_x``
         (column values of a solution): x_force := 1, then, while a row is above its upper
         bound, the chosen x column of that row that loses least objective per unit of the
         row is dropped (never ``force``); the final plan is checked in full
-        (:meth:`rounded_plan_value`).  None when that fails."""
+        (:meth:`rounded_plan`).  None when that fails."""
         key = id(plan_x)
         cached = getattr(self, "_plan_cache", None)
         if cached is None or cached[0] != key:
@@ -169,7 +191,7 @@ class ModelArrays:
             activity[col_rows[lo:hi]] -= col_values[lo:hi]
         else:
             return None
-        return self.rounded_plan_value(full, [force])
+        return self.rounded_plan(full, [force])
 
     def _family_mask(self, family: str) -> np.ndarray:
         masks = self.__dict__.setdefault("_mask_cache", {})

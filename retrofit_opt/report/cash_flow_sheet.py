@@ -6,8 +6,13 @@ value of its CO2 reduction, for ``lifetime`` years (:func:`retrofit_opt.economic
 states the same flows).  The columns add these up per year; discounted at the case's
 rate to the horizon's start (single-period cases: to the start of construction), their sum
 is the portfolio's NPV, the sum of the projects' NPVs on the Portfolio sheet (a project
-whose NPV the input gives is the exception, noted below the table).  The subsidy is a
-transfer from the subsidy pool to the enterprises: shown, not counted in the NPV.
+whose NPV the input gives is the exception, noted below the table).  A project's salvage
+value (残值) comes in with its last benefit year and counts in the net flow, as in its NPV.
+The subsidy and the awards of the ``subsidy_rules`` sheet (paid in the completion year)
+are transfers from a pool to the enterprises: shown, not counted in the NPV.  Reinvested
+savings (节能收益再投入, multi-year cases) are the part of a year's net saving, ρ·max(S −
+O&M, 0), that raises the next year's budget of the project's pool: part of the cost
+saving already counted, shown beside it, never added again.
 """
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ import math
 
 from openpyxl.chart import BarChart, LineChart, Reference
 
-from retrofit_opt import economics
+from retrofit_opt import economics, funding
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.writer import MONEY, TITLE_FONT, TOTAL_FONT, YEAR, Formula, SheetWriter
 
@@ -29,10 +34,11 @@ def yearly_flows(case, plan) -> list[dict]:
     params = case.parameters
     origin = params.start_year if case.multi_year and params.start_year is not None else 0
     years: dict[int, dict] = {}
+    awards = funding.awards_by_project(case, plan) if case.award_rules else {}
 
     def at(year):
         return years.setdefault(year, {"year": year, "capex": 0.0, "saving": 0.0, "opex": 0.0, "carbon": 0.0,
-                                       "subsidy": 0.0})
+                                       "salvage": 0.0, "subsidy": 0.0, "award": 0.0, "reinvest": 0.0})
 
     for pid, start in plan.items():
         p = case.project(pid)
@@ -41,25 +47,49 @@ def yearly_flows(case, plan) -> list[dict]:
             row = at(first + k)
             row["capex"] += p.capex * share
             row["subsidy"] += p.capex * share * p.subsidy_rate
+        at(first + p.build_years - 1)["award"] += awards.get(pid, 0.0)
         carbon = p.metric("co2_reduction") * params.carbon_price / 1e4
+        reinvested = p.reinvest_share * max(p.annual_cost_saving - p.opex_change, 0.0) if case.multi_year else 0.0
         for j in range(p.lifetime):
             row = at(first + p.build_years + j)
             row["saving"] += p.annual_cost_saving
             row["opex"] += p.opex_change
             row["carbon"] += carbon
+            row["reinvest"] += reinvested
+        at(first + p.build_years + p.lifetime - 1)["salvage"] += p.salvage_value
     if not years:
         return []
     out = [at(y) for y in range(min(years), max(years) + 1)]
     rate = params.discount_rate
     cumulative = cumulative_discounted = 0.0
     for row in out:
-        row["net"] = -row["capex"] + row["saving"] - row["opex"] + row["carbon"]
+        row["net"] = -row["capex"] + row["saving"] - row["opex"] + row["carbon"] + row["salvage"]
         row["factor"] = 1.0 / (1.0 + rate) ** (row["year"] - origin)
         row["discounted"] = row["net"] * row["factor"]
         cumulative += row["net"]
         cumulative_discounted += row["discounted"]
         row["cumulative"], row["cumulative_discounted"] = cumulative, cumulative_discounted
     return out
+
+
+def shown_keys(case, plan) -> list[str]:
+    """The sheet's columns: salvage only when a chosen project has one, awards only with
+    award rules, reinvested savings only in a multi-year case where a chosen project
+    reinvests."""
+    chosen = [case.project(pid) for pid in plan]
+    keys = ["year", "capex", "saving", "opex", "carbon"]
+    if any(p.salvage_value for p in chosen):
+        keys.append("salvage")
+    keys += ["net", "cumulative", "factor", "discounted", "cumulative_discounted", "subsidy"]
+    if case.award_rules:
+        keys.append("award")
+    if case.multi_year and any(p.reinvest_share for p in chosen):
+        keys.append("reinvest")
+    return keys
+
+
+SIGNS = {"capex": -1.0, "opex": -1.0}  # columns shown as outflows
+FORMATS = {"year": YEAR, "factor": FACTOR}
 
 
 def write_cash_flow(w: SheetWriter, result, lang: str) -> None:
@@ -73,22 +103,18 @@ def write_cash_flow(w: SheetWriter, result, lang: str) -> None:
         return
     rate = f"{case.parameters.discount_rate:.2%}"
     w.note(2, t("cash.note_multi" if case.multi_year else "cash.note_single", rate=rate))
-    keys = ["year", "capex", "saving", "opex", "carbon", "net", "cumulative", "factor", "discounted",
-            "cumulative_discounted", "subsidy"]
+    keys = shown_keys(case, result.plan)
     w.header(HEADER_ROW, 1, [t("cash.year_calendar" if case.multi_year else "cash.year_offset"),
                              *[t(f"cash.{k}") for k in keys[1:]]])
     row = HEADER_ROW + 1
     for f in flows:
-        values = [f["year"], -f["capex"], f["saving"], -f["opex"], f["carbon"], f["net"], f["cumulative"],
-                  f["factor"], f["discounted"], f["cumulative_discounted"], f["subsidy"]]
-        w.row(row, 1, values, [YEAR, *[MONEY] * 6, FACTOR, MONEY, MONEY, MONEY])
+        w.row(row, 1, [SIGNS.get(k, 1.0) * f[k] if k != "year" else f[k] for k in keys],
+              [FORMATS.get(k, MONEY) for k in keys])
         row += 1
     first, last = HEADER_ROW + 1, row - 1
     w.put(row, 1, t("portfolio.total"), font=TOTAL_FONT)
-    sums = {"capex": -math.fsum(f["capex"] for f in flows), "saving": math.fsum(f["saving"] for f in flows),
-            "opex": -math.fsum(f["opex"] for f in flows), "carbon": math.fsum(f["carbon"] for f in flows),
-            "net": math.fsum(f["net"] for f in flows), "discounted": math.fsum(f["discounted"] for f in flows),
-            "subsidy": math.fsum(f["subsidy"] for f in flows)}
+    summed = ("capex", "saving", "opex", "carbon", "salvage", "net", "discounted", "subsidy", "award", "reinvest")
+    sums = {k: SIGNS.get(k, 1.0) * math.fsum(f[k] for f in flows) for k in summed}
     for col, key in enumerate(keys, start=1):
         if key in sums:
             letter = chr(ord("A") + col - 1)
@@ -101,8 +127,12 @@ def write_cash_flow(w: SheetWriter, result, lang: str) -> None:
     if given:
         w.note(row, t("cash.note_given", ids=", ".join(given)))
         row += 1
+    for key in ("salvage", "award", "reinvest"):
+        if key in keys:
+            w.note(row, t(f"cash.note_{key}"))
+            row += 1
     w.finish(f"B{HEADER_ROW + 1}")
-    _chart(w, flows, lang, first, last, row + 1)
+    _chart(w, flows, lang, first, last, row + 1, keys.index("net") + 1, keys.index("cumulative") + 1)
 
 
 def nice_floor(value: float) -> float:
@@ -113,7 +143,8 @@ def nice_floor(value: float) -> float:
     return -math.ceil(-value / magnitude) * magnitude
 
 
-def _chart(w: SheetWriter, flows, lang: str, first: int, last: int, anchor: int) -> None:
+def _chart(w: SheetWriter, flows, lang: str, first: int, last: int, anchor: int, net_col: int,
+           cumulative_col: int) -> None:
     """Yearly net cash flow as columns, cumulative net cash flow as a straight line (万元)."""
     t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
     ws = w.ws
@@ -122,10 +153,10 @@ def _chart(w: SheetWriter, flows, lang: str, first: int, last: int, anchor: int)
     bars.title = t("cash.chart")
     bars.y_axis.title = t("cash.axis")
     bars.x_axis.title = t("cash.year_calendar" if len(str(flows[0]["year"])) == 4 else "cash.year_offset")
-    bars.add_data(Reference(ws, min_col=6, min_row=HEADER_ROW, max_row=last), titles_from_data=True)
+    bars.add_data(Reference(ws, min_col=net_col, min_row=HEADER_ROW, max_row=last), titles_from_data=True)
     bars.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     line = LineChart()
-    line.add_data(Reference(ws, min_col=7, min_row=HEADER_ROW, max_row=last), titles_from_data=True)
+    line.add_data(Reference(ws, min_col=cumulative_col, min_row=HEADER_ROW, max_row=last), titles_from_data=True)
     line.series[0].marker.symbol = "circle"
     low = min(min(f["net"] for f in flows), min(f["cumulative"] for f in flows))
     high = max(max(f["net"] for f in flows), max(f["cumulative"] for f in flows), 0.0)

@@ -45,15 +45,18 @@ def target_text(check, lang: str, case=None) -> str:
     if check is None:
         return ""
     if check.kind == "intensity_reduction":
-        base = None
+        base, year = None, check.year
         if case is not None:
-            base = next((t.base_year for t in case.targets if t.kind == check.kind and t.metric == check.metric
-                         and t.value == check.target_value), None)
+            target = next((t for t in case.targets if t.kind == check.kind and t.metric == check.metric
+                           and t.value == check.target_value), None)
+            if target is not None:
+                base = target.base_year
+                year = year if year is not None else target.year
         key = f"target.intensity.{check.metric}"
         name = L.label(key, lang) if L.label_exists(key) else L.metric_name(check.metric, lang)
-        return L.label("target.intensity", lang, name=name, value=plain_number(check.target_value),
-                       base=base if base is not None else L.label("intensity.base_year", lang),
-                       year=check.year if check.year is not None else "")
+        return L.label("target.intensity" if year is not None else "target.intensity_no_year", lang, name=name,
+                       value=plain_number(check.target_value),
+                       base=base if base is not None else L.label("intensity.base_year", lang), year=year)
     if lang == "en":
         return check.label
     value = check.target_value

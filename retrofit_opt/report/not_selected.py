@@ -26,13 +26,13 @@ def reason_of(result, project) -> tuple[str, str, float | None, tuple[str, ...]]
     return "not_explained", "", None, ()
 
 
-def reason_text(code: str, lang: str, result=None, loss=None) -> str:
+def reason_text(code: str, lang: str, result=None, loss=None, exclusion=None) -> str:
     """The reason in words; for a project left out on merit it follows the objective
-    (min_cost: forcing it in raises the cost) and a tie is said as a tie."""
+    (min_cost: forcing it in raises the cost) and a proven tie is said as a tie."""
     key = f"reason.{code}"
     if code == "lowers_objective" and result is not None:
         objective = result.options.get("objective", result.case.parameters.objective)
-        if loss is not None and abs(loss) <= 1e-6 * max(1.0, abs(result.objective or 0.0)):
+        if is_tie(result, loss, exclusion):
             key = "reason.tie"
         elif objective == "min_cost":
             key = "reason.raises_cost"
@@ -41,22 +41,26 @@ def reason_text(code: str, lang: str, result=None, loss=None) -> str:
 
 def detail_text(result, project, code: str, detail: str, loss, related, lang: str) -> str:
     """The detail sentence: the explanation's own text in English, rebuilt from its
-    structured fields in Chinese (and wherever the explanation gave none)."""
-    if lang == "en" and detail and code != "lowers_objective":
+    structured fields in Chinese (and wherever the explanation gave none).  For a project
+    left out on merit: how forcing it in changes the objective (in the objective's own
+    words: under least cost it raises the cost), a tie said as a tie, the budget rows or
+    rules that adding it to the chosen projects breaks, and the chosen projects that the
+    best plan with it pushes out (or that no such plan is known)."""
+    if lang == "en" and detail and code not in ("lowers_objective", "infeasible_if_forced"):
         return detail
-    objective = result.options.get("objective", result.case.parameters.objective)
+    exclusion = result.exclusions.get(project.id)
     if code == "lowers_objective" and loss is not None:
-        scale = max(1.0, abs(result.objective or 0.0))
-        if abs(loss) <= 1e-6 * scale:
-            text = L.label("detail.tie", lang)  # a tie is said as a tie, never as a loss of 0
+        text = loss_sentence(result, exclusion, loss, lang)
+        text += binding_text(result, project, lang)
+        text += displaced_text(result, exclusion, loss, lang)
+    elif code == "infeasible_if_forced":
+        text = L.label("detail.infeasible_if_forced", lang)
+        alone = rows_it_exceeds_alone(result, project, lang)
+        if alone:
+            text += L.label("detail.exceeds_alone", lang, rows=("、" if lang == "zh" else "; ").join(alone))
         else:
-            text = L.label("detail.lowers" if objective != "min_cost" else "detail.raises_cost", lang,
-                           loss=f"{loss:,.1f}", unit=objective_unit(result.case, objective, lang))
-        if "not proven" in detail:
-            text += L.label("detail.not_proven", lang)
-        binding = binding_rows(result, project, lang)
-        if binding:
-            text += L.label("detail.binding", lang, rows=("、" if lang == "zh" else "; ").join(binding))
+            text += binding_text(result, project, lang, fits=False)
+        text += L.label("detail.no_plan_with_it", lang)
     elif code == "no_plan":
         text = L.label("detail.no_plan", lang)
     elif code == "not_explained":
@@ -78,11 +82,85 @@ def detail_text(result, project, code: str, detail: str, loss, related, lang: st
     return text
 
 
+def is_tie(result, loss, exclusion=None) -> bool:
+    """A proven tie: a plan with the project is as good (a loss of 0 that is only a lower
+    end is no tie)."""
+    if exclusion is not None and exclusion.loss_method is not None and not exclusion.loss_exact:
+        return False
+    return loss is not None and abs(loss) <= 1e-6 * max(1.0, abs(result.objective or 0.0))
+
+
+def loss_sentence(result, exclusion, loss: float, lang: str) -> str:
+    """How forcing the project in changes the objective: exact, between two proven values,
+    or at least a proven value; a tie as a tie (never as a change of 0)."""
+    objective = result.options.get("objective", result.case.parameters.objective)
+    unit = objective_unit(result.case, objective, lang)
+    change = L.label(f"detail.change.{objective}", lang) if L.label_exists(f"detail.change.{objective}") \
+        else L.label("detail.change.weighted", lang)
+    exact = exclusion is None or exclusion.loss_exact or exclusion.loss_method is None
+    if exact:
+        if is_tie(result, loss, exclusion):
+            return L.label("detail.tie", lang)
+        return L.label("detail.forced_exact", lang, change=change, loss=amount(loss), unit=unit)
+    high = exclusion.loss_high
+    low = exclusion.loss_low if exclusion.loss_low is not None else loss
+    if high is None:
+        return L.label("detail.forced_at_least", lang, change=change, low=amount(low), unit=unit)
+    return L.label("detail.forced_range", lang, change=change, low=amount(low), high=amount(high), unit=unit)
+
+
+def amount(value: float) -> str:
+    """A loss as the sheet writes it: one decimal, thousands separated (never exponent form)."""
+    return f"{value:,.1f}"
+
+
+def money(value: float) -> str:
+    """万元 as a sentence writes it: whole when whole, else two decimals."""
+    return f"{value:,.0f}" if abs(value - round(value)) < 5e-3 else f"{value:,.2f}"
+
+
+def binding_text(result, project, lang: str, fits: bool = True) -> str:
+    """Why the project does not simply join the chosen ones: the budget rows it would
+    overrun, else the targets or rules it would break, else (``fits``) that it fits (left
+    out on its own merit)."""
+    rows = binding_rows(result, project, lang)
+    if rows:
+        return L.label("detail.binding", lang, rows=("、" if lang == "zh" else "; ").join(rows))
+    rules = broken_targets(result, project, lang)
+    if rules:
+        return L.label("detail.rules", lang, rules=("、" if lang == "zh" else "; ").join(rules))
+    if not fits or project.exclusive_group or any(r not in result.plan for r in project.requires):
+        return ""  # the group or prerequisite note that follows says it
+    objective = result.options.get("objective", result.case.parameters.objective)
+    return L.label("detail.fits_min_cost" if objective == "min_cost" else "detail.fits", lang)
+
+
+def displaced_text(result, exclusion, loss, lang: str) -> str:
+    """The chosen projects that the best known plan with the project pushes out."""
+    if exclusion is None or exclusion.loss_method is None and exclusion.displaced is None:
+        return ""  # an explanation from before the displaced field: say nothing rather than guess
+    if exclusion.displaced is None:
+        # no plan with it recorded: say so only when none is known (no upper end either)
+        return L.label("detail.displaced_unknown", lang) if exclusion.loss_high is None else ""
+    if not exclusion.displaced:
+        return L.label("detail.displaced_none", lang)
+    join = ("、" if lang == "zh" else ", ").join
+    ids = join(exclusion.displaced)
+    if is_tie(result, loss, exclusion):
+        text = L.label("detail.displaced_tie", lang, ids=ids)
+    else:
+        text = L.label("detail.displaced" if exclusion.loss_exact else "detail.displaced_found", lang, ids=ids)
+    brought_in = getattr(exclusion, "brought_in", None)
+    if brought_in:
+        text += L.label("detail.brought_in", lang, ids=join(brought_in))
+    return text
+
+
 def binding_rows(result, project, lang: str) -> list[str]:
     """The budget rows that adding this project to the chosen plan (at its earliest start)
     would break, each with what remains and what the project needs: why it does not simply
     fit in (forcing it in means pushing other projects out)."""
-    from retrofit_opt.report.common import budget_uses_of, pool_name
+    from retrofit_opt.report.common import budget_name, budget_uses_of
     from retrofit_opt.evaluate import option_spend
     start = first_start(result.case, project)
     out = []
@@ -91,12 +169,43 @@ def binding_rows(result, project, lang: str) -> list[str]:
         need = option_spend(project, start, budget)
         remaining = budget.limit - use.used
         if need > 0 and need > remaining + 1e-6 * max(1.0, budget.limit):
-            name = pool_name(budget.pool, lang)
+            name = budget_name(budget, lang)
             if budget.year is not None:
                 name += f"（{budget.year}年）" if lang == "zh" else f" {budget.year}"
-            out.append(L.label("detail.binding_row", lang, row=name, remaining=f"{max(remaining, 0.0):,.2f}",
-                               need=f"{need:,.2f}"))
+            out.append(L.label("detail.binding_row", lang, row=name, remaining=money(max(remaining, 0.0)),
+                               need=money(need)))
     return out
+
+
+def rows_it_exceeds_alone(result, project, lang: str) -> list[str]:
+    """The budget rows whose whole limit the project (at its earliest start) exceeds on its
+    own: no plan can hold it, whatever else is left out."""
+    from retrofit_opt.evaluate import option_spend
+    from retrofit_opt.report.common import budget_name, budget_uses_of
+    start = first_start(result.case, project)
+    out = []
+    for use in budget_uses_of(result):
+        budget = use.budget
+        need = option_spend(project, start, budget)
+        if need > budget.limit + 1e-6 * max(1.0, budget.limit):
+            name = budget_name(budget, lang)
+            if budget.year is not None:
+                name += f"（{budget.year}年）" if lang == "zh" else f" {budget.year}"
+            out.append(L.label("detail.exceeds_row", lang, row=name, limit=money(budget.limit), need=money(need)))
+    return out
+
+
+def broken_targets(result, project, lang: str) -> list[str]:
+    """The targets the chosen plan meets but would miss with this project added (e.g. a
+    cap a max_total target sets), as the plan states them."""
+    from retrofit_opt import evaluate
+    from retrofit_opt.report.common import target_text
+    case = result.case
+    with_it = dict(result.plan)
+    with_it[project.id] = first_start(case, project)
+    before = {(c.label, c.year): c.met for c in evaluate.target_checks(case, result.plan)}
+    return [target_text(c, lang, case) for c in evaluate.target_checks(case, with_it)
+            if not c.met and before.get((c.label, c.year), False)]
 
 
 DETAIL_WIDTH = 58  # the detail column wraps at this width, so that a printed page shows it whole
@@ -114,6 +223,15 @@ def _wrap_detail(w: SheetWriter, row: int, col: int) -> None:
         w.widths.get(col, 0)
     lines = max(1, math.ceil(display_width(str(text)) / DETAIL_WIDTH))
     w.ws.row_dimensions[row].height = max(w.ws.row_dimensions[row].height or 0, 15 * lines)
+
+
+def displaced_cell(result, project) -> str:
+    """The displaced projects as a cell lists them (ids, comma separated; empty when none
+    or unknown — the detail sentence says which)."""
+    exclusion = result.exclusions.get(project.id)
+    if exclusion is None or not exclusion.displaced:
+        return ""
+    return ", ".join(exclusion.displaced)
 
 
 def first_start(case, project):
@@ -137,7 +255,8 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
                L.metric_header("energy_saving", energy_unit, lang),
                L.metric_header("co2_reduction", co2_unit, lang),
                t("not_selected.reason"), t("not_selected.detail"), t("not_selected.loss", unit=unit),
-               t("not_selected.related"), t("portfolio.payback"), *[c.header for c in indicators]]
+               t("not_selected.related"), t("not_selected.displaced"), t("portfolio.payback"),
+               *[c.header for c in indicators]]
     w.header(1, 1, headers)
     row = 2
     loss_format = number_format(unit)
@@ -149,18 +268,19 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
         payback = payback_cell(project, params, t("portfolio.never"))
         w.row(row, 1, [project.id, project.name, project.enterprise, project.sector, project.capex,
                        project.metric("energy_saving"), project.metric("co2_reduction"),
-                       reason_text(code, lang, result, loss), detail_text(result, project, code, detail, loss, related, lang),
-                       loss, ", ".join(related), payback,
+                       reason_text(code, lang, result, loss, result.exclusions.get(project.id)),
+                       detail_text(result, project, code, detail, loss, related, lang),
+                       loss, ", ".join(related), displaced_cell(result, project), payback,
                        *[c.value(project, start) for c in indicators]],
               [None, None, None, None, MONEY, number_format(energy_unit), number_format(co2_unit),
-               None, None, loss_format, None, PAYBACK, *[c.fmt for c in indicators]])
+               None, None, loss_format, None, None, PAYBACK, *[c.fmt for c in indicators]])
         _wrap_detail(w, row, 9)
         row += 1
     if row == 2:
         w.put(row, 1, t("not_selected.none"), measure=False)
     else:
         row += 1  # a blank row ends the table; the notes follow
-        notes = indicator_notes(case, lang)
+        notes = [t("not_selected.note_displaced"), *indicator_notes(case, lang)]
         if case.multi_year:
             notes.append(t("not_selected.note_npv"))
         for note in notes:

@@ -18,7 +18,9 @@ FIT_COLUMNS = 14  # sheets up to this wide print one page wide
 PORTRAIT_COLUMNS = 7  # sheets up to this wide print portrait
 ONE_PAGE = ("summary",)  # sheets printed on exactly one page
 ONE_WIDE = ("enterprises", "cash_flow", "baseline", "yearly_plan")  # one page wide, however wide
-PAGES_WIDE = {"scenarios": 3}  # very wide sheets: this many pages wide, the scenario column repeated
+# very wide sheets: this many pages wide, the first columns repeated (the scenario; the id and
+# name of a project left out, whose detail sentence needs a page of its own)
+PAGES_WIDE = {"scenarios": 3, "not_selected": 3}
 
 
 def prepare_for_print(workbook, case_name: str, lang: str, written_at: datetime | None = None) -> None:

@@ -87,8 +87,13 @@ def headline(result, lang: str) -> str:
                     names=t("summary.list_sep").join(L.metric_name(c.metric, lang) for c in unmet))
     if lang == "zh":
         energy_label = energy_label.removesuffix("/年")
-    return t("summary.headline", n=len(result.plan), capex=plain_decimal(capex, 2), money=money_unit,
-             energy=plain_decimal(energy, 2), energy_unit=energy_label, targets=targets)
+    total_capex = result.totals.get("capex", 0.0)
+    if abs(total_capex) < 1e4:  # under 1 亿元: in 万元, as a plan writes a small sum
+        capex, money_unit = total_capex, L.unit_text("万元", lang)
+    scaled = energy_label != L.unit_text(energy_unit, lang).removesuffix("/年" if lang == "zh" else "")
+    return t("summary.headline", n=len(result.plan), capex=plain_decimal(capex, 2 if abs(total_capex) >= 1e4 else 0),
+             money=money_unit, energy=plain_decimal(energy, 2 if scaled else 0), energy_unit=energy_label,
+             targets=targets)
 
 
 def quality_text(result, lang: str) -> str:
@@ -152,6 +157,11 @@ def key_figures(result, lang: str) -> list[tuple[str, float, str, float, str, st
     if subsidy > 0:
         lead, unit = leadership_figure(subsidy, "万元", lang)
         rows.append((L.label("summary.subsidy", lang), lead, unit, subsidy, "万元", MONEY))
+    if case.award_rules:  # issue 16: the awards of the subsidy_rules sheet, beside the subsidy
+        from retrofit_opt import funding
+        awards = sum(funding.awards_by_project(case, result.plan).values())
+        lead, unit = leadership_figure(awards, "万元", lang)
+        rows.append((L.label("summary.awards", lang), lead, unit, awards, "万元", MONEY))
     for metric in summary_metrics(result):
         metric_unit = case.metric_units.get(metric, "")
         value = total_at(result, metric, year)
@@ -236,10 +246,23 @@ def _intensity_both_ways(w, result, lang: str, row: int) -> int:
         fmt = lambda v: "—" if v is None else _signed_percent(v, ".2f", lang)  # noqa: E731
         named = next((target_text(c, lang, case) for c in result.target_checks if c.label == target.label),
                      target.label)
+        co2 = (L.label("intensity.co2_missing", lang) if ways["co2"] is None
+               else L.label("intensity.co2_clause", lang, co2=fmt(ways["co2"])))
         w.note(row, L.label("intensity.both_ways", lang, target=named, accounted=fmt(ways["energy_accounted"]),
-                            gross=fmt(ways["energy_gross"]), co2=fmt(ways["co2"]), base=target.base_year))
+                            gross=fmt(ways["energy_gross"]), co2=co2, base=target.base_year,
+                            deductions=deductions_text(case, target, lang)))
         row += 1
     return row
+
+
+def deductions_text(case, target, lang: str) -> str:
+    """The deductions an energy-intensity target makes, as the baseline gives them:
+    原料用能、新增可再生能源、绿证 (only those with a figure in the base or target year)."""
+    year = target.year if target.year is not None else case.parameters.end_year
+    rows = [case.baseline[y] for y in (target.base_year, year) if y in case.baseline]
+    kinds = [kind for kind in ("feedstock_energy", "renewable_energy", "certificate_energy")
+             if any(getattr(r, kind) for r in rows)]
+    return L.label("summary.list_sep", lang).join(L.label(f"intensity.deduct.{kind}", lang) for kind in kinds)
 
 
 def completion(check) -> float | str:
@@ -422,6 +445,23 @@ def diagnosis_message(result, lang: str, diagnosis=None, checks=None) -> str:
     return ("；" if lang == "zh" else "; ").join(parts)
 
 
+GROUP_CHARS = 4  # a group's name in a chart label: its first characters (the table gives it whole)
+
+
+def chart_budget_name(budget, lang: str) -> str:
+    """A budget row as a chart's category label: the pool, and a group cap's group — in a
+    Chinese report cut to GROUP_CHARS characters (节能改造资金（黄河鑫业…）), so that the
+    rotated labels leave the plot its height (the table above names the row in full); an
+    English report cites the input's name whole (a cut Chinese name is no name)."""
+    if budget.group is None:
+        return pool_name(budget.pool, lang)
+    value = budget.group[1]
+    if lang != "zh":
+        return f"{pool_name(budget.pool, lang)} ({value})"
+    short = value if len(value) <= GROUP_CHARS + 1 else value[:GROUP_CHARS] + "…"
+    return f"{pool_name(budget.pool, lang)}（{short}）"
+
+
 def _plan_text(case, plan: dict) -> list[str]:
     """Project ids of a plan in input order, with start years in multi-year cases."""
     return [p.id if plan[p.id] is None else f"{p.id} ({plan[p.id]})" for p in case.projects if p.id in plan]
@@ -429,8 +469,9 @@ def _plan_text(case, plan: dict) -> list[str]:
 
 # --------------------------------------------------------------------------------- charts
 def _add_charts(w: SheetWriter, result, lang: str, data, row: int, target_rows, budget_rows) -> None:
-    """Targets achieved against required (% of required), budgets used against limit (万元),
-    side by side below the tables; the numbers are on the hidden chart-data sheet."""
+    """Targets achieved against required (% of required), budgets used against their limit
+    (% of the limit), side by side below the tables; the numbers are on the hidden
+    chart-data sheet."""
     t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
     anchor = row + 1
     checks = target_checks_of(result)
@@ -443,13 +484,16 @@ def _add_charts(w: SheetWriter, result, lang: str, data, row: int, target_rows, 
                           [[n, a, 100.0] for n, a in zip(names, achieved)])
         charts.bar_chart(w.ws, f"A{anchor}", t("summary.chart_targets"), "", t("summary.axis_percent"),
                          refs[0], refs[1:], number_format="0", colours=("2E7D32", "BDBDBD"), width=12.5)
-    uses = [u for u in budget_uses_of(result) if u.budget.year is None] or budget_uses_of(result)
+    uses = [u for u in budget_uses_of(result) if u.budget.year is None and u.budget.limit > 0] or \
+        [u for u in budget_uses_of(result) if u.budget.limit > 0]
     if uses:
-        names = [pool_name(u.budget.pool, lang) + (f" {u.budget.year}" if u.budget.year is not None else "")
+        # each row by its full name (a group cap is told from its pool) and as a share of its
+        # limit: pools of 2,500 and 208,400 万元 side by side stay readable (the 万元 are in the table)
+        names = [chart_budget_name(u.budget, lang) + (f" {u.budget.year}" if u.budget.year is not None else "")
                  for u in uses]
         refs = data.table(t("summary.chart_budgets"), [t("summary.chart_category"), t("summary.series_used"),
                                                        t("summary.series_limit")],
-                          [[n, round(u.used, 2), round(u.budget.limit, 2)] for n, u in zip(names, uses)])
+                          [[n, round(100 * u.used / u.budget.limit, 1), 100.0] for n, u in zip(names, uses)])
         charts.bar_chart(w.ws, f"{'F' if checks else 'A'}{anchor}", t("summary.chart_budgets"), "",
-                         t("summary.axis_money"), refs[0], refs[1:], number_format="#,##0",
+                         t("summary.axis_budget_percent"), refs[0], refs[1:], number_format="0",
                          colours=("1F77B4", "BDBDBD"), width=12.5)

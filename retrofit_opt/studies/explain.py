@@ -19,6 +19,11 @@ Every left-out project is analysed in stages on the same HiGHS instance
    portfolio; a MIP re-solve with the project forced in gives a plan with it and a bound.
 3. **Exact** re-solves at the main solve's gap, for the rest, while the time budget lasts.
 
+Each stage that finds a plan with the project (the swapped plan, the rounded and repaired
+LP solution, a MIP re-solve) offers it; the best one kept gives the upper end, and the
+chosen projects it leaves out are the Exclusion's ``displaced`` (what forcing the project
+in pushes out; None when no plan with it is known).
+
 The loss is then exact (stage 3 proved it within the main gap, or a plan with the project
 is as good), an interval "between X and Y" (X, Y proven), or "at least X" (no plan with
 the project found).  Stages 1–3 share one time budget that scales with the main solve
@@ -61,6 +66,13 @@ class _Loss:
     exact: bool = False  # proven within the main solve's gap
     infeasible: bool = False
     method: str = "lp_bound"  # lp_bound | mip_screen | mip
+    plan: np.ndarray | None = None  # column values of the plan with the project that gives `high`
+    plan_source: str | None = None  # swap | lp_rounded | mip_screen | mip | main_plan (see Exclusion.forced_plan)
+
+    def offer(self, high: float, plan: np.ndarray | None, source: str) -> None:
+        """A plan with the project whose loss is ``high``: kept when it is the best so far."""
+        if self.high is None or high < self.high:
+            self.high, self.plan, self.plan_source = high, plan, source
 
 
 def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objective: float, bound: float | None,
@@ -111,7 +123,7 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
         options = data.project_options[p_index]
         columns = solver.columns_of(options)
         if len(columns) < len(options):  # an option in no row and not in the objective
-            losses[p_index] = _Loss(high=0.0, exact=True)
+            losses[p_index] = _Loss(high=0.0, exact=True, plan_source="main_plan")  # the main plan plus it
             continue
         known = _Loss()
         if reduced is not None:
@@ -122,10 +134,9 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
                 delta = float(d.max() - np.maximum(d, 0.0).sum())
             known.low = loss_of(root.objective + delta + sign * margin)
         for column in columns:
-            value = solver.arrays.swapped_plan_value(main_x, column)
-            if value is not None:
-                high = max(loss_of(value), known.low)
-                known.high = high if known.high is None else min(known.high, high)
+            swapped = solver.arrays.swapped_plan(main_x, column)
+            if swapped is not None:
+                known.offer(max(loss_of(solver.arrays.value_of(swapped)), known.low), swapped, "swap")
         known.exact = known.high is not None and known.high <= tolerance
         losses[p_index] = known
 
@@ -148,10 +159,9 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
             known.low = max(known.low, loss_of(lp.objective))
         columns = solver.columns_of(options)
         if values is not None:
-            rounded = solver.arrays.repaired_plan_value(values, columns)
+            rounded = solver.arrays.repaired_plan(values, columns)
             if rounded is not None:  # a plan with the project: the loss is at most this
-                high = loss_of(rounded)
-                known.high = high if known.high is None else min(known.high, high)
+                known.offer(loss_of(solver.arrays.value_of(rounded)), rounded, "lp_rounded")
         if known.high is not None:
             known.low = min(known.low, known.high)
             known.exact = known.high <= tolerance
@@ -178,8 +188,7 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
                 losses[p_index] = _Loss(infeasible=True, exact=True, method=stage)
                 continue
             if outcome.has_solution:
-                high = loss_of(outcome.objective)
-                known.high = high if known.high is None else min(known.high, high)
+                known.offer(loss_of(outcome.objective), solver.forced_values, stage)
             if outcome.bound is not None:
                 known.low = max(known.low, loss_of(outcome.bound))
             if known.high is not None and known.low > known.high:
@@ -192,13 +201,40 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
     for p_index in pending:
         project = case.projects[p_index]
         related = related_projects(case, project, chosen_ids, group_members)
-        reasons[project.id] = exclusion_of(project.id, losses[p_index], related, tolerance)
+        swap = plan_changes(data, solver, losses[p_index], plan, project.id)
+        reasons[project.id] = exclusion_of(project.id, losses[p_index], related, tolerance, *swap)
     return reasons
 
 
-def exclusion_of(project_id: str, loss: _Loss, related: dict[str, str], tolerance: float) -> Exclusion:
-    """The Exclusion stating what is proven about the loss."""
+def plan_changes(data: ModelData, solver: ArraySolver, loss: _Loss, plan: dict,
+                 project_id: str) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """(displaced, brought_in): the projects of the main plan that the best known plan
+    with the project leaves out, and the other projects it adds (both in the case's
+    order); (None, None) when no plan with the project is known."""
+    if loss.infeasible or loss.plan_source is None:
+        return None, None
+    if loss.plan is None:  # main_plan: the project adds to the main plan unchanged
+        return (), ()
+    columns = solver.option_columns
+    forced = {data.projects[p_index].id for i, (p_index, _) in enumerate(data.options)
+              if columns[i] >= 0 and loss.plan[columns[i]] > 0.5}
+    order = [p.id for p in data.case.projects]
+    return (tuple(p for p in order if p in plan and p not in forced),
+            tuple(p for p in order if p in forced and p not in plan and p != project_id))
+
+
+def exclusion_of(project_id: str, loss: _Loss, related: dict[str, str], tolerance: float,
+                 displaced: tuple[str, ...] | None = None, brought_in: tuple[str, ...] | None = None) -> Exclusion:
+    """The Exclusion stating what is proven about the loss, with the projects that the
+    best known plan with it leaves out (``displaced``) and adds (``brought_in``)."""
     note = (" (" + "; ".join(related.values()) + ")") if related else ""
+    forced = {"displaced": displaced, "brought_in": brought_in,
+              "forced_plan": loss.plan_source if displaced is not None else None}
+    if displaced:
+        note += ("; the best plan with it pushes out " if loss.exact else "; the best plan found with it pushes out ") \
+            + ", ".join(displaced)
+        if brought_in:
+            note += " and takes in " + ", ".join(brought_in)
     if loss.infeasible:
         return Exclusion(project_id, "infeasible_if_forced", "forcing it in breaks a budget, target or rule" + note,
                          related=tuple(related), loss_exact=True, loss_method=loss.method)
@@ -214,14 +250,14 @@ def exclusion_of(project_id: str, loss: _Loss, related: dict[str, str], toleranc
             detail = f"forcing it in worsens the objective by {value:,.4g}"
         return Exclusion(project_id, "lowers_objective", detail + note, value, tuple(related),
                          loss_low=min(loss.low, value), loss_high=loss.high, loss_exact=True,
-                         loss_method=loss.method)
+                         loss_method=loss.method, **forced)
     if loss.high is None:
         detail = f"forcing it in worsens the objective by at least {loss.low:,.4g} (LP bound; not proven exactly)"
     else:
         detail = (f"forcing it in worsens the objective by between {loss.low:,.4g} and {loss.high:,.4g} "
                   "(at least, not proven exactly)")
     return Exclusion(project_id, "lowers_objective", detail + note, loss.low, tuple(related),
-                     loss_low=loss.low, loss_high=loss.high, loss_exact=False, loss_method=loss.method)
+                     loss_low=loss.low, loss_high=loss.high, loss_exact=False, loss_method=loss.method, **forced)
 
 
 def chosen_by_group(case, chosen_ids) -> dict[str, list[str]]:

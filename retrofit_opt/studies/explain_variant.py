@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 from retrofit_opt.model import ModelData
+from retrofit_opt.model.extract import extract_plan
 from retrofit_opt.model.variants import force_in, release
 from retrofit_opt.results import Exclusion
 from retrofit_opt.solve import Solver
@@ -51,6 +52,7 @@ def explain_on_variant(model, data: ModelData, solver: Solver, plan: dict, objec
             continue
         force_in(model, data, p_index)
         outcome = solver.solve(time_limit=time_limit)
+        forced = extract_plan(model, data) if outcome.has_solution else None
         release(model)
         related = related_projects(case, project, chosen_ids)
         if not outcome.has_solution:
@@ -70,5 +72,9 @@ def explain_on_variant(model, data: ModelData, solver: Solver, plan: dict, objec
             detail += " (" + "; ".join(related.values()) + ")"
         reasons[project.id] = Exclusion(project.id, "lowers_objective", detail, loss if exact else None,
                                         tuple(related), loss_low=loss if exact else 0.0, loss_high=loss,
-                                        loss_exact=exact, loss_method="mip")
+                                        loss_exact=exact, loss_method="mip",
+                                        displaced=tuple(p.id for p in case.projects if p.id in plan and p.id not in forced),
+                                        brought_in=tuple(p.id for p in case.projects if p.id in forced
+                                                         and p.id not in plan and p.id != project.id),
+                                        forced_plan="mip")
     return reasons
