@@ -24,7 +24,8 @@ from retrofit_opt.results_robust import (CvarStats, PricePoint, RobustRun, Scena
                                          wilson_interval)
 from retrofit_opt.rules import target_row
 from retrofit_opt.solve import Solver
-from retrofit_opt.studies.explain import EXPLAIN_LIMIT, FORCE_IN_SECONDS, explain_exclusions
+from retrofit_opt.studies.explain import FORCE_IN_SECONDS
+from retrofit_opt.studies.explain_variant import explain_on_variant
 
 DEFAULT_SAMPLES = 500  # scenarios in the optimisation (each adds a binary per target)
 DEFAULT_OUT_OF_SAMPLE = 2000  # fresh scenarios on which the chosen plan is re-estimated
@@ -209,8 +210,8 @@ def solve_robust(case: Case, *, gamma: float | None = None, confidence: float | 
 def _explain(model, data, solver, plan, outcome, case, explain, time_limit):
     if not (explain and outcome.has_solution):
         return {}
-    return explain_exclusions(model, data, solver, plan, outcome.objective, case.parameters.objective == "min_cost",
-                              EXPLAIN_LIMIT, min(time_limit, FORCE_IN_SECONDS))
+    return explain_on_variant(model, data, solver, plan, outcome.objective, case.parameters.objective == "min_cost",
+                              time_limit=min(time_limit, FORCE_IN_SECONDS))
 
 
 def _check_objective(case, plan, outcome) -> None:
