@@ -237,6 +237,15 @@ class ModelArrays:
             return None
         return self.rounded_plan_value(full, [force])
 
+    def budget_row(self, j: int) -> int | None:
+        """The row of budget row j of the case (None when it has no terms: Pyomo's
+        ``Constraint.Feasible``/``Infeasible``, fixed whatever its limit)."""
+        first, count = self._family_range("budget")
+        if not 0 <= j < count:
+            raise IndexError(f"budget row {j} of {count}")
+        r = first + j
+        return r if self.start[r + 1] > self.start[r] else None
+
     def _family_range(self, family: str) -> tuple[int, int]:
         """(first row, number of rows) of a row family (0 rows when it has none)."""
         first = 0
@@ -320,9 +329,13 @@ class _Rows:
         self.families[family] = self.families.get(family, 0) + k
 
 
-def model_arrays(data: ModelData, *, objective: str | None = None, weights=None) -> ModelArrays:
+def model_arrays(data: ModelData, *, objective: str | None = None, weights=None,
+                 minimise_spend: Budget | None = None) -> ModelArrays:
     """The arrays of ``build_model(data)`` (``elastic=False``; ``objective`` and
-    ``weights`` default to the case's)."""
+    ``weights`` default to the case's).  With ``minimise_spend`` the objective is instead
+    to minimise what the plan draws on that budget row (capex shares and awards), as
+    ``set_objective(m, budget_spend(m, data, row), minimise=True)`` makes it (the least
+    budget of a sweep)."""
     case = data.case
     projects = case.projects
     n_opt = len(data.options)
@@ -491,10 +504,20 @@ def model_arrays(data: ModelData, *, objective: str | None = None, weights=None)
         np.add.at(cost, lc, w * lv)
 
     npv = None
-    if objective in ("max_npv", "weighted"):
+    if minimise_spend is not None:
+        spend_cols, spend_vals = _budget_terms(case, minimise_spend, columns)
+        award_cols, award_vals = _award_terms(case, minimise_spend, columns, group_keys, group_members, a0)
+        spend_cols, spend_vals = _merged(np.concatenate((spend_cols, award_cols)),
+                                         np.concatenate((spend_vals, award_vals)))
+        objective = "minimise_spend"
+    elif objective in ("max_npv", "weighted"):
         npv = np.fromiter((data.npv(i) for i in range(n_opt)), dtype=np.float64, count=n_opt)
     obj_order = []  # columns in the order the objective names them (for column order)
-    if objective in metric_of:
+    if objective == "minimise_spend":
+        cost[spend_cols] = spend_vals
+        obj_order = [spend_cols]
+        maximize = False
+    elif objective in metric_of:
         gc, gv = gains(metric_of[objective], year)
         lc, lv = losses(metric_of[objective], year)
         cost[gc], cost[lc] = gv, lv
