@@ -184,3 +184,55 @@ def test_the_array_sweep_is_the_brute_force_frontier_on_award_cases(tmp_path, se
             assert point.objective is None  # less budget cannot carry a plan up to here
         else:
             assert point.objective == pytest.approx(best, rel=1e-9, abs=1e-6), point.level
+
+
+# ------------------------------------------------------------- the priority list: auto
+def run_sweep_cli(tmp_path, *flags):
+    from click.testing import CliRunner
+    from retrofit_opt.cli import main
+    out = tmp_path / "tiny_sweep.xlsx"
+    result = CliRunner().invoke(main, ["sweep", str(CASES / "tiny.xlsx"), "--budget-from", "120", "--budget-to",
+                                       "200", "--steps", "3", *flags, "-o", str(out), "--json"])
+    assert result.exit_code in (0, 1), result.output
+    import json
+    return json.loads(result.stdout), result.stderr, out
+
+
+def test_priority_is_built_unasked_on_a_small_case(tmp_path):
+    data, line, _ = run_sweep_cli(tmp_path)
+    assert "priority" in data and data["options"]["priority"] is True and "not built" not in line
+
+
+def test_priority_is_skipped_unasked_on_a_large_case_and_built_when_asked(tmp_path, monkeypatch):
+    from retrofit_opt.studies import sweep_setup
+    case = retrofit_opt.load_case(CASES / "tiny.xlsx")
+    options = len(ModelData.from_case(case).options)
+    assert sweep_setup.priority_is_cheap(case, sweep_setup.PRIORITY_AUTO_BINARIES // options)
+    assert not sweep_setup.priority_is_cheap(case, sweep_setup.PRIORITY_AUTO_BINARIES // options + 1)
+    monkeypatch.setattr(sweep_setup, "PRIORITY_AUTO_BINARIES", 2 * options)  # tiny counts as large here
+    data, line, out = run_sweep_cli(tmp_path)
+    assert "priority" not in data and "priority list not built (large case: pass --priority" in line
+    assert data["options"]["priority"] is False and data["options"]["priority_auto_skipped"] is True
+    from openpyxl import load_workbook
+    rows = list(load_workbook(out)["Run info"].iter_rows(values_only=True))
+    assert ("priority_auto_skipped", "true") in [row[:2] for row in rows]  # English: the option's key
+    _, _, out = run_sweep_cli(tmp_path, "--lang", "zh")
+    rows = list(load_workbook(out).worksheets[-1].iter_rows(values_only=True))
+    assert any(isinstance(row[0], str) and row[0].startswith("优先序列未生成") for row in rows)
+    asked, line, _ = run_sweep_cli(tmp_path, "--priority")
+    assert "priority" in asked and "not built" not in line
+    declined, line, _ = run_sweep_cli(tmp_path, "--no-priority")
+    assert "priority" not in declined and "not built" not in line
+    assert "priority_auto_skipped" not in declined["options"]
+
+
+def test_the_nested_model_has_levels_times_options_binaries():
+    """priority_is_cheap counts what the nested model holds."""
+    from retrofit_opt.model.variants import nested_levels
+    case = retrofit_opt.load_case(CASES / "qinghai_2025.xlsx")
+    swept, j = with_horizon_row(case, "total", 1e6)
+    data = ModelData.from_case(swept)
+    levels = [1e5, 2e5, 3e5]
+    m = nested_levels(data, j, levels, [1.0] * 3, case.parameters.objective, case.parameters.weights)
+    binaries = sum(len(m.level[s].x) for s in m.LEVELS)
+    assert binaries == len(levels) * sum(len(case.start_years(p)) for p in case.projects if not p.excluded)
