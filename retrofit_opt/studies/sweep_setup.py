@@ -68,7 +68,9 @@ PRIORITY_AUTO_BINARIES = 1000
 """Without ``--priority``/``--no-priority`` the priority list is built only when its nested
 model is small: at most this many binaries (levels × start options), e.g. 5 levels of a
 200-project single-period case.  Its one MIP holds a copy of the selection model per
-level, and beyond park size it can take longer than the whole sweep (bench/RESULTS.md)."""
+level, and beyond park size it can take longer than the whole sweep (measured on a
+generated 500-project case, gap 1e-4: 5 levels 61 s, stopped at the time limit, against
+29 s for 20 sweep levels)."""
 
 
 def priority_is_cheap(case: Case, levels: int) -> bool:
