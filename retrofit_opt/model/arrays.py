@@ -223,6 +223,9 @@ class ModelArrays:
             entries = np.arange(self.start[r], self.start[r + 1])
             cols, coefs = self.index[entries], self.value[entries]
             keep = (coefs > 0) & (full[cols] == 1.0) & (self.col_kind[cols] == OPTION) & (cols != force)
+            if not keep.any() and has_awards:  # a rule's pool row holds awards A_g, not x: drop a member
+                cols, coefs = self._award_members(cols[(coefs > 0) & (full[cols] > 0)])
+                keep = (full[cols] == 1.0) & (cols != force)
             if not keep.any():
                 return None
             cols, coefs = cols[keep], coefs[keep]
@@ -236,6 +239,22 @@ class ModelArrays:
         else:
             return None
         return self.rounded_plan_value(full, [force])
+
+    def _award_members(self, award_cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(x columns, their entitlements w) of the award groups of columns ``award_cols``
+        (columns of other kinds are ignored), from their award_cap_sum rows."""
+        first, count = self._family_range("award_cap_sum")
+        members, weights = [], []
+        for r in range(first, first + count):
+            entries = slice(self.start[r], self.start[r + 1])
+            cols, vals = self.index[entries], self.value[entries]
+            is_award = self.col_kind[cols] == AWARD
+            if np.isin(cols[is_award], award_cols).any():
+                members.append(cols[~is_award])
+                weights.append(-vals[~is_award])
+        if not members:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.concatenate(members), np.concatenate(weights)
 
     def budget_row(self, j: int) -> int | None:
         """The row of budget row j of the case (None when it has no terms: Pyomo's
