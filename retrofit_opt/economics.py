@@ -29,8 +29,8 @@ A project's ``npv`` column (``npv_given``, e.g. from a feasibility study) replac
 :func:`npv_at_start`/:func:`npv` (and the base of :func:`npv_enterprise`); every other
 indicator is computed from the cash flows above — unless the given NPV disagrees with
 the cash flows' (:func:`given_npv_contradicts_flows`): then the indicators that would
-contradict it (IRR, discounted payback, LCSE, abatement cost) are ``None`` (a blank cell
-with a note), never a number beside an NPV it cannot go with (issue 16).
+contradict it (IRR, simple and discounted payback, LCSE, abatement cost) are ``None`` (a
+blank cell with a note), never a number beside an NPV it cannot go with (issue 16).
 
 Per-unit indicators use the project's own metrics (gross of pairwise ``interactions``
 overlaps, which only exist for pairs) and return ``None`` where the quantity they divide by
@@ -243,7 +243,11 @@ def npv_enterprise(project: Project, params: Parameters, start_year: int | None 
 def simple_payback(project: Project, params: Parameters, *, enterprise: bool = False) -> float | None:
     """Years of net benefit to repay capex, capex / B (the construction years not
     counted); None when the project never pays back (B ≤ 0).  ``enterprise``: the
-    enterprise's share of capex only."""
+    enterprise's share of capex only.  ``None`` too when a given ``npv`` contradicts the
+    flows (:func:`given_npv_contradicts_flows`): e.g. "never pays back" beside a positive
+    given NPV (a report tells the two ``None`` apart by asking that function)."""
+    if given_npv_contradicts_flows(project, params):
+        return None
     benefit = annual_net_benefit(project, params)
     if project.salvage_value and not (benefit > 0 and _capex_paid(project, enterprise) / benefit <= project.lifetime):
         # paid back only at the end, by the residual value (or never): read it off the flows

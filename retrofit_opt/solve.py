@@ -9,6 +9,7 @@ termination, the incumbent, the bound and the relative gap.
 from __future__ import annotations
 
 import math
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -62,6 +63,22 @@ def prepare_for_cancel(highs) -> None:
         highs.HandleUserInterrupt = True
 
 
+def _start_unsignalled(worker: threading.Thread) -> None:
+    """``worker.start()`` with SIGINT and SIGTERM held back until it returns: ``start``
+    waits for the new thread, and a signal handled during that wait would leave a HiGHS
+    run going that nobody joins or cancels (seen as a crash when the caller then changed
+    the instance).  A signal that arrives meanwhile is handled right after."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread():
+        worker.start()
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        worker.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def guarded_run(highs, limit: float, cancel, abandon):
     """HiGHS's ``run`` of ``highs`` in a worker thread (it releases the GIL) while this
     thread waits in short steps: signals are handled at once (and call ``cancel()``), the
@@ -85,8 +102,8 @@ def guarded_run(highs, limit: float, cancel, abandon):
     cancel_at = time.monotonic() + limit + CANCEL_AFTER
     cancelled_at = None
     with interrupts.cancel_with(cancel):
-        worker.start()
         try:
+            _start_unsignalled(worker)
             while worker.is_alive():
                 worker.join(WAIT_STEP)
                 now = time.monotonic()
@@ -99,7 +116,7 @@ def guarded_run(highs, limit: float, cancel, abandon):
         except interrupts.Interrupted:
             cancel()
             worker.join(ABANDON_AFTER)
-            if worker.is_alive():
+            if worker.is_alive():  # HiGHS still runs on this instance: nobody may touch it again
                 abandon()
             raise
     if "error" in box:
@@ -498,6 +515,10 @@ class ArraySolver:
         except _GivenUp:
             return SolveOutcome(TIMEOUT, "maxTimeLimit", None, None, None, time.perf_counter() - started)
         except interrupts.Interrupted:
+            # the run may still be going in its worker thread (a cancelled hot-started LP
+            # has been seen to outlast the wait): no later call may change this instance —
+            # a change under a running HiGHS crashes the process (tests/test_interrupts.py)
+            self._abandon()
             raise
         except Exception as exc:
             raise SolverError(f"the solver failed: {type(exc).__name__}: {exc}") from exc
@@ -560,9 +581,8 @@ class ArraySolver:
         h.addRow(1.0, 1.0, len(columns), np.array(columns, dtype=np.int32), np.ones(len(columns)))
         return ("row", row, None)
 
-    @staticmethod
-    def _unforce(h, undo) -> None:
-        if undo is None:
+    def _unforce(self, h, undo) -> None:
+        if undo is None or self.abandoned:  # an abandoned instance may still be running: leave it
             return
         kind, where, old = undo
         if kind == "bound":

@@ -244,16 +244,19 @@ def test_irr_round_trip(p, params):
 
 
 def test_a_given_npv_that_contradicts_the_flows_blanks_the_derived_indicators():
-    """A given npv replaces the NPV; IRR, discounted payback, LCSE and abatement cost come
-    from the flows only while the flows agree with it (issue 16: never beside an NPV they
-    contradict).  The flows' own NPV is 342.0163 at 8 % (test_indicators_bundle)."""
+    """A given npv replaces the NPV; IRR, simple and discounted payback, LCSE and abatement
+    cost come from the flows only while the flows agree with it (issue 16: never beside an
+    NPV they contradict).  The flows' own NPV is 342.0163 at 8 % (test_indicators_bundle)."""
     p = project(npv_given=1.0)
     assert e.npv(p, R8) == 1.0
     assert e.irr(p, R8) is None and e.discounted_payback(p, R8) is None
+    assert e.simple_payback(p, R8) is None  # not "never pays back": blank beside the given NPV
     assert e.levelised_cost_of_saved_energy(p, R8) is None
     agreeing = project(npv_given=342.02)  # the flows' NPV, rounded as a feasibility study would
     assert e.irr(agreeing, R8) == pytest.approx(0.15098, abs=1e-5)
     assert e.discounted_payback(agreeing, R8) == e.discounted_payback(project(), R8)
+    assert e.simple_payback(agreeing, R8) is not None
+    assert e.simple_payback(agreeing, R8) == e.simple_payback(project(), R8)
 
 
 # ------------------------------------------------------------------- cost per unit saved

@@ -3,10 +3,9 @@ sentence, and — for a project left out on merit — how much the objective fal
 forced in (found by re-solving, see :mod:`retrofit_opt.studies.explain`)."""
 from __future__ import annotations
 
-from retrofit_opt import economics
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import objective_unit
-from retrofit_opt.report.portfolio import PAYBACK, indicator_columns, indicator_notes
+from retrofit_opt.report.portfolio import PAYBACK, indicator_columns, indicator_notes, payback_cell
 from retrofit_opt.report.writer import MONEY, SheetWriter, number_format
 
 # The economic indicators shown for each project left out (as on the Portfolio sheet).
@@ -148,11 +147,11 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
             continue
         code, detail, loss, related = reason_of(result, project)
         start = first_start(case, project)
-        payback = economics.simple_payback(project, params)
+        payback = payback_cell(project, params, t("portfolio.never"))
         w.row(row, 1, [project.id, project.name, project.enterprise, project.sector, project.capex,
                        project.metric("energy_saving"), project.metric("co2_reduction"),
                        reason_text(code, lang, result, loss), detail_text(result, project, code, detail, loss, related, lang),
-                       loss, ", ".join(related), t("portfolio.never") if payback is None else payback,
+                       loss, ", ".join(related), payback,
                        *[c.value(project, start) for c in indicators]],
               [None, None, None, None, MONEY, number_format(energy_unit), number_format(co2_unit),
                None, None, loss_format, None, PAYBACK, *[c.fmt for c in indicators]])

@@ -98,8 +98,8 @@ def columns(result, lang: str) -> list[Column]:
     cols += [
         Column("net_benefit", t("portfolio.net_benefit"),
                lambda p, s: economics.annual_net_benefit(p, params), MONEY, "sum"),
-        Column("payback", t("portfolio.payback"), lambda p, s: _or_text(economics.simple_payback(p, params),
-                                                                         t("portfolio.never")), "0.0", "ratio"),
+        Column("payback", t("portfolio.payback"), lambda p, s: payback_cell(p, params, t("portfolio.never")),
+               "0.0", "ratio"),
         *indicator_columns(case, lang, ("discounted_payback", "npv", "npv_enterprise", "irr")),
         Column("cost_per_tce", t("portfolio.cost_per_tce"),
                lambda p, s: _ratio(p.capex, p.metric("energy_saving"), lang), RATIO, "ratio"),
@@ -154,6 +154,14 @@ def indicator_notes(case, lang: str) -> list[str]:
         notes.append(t("portfolio.note_npv_given", ids=", ".join(contradicting[:10])
                        + (" …" if len(contradicting) > 10 else "")))
     return notes
+
+
+def payback_cell(project, params, never: str):
+    """The simple payback, ``never`` when the project never pays back, or a blank cell
+    (``None``) when a given npv contradicts the cash flows (see the npv note)."""
+    if economics.given_npv_contradicts_flows(project, params):
+        return None
+    return _or_text(economics.simple_payback(project, params), never)
 
 
 def _or_text(value, text):
@@ -217,7 +225,11 @@ def write_portfolio(w: SheetWriter, result, lang: str) -> None:
                                                    expected[c.key]), c.fmt, font=TOTAL_FONT)
     ratios = {"payback": ("capex", "net_benefit"), "cost_per_tce": ("capex", "energy_saving"),
               "cost_per_co2": ("capex", "co2_reduction")}
+    # the portfolio's payback comes from the cash flows: blank beside given NPVs they contradict
+    flows_contradict = any(economics.given_npv_contradicts_flows(line.project, case.parameters) for line in lines)
     for key, (num, den) in ratios.items():
+        if key == "payback" and flows_contradict:
+            continue
         if key in index and num in index and den in index:
             if expected[den] > 0:
                 w.put(total_row, index[key], Formula(f"={letter[num]}{total_row}/{letter[den]}{total_row}",
