@@ -502,8 +502,10 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
                    "capex:co2_reduction (capex is minimised, every other quantity maximised).")
 @click.option("--pareto-steps", type=click.IntRange(min=2, max=1000), default=11, show_default=True,
               help="Number of ε values for --pareto.")
-@click.option("--priority/--no-priority", default=True, show_default=True,
-              help="Also build the nested priority list over budget levels.")
+@click.option("--priority/--no-priority", default=None,
+              help="Also build the nested priority list over budget levels.  [default: built when its "
+                   "nested model is small (at most 1,000 binaries: levels × start options, e.g. 5 levels of "
+                   "200 projects); --priority builds it at any size]")
 @click.option("--priority-steps", type=click.IntRange(min=1, max=100),
               help="Budget levels of the priority list, evenly spaced over the sweep's range (default: "
                    "min(--steps, 5)); when every scenario of the case only sets this pool's budget, the "
@@ -519,7 +521,7 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
 @robust_options(cvar=False)
 @stoppable
 def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: str, pareto: str | None,
-          pareto_steps: int, priority: bool, priority_steps: int | None, out: Path | None, as_json: bool,
+          pareto_steps: int, priority: bool | None, priority_steps: int | None, out: Path | None, as_json: bool,
           time_limit, mip_gap, jobs: int, scheduler: str | None, lang, robust_gamma, confidence, samples,
           seed) -> None:
     """Sweep the budget of one pool of CASE and write the budget–benefit frontier.
@@ -586,7 +588,10 @@ def _sweep_line(run, out: Path) -> str:
     if run.least is not None:
         least = (f"; least budget meeting every target {run.least.budget:,.6g} 万元" if run.least.budget is not None
                  else "; no budget on this pool meets every target")
-    return f"{len(run.points)} budget levels of pool {run.pool} ({counts}){span}{least}. Results: {out}"
+    skipped = ""
+    if run.options.get("priority_auto_skipped"):
+        skipped = "; priority list not built (large case: pass --priority to build it)"
+    return f"{len(run.points)} budget levels of pool {run.pool} ({counts}){span}{least}{skipped}. Results: {out}"
 
 
 # ----------------------------------------------------------------------------- batch

@@ -456,6 +456,25 @@ class ArraySolver:
         if len(used):
             self.highs.setSolution(len(used), self.option_columns[used].astype(np.int32), values[used])
 
+    def warm_start_columns(self, column_values) -> None:
+        """Give HiGHS a start for the next MIP solve: a value for every column (e.g. the
+        previous solve's :attr:`values`, still feasible when only a row's upper bound
+        grew).  Any later change to the instance discards the start."""
+        values = np.asarray(column_values, dtype=np.float64)
+        self.last_start_size = len(values)
+        if len(values):
+            self.highs.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
+
+    def set_row_upper(self, row: int, upper: float) -> None:
+        """Row ``row``'s upper bound := ``upper`` (its lower bound kept) on this instance and
+        in :attr:`arrays` (the plan checks read it) — e.g. a budget level of a sweep; the
+        instance is kept, so the next solve re-uses what HiGHS has loaded."""
+        lower = float(self.arrays.row_lower[row])
+        self.arrays.row_upper[row] = float(upper)
+        for h in (self.highs, self._lp):
+            if h is not None:
+                h.changeRowBounds(int(row), lower, float(upper))
+
     def cancel(self) -> None:
         """Ask the running HiGHS solve, if any, to stop at its next interrupt check."""
         running = self._running

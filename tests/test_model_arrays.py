@@ -3,7 +3,9 @@
 same order, same bounds, costs, integrality, sense, row bounds and coefficients in the
 same order — so HiGHS takes the same path on both.
 
-Cases: the bundled workbooks, random single-period cases (tests/random_cases.py: pools,
+Cases: every bundled workbook (the award case too), the textbook salvage cases, random
+funding cases (tests/funding_cases.py: award rules of every cap kind, enterprise-year caps,
+group budget rows, reinvested savings; single-period and multi-year), random single-period cases (tests/random_cases.py: pools,
 subsidies, groups, prerequisites, interactions, targets, every objective), random
 multi-year cases (tests/multiyear_oracle.py) and realistic generated cases of 300
 projects over 1 and 6 years (bench/generate.py).
@@ -18,6 +20,7 @@ import pytest
 
 import multiyear_oracle
 import retrofit_opt
+from funding_cases import write_funding_case
 from random_cases import random_case
 from retrofit_opt.model import ModelData, build_model
 from retrofit_opt.model.arrays import model_arrays
@@ -65,9 +68,81 @@ def assert_same_lp(case) -> None:
         assert ours["terms"] == theirs["terms"]
 
 
-@pytest.mark.parametrize("name", ["tiny", "ganhe_2024", "qinghai_2025"])
+BUNDLED = sorted(path.name for path in CASES.glob("*.xlsx"))
+
+
+def test_every_bundled_case_is_compared():
+    """The parametrisation below takes every workbook of cases/, the award case among them."""
+    assert {"tiny.xlsx", "ganhe_2024.xlsx", "qinghai_2025.xlsx", "ganhe_awards_2024.xlsx"} <= set(BUNDLED)
+
+
+@pytest.mark.parametrize("name", BUNDLED)
 def test_bundled_cases_give_the_identical_lp(name):
-    assert_same_lp(retrofit_opt.load_case(CASES / f"{name}.xlsx"))
+    assert_same_lp(retrofit_opt.load_case(CASES / name))
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "tests" / "data").glob("newnan_ex17_3*.xlsx")), ids=lambda p: p.stem)
+def test_textbook_salvage_cases_give_the_identical_lp(path):
+    assert_same_lp(retrofit_opt.load_case(path))
+
+
+def test_the_award_case_has_award_terms_merged_with_capex_shares():
+    """ganhe_awards_2024 exercises the merge: on a project's own pool its column carries
+    its capex share less its award (one term, as Pyomo writes it)."""
+    case = retrofit_opt.load_case(CASES / "ganhe_awards_2024.xlsx")
+    data = ModelData.from_case(case)
+    arrays = model_arrays(data)
+    first, count = arrays._family_range("budget")
+    assert case.award_rules and count == len(case.budgets)
+    columns = arrays.option_columns()
+    merged = 0
+    for j, budget in enumerate(case.budgets):
+        lo, hi = arrays.start[first + j], arrays.start[first + j + 1]
+        row = dict(zip(arrays.index[lo:hi].tolist(), arrays.value[lo:hi].tolist()))
+        assert len(row) == hi - lo  # one term per column
+        for i, (p_index, _) in enumerate(data.options):
+            project = case.projects[p_index]
+            if budget.pool != "total" and budget.pool == project.budget_pool and columns[i] in row:
+                merged += row[columns[i]] < data.spend(i, budget) - 1e-9
+    assert merged > 0
+
+
+@pytest.mark.parametrize("multi_year", [False, True], ids=["single", "multi"])
+@pytest.mark.parametrize("seed", range(24))
+def test_random_funding_cases_give_the_identical_lp(seed, multi_year, tmp_path):
+    """Award rules of every cap kind, enterprise-year caps, group budget rows, reinvested
+    savings, capital returned, salvage (tests/funding_cases.py)."""
+    case = retrofit_opt.load_case(write_funding_case(tmp_path / "case.xlsx", seed, multi_year))
+    assert case.award_rules and any(b.group for b in case.budgets)
+    assert_same_lp(case)
+
+
+def test_random_funding_cases_cover_every_feature(tmp_path):
+    """The random funding cases above exercise what they claim to."""
+    seen = set()
+    for multi_year in (False, True):
+        for seed in range(24):
+            case = retrofit_opt.load_case(write_funding_case(tmp_path / f"c{seed}{multi_year}.xlsx", seed, multi_year))
+            arrays = model_arrays(ModelData.from_case(case))
+            seen |= {family for family, n in arrays.row_families.items() if n}
+            seen |= {"group " + b.group[0] for b in case.budgets if b.group}
+            seen |= {"reinvest" for p in case.projects if p.reinvest_share and case.multi_year}
+            seen |= {"reinvest, full subsidy" for p in case.projects
+                     if p.reinvest_share and case.multi_year and p.subsidy_rate == 1.0}
+            seen |= {"capital returned" for p in case.projects if min(p.capex_shares) < 0}
+            seen |= {"yearly award row" for b in case.budgets if b.year is not None and b.pool == "fund"}
+            for rule in case.award_rules:
+                seen |= {kind for kind, value in (("cap per project", rule.cap_per_project),
+                                                  ("cap share", rule.cap_share_of_capex),
+                                                  ("cap per enterprise", rule.cap_per_enterprise_year),
+                                                  ("co2 rate", rule.rate_per_t_co2 or None)) if value}
+                seen.add("scope " + rule.scope[0])
+            seen.add(case.parameters.objective)
+    assert {"award_cap_sum", "award_cap_limit", "award_cap_floor_sum", "award_cap_floor_limit", "budget",
+            "one_start", "group enterprise", "group sector", "group category", "reinvest",
+            "reinvest, full subsidy", "capital returned", "yearly award row", "cap per project", "cap share",
+            "cap per enterprise", "co2 rate", "scope all", "scope category", "max_saving", "max_npv",
+            "min_cost"} <= seen
 
 
 @pytest.mark.parametrize("seed", range(0, 200, 4))

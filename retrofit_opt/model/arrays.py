@@ -5,12 +5,17 @@ Pyomo components there) hands these to :class:`retrofit_opt.solve.ArraySolver`.
 It is the SAME LP as :func:`retrofit_opt.model.build_model` loaded by Pyomo's persistent
 HiGHS interface — rows in the order of :data:`retrofit_opt.model.families.FAMILIES`
 (one_start, mandatory, exclusive_group, prerequisite, overlap_both, overlap_a, overlap_b,
-budget, min_total, max_total, intensity_reduction), terms within a row in the order of the
-Pyomo expressions, columns in the order Pyomo creates them (first appearance row by row,
-then the objective), and the fixed-at-0 ``budget_extra`` and ``shortfall`` columns kept —
-so HiGHS takes the same path on both (tests/test_model_arrays.py compares them entry by
-entry).  The equations are those of ``models/formulation.md`` and of the families'
-docstrings.
+award_cap_sum, award_cap_limit, award_cap_floor_sum, award_cap_floor_limit, budget,
+min_total, max_total, intensity_reduction), terms within a row in the order of the Pyomo
+expressions (a column named twice in a budget row — its capex share and an award — merged
+at its first place, coefficients added left to right, as Pyomo's standard representation
+does), columns in the order Pyomo creates them (first appearance row by row, then the
+objective), and the fixed-at-0 ``budget_extra`` and ``shortfall`` columns kept — so HiGHS
+takes the same path on both (tests/test_model_arrays.py compares them entry by entry).
+The equations are those of ``models/formulation.md`` and of the families' docstrings,
+including the funding rules of issue 16: awards of ``subsidy_rules`` (capped per
+enterprise and year through A_g and u_g), budget rows restricted to a group, reinvested
+savings and negative capex-profile entries.
 """
 from __future__ import annotations
 
@@ -19,15 +24,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrofit_opt.case import TOTAL_POOL
-from retrofit_opt.model.data import ModelData
+from retrofit_opt.case import TOTAL_POOL, Budget, Case
+from retrofit_opt.model.data import ModelData, award_groups
 
 INF = math.inf
+OPTION, OVERLAP, EXTRA, SHORTFALL, AWARD, AWARD_CAPPED = range(6)
+"""Column kinds (``ModelArrays.col_kind``): x_i, z_ab(y), budget_extra e_j, shortfall s_k,
+award A_g, award_capped u_g."""
+AWARD_FAMILIES = ("award_cap_sum", "award_cap_limit", "award_cap_floor_sum", "award_cap_floor_limit")
 
 @dataclass
 class ModelArrays:
     """A MILP in HiGHS's terms.  Columns: ``col_kind`` 0 = x (start option ``col_option``),
-    1 = z, 2 = budget_extra, 3 = shortfall.  Rows: CSR (``start`` has num_rows + 1 entries)."""
+    1 = z, 2 = budget_extra, 3 = shortfall, 4 = award A_g, 5 = award_capped u_g (the
+    constants OPTION … AWARD_CAPPED).  Rows: CSR (``start`` has num_rows + 1 entries)."""
 
     col_lower: np.ndarray
     col_upper: np.ndarray
@@ -69,30 +79,41 @@ class ModelArrays:
 
     def rounded_plan(self, x: np.ndarray, must_have: list[int] | None = None,
                      tolerance: float = 1e-9) -> np.ndarray | None:
-        """The column values of the plan made by rounding the x columns of ``x`` (e.g. an LP
-        solution) down to 0/1, with z_{ab} = A_a·A_b and the fixed-at-0 columns at 0, when
-        that plan satisfies every row (within ``tolerance``·max(1, |side|)) and includes
-        one of the columns ``must_have``; else None.  A plan found so is feasible, so its
-        value (:meth:`rounded_plan_value`) bounds the best plan with those columns (the far
-        end of a loss interval)."""
+        """The column values of the plan made by rounding the x columns of ``x`` (e.g. an
+        LP solution) down to 0/1, with the columns that follow from them set as the plan
+        fixes them (:meth:`complete`: z_{ab} = A_a·A_b, each award A_g = min(Σ w·x, E_g)
+        with u_g = [Σ w·x > E_g]) and the fixed-at-0 columns at 0, when that plan
+        satisfies every row (within ``tolerance``·max(1, |side|)) and includes one of the
+        columns ``must_have``; else None.  A plan found so is feasible, so its value
+        (:meth:`rounded_plan_value`) bounds the best plan with those columns (the far end
+        of a loss interval)."""
         kind = self.col_kind
-        full = np.where(kind == 0, np.floor(np.asarray(x, dtype=np.float64) + 1e-6), 0.0)
+        full = np.where(kind == OPTION, np.floor(np.asarray(x, dtype=np.float64) + 1e-6), 0.0)
         full = np.clip(full, 0.0, 1.0)
         if must_have is not None and not any(full[c] == 1.0 for c in must_have):
             return None
+        self.complete(full)
         rows = self._row_of_entry()
-        if self.row_families.get("overlap_both"):
-            # z ≥ A_a + A_b − 1 from its overlap_both row (the other two rows then hold)
-            first = 0
-            for family, count in self.row_families.items():
-                if family == "overlap_both":
-                    break
-                first += count
-            count = self.row_families["overlap_both"]
-            lo, hi = self.start[first], self.start[first + count]
-            entries = np.arange(lo, hi)
+        activity = np.bincount(rows, weights=self.value * full[self.index], minlength=self.num_row)
+        slack_lo = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_lower), self.row_lower, 0.0)))
+        slack_hi = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_upper), self.row_upper, 0.0)))
+        if np.any(activity < self.row_lower - slack_lo) or np.any(activity > self.row_upper + slack_hi):
+            return None
+        return full
+
+    def complete(self, full: np.ndarray, overlaps: bool = True, awards: bool = True) -> np.ndarray:
+        """Set, in place, the columns a 0/1 choice of the x columns of ``full`` fixes: each
+        z_{ab}(y) to A_a·A_b (from its overlap_both row; the other two rows then hold) and
+        each award group's A_g = min(Σ_{i∈g} w_i·x_i, E_g) with u_g = 1 exactly when the cap
+        binds (from its award_cap rows; all four then hold) — the only values the rows
+        allow for that choice.  Returns ``full``."""
+        kind = self.col_kind
+        rows = self._row_of_entry()
+        first, count = self._family_range("overlap_both")
+        if overlaps and count:
+            entries = np.arange(self.start[first], self.start[first + count])
             cols = self.index[entries]
-            is_z = kind[cols] == 1
+            is_z = kind[cols] == OVERLAP
             x_part = np.bincount(rows[entries][~is_z] - first, weights=self.value[entries][~is_z] * full[cols[~is_z]],
                                  minlength=count)
             z_cols = np.full(count, -1, dtype=np.int64)
@@ -100,11 +121,26 @@ class ModelArrays:
             needed = np.clip(x_part - 1.0, 0.0, 1.0)
             ok = z_cols >= 0
             full[z_cols[ok]] = np.maximum(full[z_cols[ok]], np.round(needed[ok]))
-        activity = np.bincount(rows, weights=self.value * full[self.index], minlength=self.num_row)
-        slack_lo = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_lower), self.row_lower, 0.0)))
-        slack_hi = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_upper), self.row_upper, 0.0)))
-        if np.any(activity < self.row_lower - slack_lo) or np.any(activity > self.row_upper + slack_hi):
-            return None
+        first, count = self._family_range("award_cap_sum")
+        if awards and count:
+            entries = np.arange(self.start[first], self.start[first + count])
+            cols = self.index[entries]
+            is_award = kind[cols] == AWARD
+            # the row is A_g − Σ w·x ≤ 0: Σ w·x is minus its x part
+            entitled = -np.bincount(rows[entries][~is_award] - first,
+                                    weights=self.value[entries][~is_award] * full[cols[~is_award]], minlength=count)
+            award_cols = np.empty(count, dtype=np.int64)
+            award_cols[rows[entries][is_award] - first] = cols[is_award]
+            limit_first, _ = self._family_range("award_cap_limit")
+            cap = self.row_upper[limit_first:limit_first + count]
+            floor_first, _ = self._family_range("award_cap_floor_sum")
+            entries = np.arange(self.start[floor_first], self.start[floor_first + count])
+            cols = self.index[entries]
+            is_capped = kind[cols] == AWARD_CAPPED
+            capped_cols = np.empty(count, dtype=np.int64)
+            capped_cols[rows[entries][is_capped] - floor_first] = cols[is_capped]
+            full[award_cols] = np.minimum(entitled, cap)
+            full[capped_cols] = (entitled > cap).astype(np.float64)
         return full
 
     def repaired_plan_value(self, x: np.ndarray, must_have: list[int] | None = None) -> float | None:
@@ -115,15 +151,19 @@ class ModelArrays:
         """Like :meth:`rounded_plan`, but the x columns fractional in ``x`` are then
         added back one by one (largest first) while every row stays within its bounds and
         the objective improves; the final plan is checked in full.  The better of the two
-        plans (None when neither is feasible)."""
+        plans (None when neither is feasible).  With award groups an addition is checked on
+        the whole plan, its awards recomputed (:meth:`complete`)."""
         plain = self.rounded_plan(x, must_have)
         x = np.asarray(x, dtype=np.float64)
-        base = np.where(self.col_kind == 0, np.clip(np.floor(x + 1e-6), 0.0, 1.0), 0.0)
+        base = np.where(self.col_kind == OPTION, np.clip(np.floor(x + 1e-6), 0.0, 1.0), 0.0)
         sign = 1.0 if self.maximize else -1.0
-        fractional = np.nonzero((self.col_kind == 0) & (x > base + 1e-6) & (sign * self.col_cost > 0))[0]
+        fractional = np.nonzero((self.col_kind == OPTION) & (x > base + 1e-6) & (sign * self.col_cost > 0))[0]
         if not len(fractional):
             return plain
         fractional = fractional[np.argsort(-x[fractional], kind="stable")]
+        has_awards = self._family_range("award_cap_sum")[1] > 0
+        if has_awards:
+            self.complete(base, overlaps=False)
         col_start, col_rows, col_values = self._columns()
         rows = self._row_of_entry()
         activity = np.bincount(rows, weights=self.value * base[self.index], minlength=self.num_row)
@@ -132,6 +172,14 @@ class ModelArrays:
         lower = self.row_lower - 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_lower), self.row_lower, 0)))
         added = False
         for c in fractional:
+            if has_awards:
+                trial = base.copy()
+                trial[c] = 1.0
+                self.complete(trial, overlaps=False)
+                new = np.bincount(rows, weights=self.value * trial[self.index], minlength=self.num_row)
+                if (exempt | ((new <= upper) & (new >= np.minimum(lower, activity)))).all():
+                    base, activity, added = trial, new, True
+                continue
             r = col_rows[col_start[c]:col_start[c + 1]]
             new = activity[r] + col_values[col_start[c]:col_start[c + 1]]
             ok = exempt[r] | ((new <= upper[r]) & (new >= np.minimum(lower[r], activity[r])))
@@ -159,19 +207,34 @@ class ModelArrays:
         (column values of a solution): x_force := 1, then, while a row is above its upper
         bound, the chosen x column of that row that loses least objective per unit of the
         row is dropped (never ``force``); the final plan is checked in full
-        (:meth:`rounded_plan`).  None when that fails."""
+        (:meth:`rounded_plan`).  None when that fails.  With award groups the awards are
+        recomputed after each step (:meth:`complete`) and their own rows are left to the
+        full check."""
         key = id(plan_x)
+        has_awards = self._family_range("award_cap_sum")[1] > 0
         cached = getattr(self, "_plan_cache", None)
         if cached is None or cached[0] != key:
-            full = np.where(self.col_kind == 0, np.clip(np.floor(np.asarray(plan_x, dtype=np.float64) + 1e-6), 0, 1), 0.0)
+            full = np.where(self.col_kind == OPTION, np.clip(np.floor(np.asarray(plan_x, dtype=np.float64) + 1e-6), 0, 1), 0.0)
+            if has_awards:
+                self.complete(full, overlaps=False)
             activity = np.bincount(self._row_of_entry(), weights=self.value * full[self.index], minlength=self.num_row)
             self._plan_cache = cached = (key, plan_x, full, activity)
         full, activity = cached[2].copy(), cached[3].copy()
         col_start, col_rows, col_values = self._columns()
+
+        def refresh():
+            self.complete(full, overlaps=False)
+            return np.bincount(self._row_of_entry(), weights=self.value * full[self.index], minlength=self.num_row)
+
         if full[force] != 1.0:
             full[force] = 1.0
-            activity[col_rows[col_start[force]:col_start[force + 1]]] += col_values[col_start[force]:col_start[force + 1]]
+            if has_awards:
+                activity = refresh()
+            else:
+                activity[col_rows[col_start[force]:col_start[force + 1]]] += col_values[col_start[force]:col_start[force + 1]]
         exempt = self._family_mask("overlap_both")
+        if has_awards:
+            exempt = exempt | self._family_mask(*AWARD_FAMILIES)
         upper = self.row_upper + 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_upper), self.row_upper, 0)))
         sign = 1.0 if self.maximize else -1.0
         for _ in range(max_steps):
@@ -181,26 +244,67 @@ class ModelArrays:
             r = over[0]
             entries = np.arange(self.start[r], self.start[r + 1])
             cols, coefs = self.index[entries], self.value[entries]
-            keep = (coefs > 0) & (full[cols] == 1.0) & (self.col_kind[cols] == 0) & (cols != force)
+            keep = (coefs > 0) & (full[cols] == 1.0) & (self.col_kind[cols] == OPTION) & (cols != force)
+            if not keep.any() and has_awards:  # a rule's pool row holds awards A_g, not x: drop a member
+                cols, coefs = self._award_members(cols[(coefs > 0) & (full[cols] > 0)])
+                keep = (full[cols] == 1.0) & (cols != force)
             if not keep.any():
                 return None
             cols, coefs = cols[keep], coefs[keep]
             drop = cols[np.argmin(sign * self.col_cost[cols] / coefs)]
             full[drop] = 0.0
-            lo, hi = col_start[drop], col_start[drop + 1]
-            activity[col_rows[lo:hi]] -= col_values[lo:hi]
+            if has_awards:
+                activity = refresh()
+            else:
+                lo, hi = col_start[drop], col_start[drop + 1]
+                activity[col_rows[lo:hi]] -= col_values[lo:hi]
         else:
             return None
         return self.rounded_plan(full, [force])
 
-    def _family_mask(self, family: str) -> np.ndarray:
-        masks = self.__dict__.setdefault("_mask_cache", {})
-        if family in masks:
-            return masks[family]
-        mask = masks[family] = np.zeros(self.num_row, dtype=bool)
+    def _award_members(self, award_cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(x columns, their entitlements w) of the award groups of columns ``award_cols``
+        (columns of other kinds are ignored), from their award_cap_sum rows."""
+        first, count = self._family_range("award_cap_sum")
+        members, weights = [], []
+        for r in range(first, first + count):
+            entries = slice(self.start[r], self.start[r + 1])
+            cols, vals = self.index[entries], self.value[entries]
+            is_award = self.col_kind[cols] == AWARD
+            if np.isin(cols[is_award], award_cols).any():
+                members.append(cols[~is_award])
+                weights.append(-vals[~is_award])
+        if not members:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.concatenate(members), np.concatenate(weights)
+
+    def budget_row(self, j: int) -> int | None:
+        """The row of budget row j of the case (None when it has no terms: Pyomo's
+        ``Constraint.Feasible``/``Infeasible``, fixed whatever its limit)."""
+        first, count = self._family_range("budget")
+        if not 0 <= j < count:
+            raise IndexError(f"budget row {j} of {count}")
+        r = first + j
+        return r if self.start[r + 1] > self.start[r] else None
+
+    def _family_range(self, family: str) -> tuple[int, int]:
+        """(first row, number of rows) of a row family (0 rows when it has none)."""
         first = 0
         for name, count in self.row_families.items():
             if name == family:
+                return first, count
+            first += count
+        return first, 0
+
+    def _family_mask(self, *families: str) -> np.ndarray:
+        """Rows of the named families."""
+        masks = self.__dict__.setdefault("_mask_cache", {})
+        if families in masks:
+            return masks[families]
+        mask = masks[families] = np.zeros(self.num_row, dtype=bool)
+        first = 0
+        for name, count in self.row_families.items():
+            if name in families:
                 mask[first:first + count] = True
             first += count
         return mask
@@ -227,7 +331,7 @@ class ModelArrays:
     def option_columns(self) -> np.ndarray:
         """Start option i → its column (−1 when option i appears nowhere in the model)."""
         columns = np.full(self.num_options, -1, dtype=np.int64)
-        xs = np.nonzero(self.col_kind == 0)[0]
+        xs = np.nonzero(self.col_kind == OPTION)[0]
         columns[self.col_option[xs]] = xs
         return columns
 
@@ -266,9 +370,13 @@ class _Rows:
         self.families[family] = self.families.get(family, 0) + k
 
 
-def model_arrays(data: ModelData, *, objective: str | None = None, weights=None) -> ModelArrays:
+def model_arrays(data: ModelData, *, objective: str | None = None, weights=None,
+                 minimise_spend: Budget | None = None) -> ModelArrays:
     """The arrays of ``build_model(data)`` (``elastic=False``; ``objective`` and
-    ``weights`` default to the case's)."""
+    ``weights`` default to the case's).  With ``minimise_spend`` the objective is instead
+    to minimise what the plan draws on that budget row (capex shares and awards), as
+    ``set_objective(m, budget_spend(m, data, row), minimise=True)`` makes it (the least
+    budget of a sweep)."""
     case = data.case
     projects = case.projects
     n_opt = len(data.options)
@@ -288,7 +396,12 @@ def model_arrays(data: ModelData, *, objective: str | None = None, weights=None)
     z_col = {key: n_opt + c for c, key in enumerate(z_keys)}
     e0 = n_opt + len(z_keys)
     s0 = e0 + len(case.budgets)
-    n_keys = s0 + len(data.target_rows)
+    a0 = s0 + len(data.target_rows)  # award A_g of the groups of award_groups(data), then u_g
+    award = award_groups(data) if case.award_rules else {}
+    n_groups = len(award)
+    u0 = a0 + n_groups
+    n_keys = u0 + n_groups
+    columns = _OptionColumns(data, opt_p, opt_t, build, life, capex)
 
     def active_mask(year):
         if single or year is None:
@@ -371,35 +484,38 @@ def model_arrays(data: ModelData, *, objective: str | None = None, weights=None)
             a = capacity(pairs[k][side], y)
             rows.add(family, -INF, 0.0, np.concatenate(([z_col[k, y]], a)),
                      np.concatenate(([1.0], -np.ones(len(a)))))
-    # budget: Σ_i s_ij x_i − e_j ≤ L_j
-    max_b = int(build.max()) if len(build) else 1
-    shares = np.zeros((len(projects), max_b))
-    for p, project in enumerate(projects):
-        shares[p, :len(project.capex_shares)] = project.capex_shares
-    pool_share_cache: dict[str, np.ndarray] = {}
+    # award_cap (issue 16): for every group g = (r, e, y) of a rule with a cap E_r per
+    # enterprise and year: A_g − Σ w x ≤ 0,  A_g ≤ E_r,  Σ w x − W_g u_g − A_g ≤ 0,  E_r u_g − A_g ≤ 0
+    group_keys = list(award)
+    group_members = [np.fromiter((i for i, _ in award[g]), dtype=np.int64, count=len(award[g])) for g in group_keys]
+    group_weights = [np.fromiter((w for _, w in award[g]), dtype=np.float64, count=len(award[g])) for g in group_keys]
+    group_caps = [float(case.award_rules[g[0]].cap_per_enterprise_year) for g in group_keys]
+    for k in range(len(group_keys)):
+        rows.add("award_cap_sum", -INF, 0.0, np.concatenate(([a0 + k], group_members[k])),
+                 np.concatenate(([1.0], -group_weights[k])))
+    for k in range(len(group_keys)):
+        rows.add("award_cap_limit", -INF, group_caps[k], [a0 + k], 1.0)
+    for k, g in enumerate(group_keys):
+        total = sum(w for _, w in award[g])  # W_g, summed as the Pyomo family sums it
+        rows.add("award_cap_floor_sum", -INF, 0.0, np.concatenate((group_members[k], [u0 + k, a0 + k])),
+                 np.concatenate((group_weights[k], [-total, -1.0])))
+    for k in range(len(group_keys)):
+        if group_caps[k]:
+            rows.add("award_cap_floor_limit", -INF, 0.0, [u0 + k, a0 + k], [group_caps[k], -1.0])
+        else:  # 0·u_g: Pyomo drops the zero coefficient
+            rows.add("award_cap_floor_limit", -INF, 0.0, [a0 + k], -1.0)
+    # budget: Σ_i s_ij x_i + awards_j − e_j ≤ L_j
     for j, budget in enumerate(case.budgets):
-        if budget.pool == TOTAL_POOL:
-            share = np.ones(len(projects))
-        else:
-            if budget.pool not in pool_share_cache:
-                pool_share_cache[budget.pool] = np.fromiter(
-                    (p.pool_shares().get(budget.pool, 0.0) for p in projects), dtype=np.float64, count=len(projects))
-            share = pool_share_cache[budget.pool]
-        base = capex[opt_p] * share[opt_p]
-        if budget.year is None:
-            s = base
-        else:
-            offset = budget.year - opt_t
-            ok = (offset >= 0) & (offset < build[opt_p])
-            # (capex·share)·φ: the same floating-point products as ModelData.spend
-            s = np.where(ok, base * shares[opt_p, np.clip(offset, 0, max_b - 1)], 0.0)
-        cols = np.nonzero(s)[0]
-        if not len(cols):  # Pyomo: Constraint.Feasible (an empty row 0 ≤ 0) or .Infeasible
+        cols, vals = _budget_terms(case, budget, columns)
+        award_cols, award_vals = _award_terms(case, budget, columns, group_keys, group_members, a0)
+        if not len(cols) and not len(award_cols):
+            # Pyomo: Constraint.Feasible (an empty row 0 ≤ 0) or .Infeasible
             rows.add("budget", -INF, 0.0 if budget.limit >= 0 else float(budget.limit),
                      np.zeros(0, dtype=np.int64), 1.0)
             continue
+        cols, vals = _merged(np.concatenate((cols, award_cols)), np.concatenate((vals, award_vals)))
         rows.add("budget", -INF, float(budget.limit), np.concatenate((cols, [e0 + j])),
-                 np.concatenate((s[cols], [-1.0])))
+                 np.concatenate((vals, [-1.0])))
     # targets: M_m(y) ± s_k  (≥ | ≤)  V_k, family by family
     for family in ("min_total", "max_total", "intensity_reduction"):
         for k, row in enumerate(data.target_rows):
@@ -429,10 +545,20 @@ def model_arrays(data: ModelData, *, objective: str | None = None, weights=None)
         np.add.at(cost, lc, w * lv)
 
     npv = None
-    if objective in ("max_npv", "weighted"):
+    if minimise_spend is not None:
+        spend_cols, spend_vals = _budget_terms(case, minimise_spend, columns)
+        award_cols, award_vals = _award_terms(case, minimise_spend, columns, group_keys, group_members, a0)
+        spend_cols, spend_vals = _merged(np.concatenate((spend_cols, award_cols)),
+                                         np.concatenate((spend_vals, award_vals)))
+        objective = "minimise_spend"
+    elif objective in ("max_npv", "weighted"):
         npv = np.fromiter((data.npv(i) for i in range(n_opt)), dtype=np.float64, count=n_opt)
     obj_order = []  # columns in the order the objective names them (for column order)
-    if objective in metric_of:
+    if objective == "minimise_spend":
+        cost[spend_cols] = spend_vals
+        obj_order = [spend_cols]
+        maximize = False
+    elif objective in metric_of:
         gc, gv = gains(metric_of[objective], year)
         lc, lv = losses(metric_of[objective], year)
         cost[gc], cost[lc] = gv, lv
@@ -471,14 +597,177 @@ def model_arrays(data: ModelData, *, objective: str | None = None, weights=None)
     position = np.full(n_keys, -1, dtype=np.int64)
     position[used] = np.arange(len(used))
 
-    kind = np.where(used < n_opt, 0, np.where(used < e0, 1, np.where(used < s0, 2, 3)))
+    kind = np.searchsorted(np.array([n_opt, e0, s0, a0, u0]), used, side="right")
     col_lower = np.zeros(len(used))
-    col_upper = np.where(kind <= 1, 1.0, 0.0)
+    col_upper = np.select([kind == AWARD, (kind == EXTRA) | (kind == SHORTFALL)], [INF, 0.0], 1.0)
     start = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=start[1:])
-    return ModelArrays(col_lower=col_lower, col_upper=col_upper, col_cost=cost[used], col_integer=kind == 0,
+    return ModelArrays(col_lower=col_lower, col_upper=col_upper, col_cost=cost[used],
+                       col_integer=(kind == OPTION) | (kind == AWARD_CAPPED),
                        row_lower=np.asarray(rows.lower, dtype=np.float64),
                        row_upper=np.asarray(rows.upper, dtype=np.float64),
                        start=start, index=position[keys], value=vals, col_kind=kind,
-                       col_option=np.where(kind == 0, used, -1), maximize=maximize,
+                       col_option=np.where(kind == OPTION, used, -1), maximize=maximize,
                        row_families=rows.families, num_options=n_opt)
+
+
+class _OptionColumns:
+    """Per-option arrays the budget rows need (project p of option i, its start t, …) and
+    per-project lookups cached by pool, group and rule."""
+
+    def __init__(self, data: ModelData, opt_p, opt_t, build, life, capex):
+        case = data.case
+        projects = case.projects
+        self.case = case
+        self.multi_year = case.multi_year
+        self.opt_p, self.opt_t = opt_p, opt_t
+        self.build = build[opt_p]
+        self.life = life[opt_p]
+        self.capex = capex[opt_p]
+        self.completion = opt_t + self.build - 1  # the year an award is paid (multi-year)
+        max_b = int(build.max()) if len(build) else 1
+        shares = np.zeros((len(projects), max_b))
+        for p, project in enumerate(projects):
+            shares[p, :len(project.capex_shares)] = project.capex_shares
+        self.shares, self.max_b = shares, max_b
+        pools = {name: code for code, name in enumerate(dict.fromkeys(p.budget_pool for p in projects))}
+        self.pool_code = pools
+        self.own_pool = np.fromiter((pools[p.budget_pool] for p in projects), dtype=np.int64,
+                                    count=len(projects))[opt_p]
+        self.reinvest = np.fromiter((p.reinvest_share for p in projects), dtype=np.float64, count=len(projects))
+        self.net_saving = np.fromiter((max(p.annual_cost_saving - p.opex_change, 0.0) for p in projects),
+                                      dtype=np.float64, count=len(projects))
+        self._pool_share: dict[str, np.ndarray] = {}
+        self._covers: dict = {}
+        self._entitlement: dict[int, np.ndarray] = {}
+
+    def pool_share(self, pool: str) -> np.ndarray:
+        """Per project: the share of its capex the pool pays (``Project.pool_shares``)."""
+        if pool not in self._pool_share:
+            self._pool_share[pool] = np.fromiter((p.pool_shares().get(pool, 0.0) for p in self.case.projects),
+                                                 dtype=np.float64, count=len(self.case.projects))
+        return self._pool_share[pool]
+
+    def covers(self, budget: Budget) -> np.ndarray | None:
+        """Per option: does the row's group hold its project (None: no group, all do)?"""
+        if budget.group is None:
+            return None
+        if budget.group not in self._covers:
+            mask = np.fromiter((budget.covers(p) for p in self.case.projects), dtype=bool,
+                               count=len(self.case.projects))
+            self._covers[budget.group] = mask[self.opt_p]
+        return self._covers[budget.group]
+
+    def own(self, pool: str) -> np.ndarray:
+        """Per option: is ``pool`` its project's own budget_pool?"""
+        code = self.pool_code.get(pool)
+        return self.own_pool == code if code is not None else np.zeros(len(self.opt_p), dtype=bool)
+
+    def entitlement(self, r: int) -> np.ndarray:
+        """Per option: w_{r,p} of award rule r (``AwardRule.entitlement``)."""
+        if r not in self._entitlement:
+            rule = self.case.award_rules[r]
+            w = np.fromiter((rule.entitlement(p) for p in self.case.projects), dtype=np.float64,
+                            count=len(self.case.projects))
+            self._entitlement[r] = w[self.opt_p]
+        return self._entitlement[r]
+
+    def award_sign(self, rule_pool: str, budget: Budget) -> np.ndarray:
+        """Per option: :func:`retrofit_opt.funding.award_sign` of a rule drawn on
+        ``rule_pool`` (+1 its pool, −1 the project's own pool, 0 elsewhere)."""
+        n = len(self.opt_p)
+        if budget.pool == TOTAL_POOL:
+            return np.zeros(n)
+        sign = np.full(n, 1.0 if budget.pool == rule_pool else 0.0) - self.own(budget.pool)
+        covers = self.covers(budget)
+        if covers is not None:
+            sign = np.where(covers, sign, 0.0)
+        if budget.year is not None:
+            sign = np.where(self.completion == budget.year, sign, 0.0)
+        return sign
+
+
+def _budget_terms(case: Case, budget: Budget, c: _OptionColumns) -> tuple[np.ndarray, np.ndarray]:
+    """(options ascending, s_ij ≠ 0) of one budget row: :func:`retrofit_opt.rules.option_draw`
+    vectorised — the pool's share of capex (spread by the capex profile on a yearly row),
+    0 outside the row's group, less the reinvested savings credited to the row."""
+    share = np.ones(len(case.projects)) if budget.pool == TOTAL_POOL else c.pool_share(budget.pool)
+    base = c.capex * share[c.opt_p]
+    if budget.year is None:
+        s = base
+    else:
+        offset = budget.year - c.opt_t
+        ok = (offset >= 0) & (offset < c.build)
+        # (capex·share)·φ: the same floating-point products as rules.option_spend
+        s = np.where(ok, base * c.shares[c.opt_p, np.clip(offset, 0, c.max_b - 1)], 0.0)
+    covers = c.covers(budget)
+    if covers is not None:
+        s = np.where(covers, s, 0.0)
+    if c.multi_year and c.reinvest.any():  # rules.reinvest_credit: ρ_p·max(S_p − opex_p, 0)·years
+        rho = c.reinvest[c.opt_p]
+        credited = rho != 0
+        if budget.pool != TOTAL_POOL:
+            credited &= c.own(budget.pool)
+        if covers is not None:
+            credited &= covers
+        if credited.any():
+            params = case.parameters
+            first = c.opt_t + c.build
+            last = first + c.life - 1
+            if budget.year is not None:
+                years = ((first <= budget.year - 1) & (budget.year - 1 <= last)).astype(np.int64)
+            else:
+                years = np.maximum(0, np.minimum(last, params.end_year - 1) - np.maximum(first, params.start_year) + 1)
+            credit = rho * c.net_saving[c.opt_p] * years
+            s = np.where(credited, s - credit, s)
+    cols = np.nonzero(s)[0]
+    return cols, s[cols]
+
+
+def _award_terms(case: Case, budget: Budget, c: _OptionColumns, group_keys, group_members,
+                 a0: int) -> tuple[np.ndarray, np.ndarray]:
+    """The award part of one budget row as :func:`retrofit_opt.model.awards.award_terms`
+    writes it: ±w_{r,p}·x_i of the uncapped rules (rule by rule, options ascending), then
+    ±A_g of the capped groups (column keys ≥ ``a0``)."""
+    rules = case.award_rules
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
+    if not rules or budget.pool == TOTAL_POOL:
+        return empty
+    cols, vals = [], []
+    for r, rule in enumerate(rules):
+        if rule.cap_per_enterprise_year is not None:
+            continue
+        sign = c.award_sign(rule.pool, budget)
+        w = c.entitlement(r)
+        keep = np.nonzero((sign != 0) & (w > 0))[0]
+        cols.append(keep)
+        vals.append(sign[keep] * w[keep])
+    signs: dict[int, np.ndarray] = {}
+    for k, g in enumerate(group_keys):
+        if g[0] not in signs:
+            signs[g[0]] = c.award_sign(rules[g[0]].pool, budget)
+        member_signs = signs[g[0]][group_members[k]]
+        if member_signs.min() != member_signs.max():
+            raise ValueError(f"award group {g} has members on both sides of budget row {budget.label}")
+        if member_signs[0]:
+            cols.append(np.array([a0 + k]))
+            vals.append(member_signs[:1])
+    if not cols:
+        return empty
+    return np.concatenate(cols).astype(np.int64), np.concatenate(vals)
+
+
+def _merged(cols: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One term per column, as Pyomo's standard representation writes a sum: each column
+    at its first appearance, its coefficients added left to right, zero sums dropped."""
+    if len(cols) < 2:
+        return cols, vals
+    unique, first, inverse = np.unique(cols, return_index=True, return_inverse=True)
+    if len(unique) == len(cols):
+        return cols, vals
+    sums = np.zeros(len(unique))
+    np.add.at(sums, inverse, vals)  # unbuffered, in array order: ((0 + a) + b) + c
+    order = np.argsort(first, kind="stable")
+    cols, vals = unique[order], sums[order]
+    keep = vals != 0
+    return cols[keep], vals[keep]

@@ -10,27 +10,12 @@ carries (+ on the rule's pool, − on the projects' own pools), the same amounts
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 import pyomo.environ as pyo
 
-from retrofit_opt.funding import award_sign, completion_year
-from retrofit_opt.model.data import ModelData
+from retrofit_opt.funding import award_sign
+from retrofit_opt.model.data import ModelData, award_groups
 
-
-def award_groups(data: ModelData) -> dict[tuple[int, str, int | None], list[tuple[int, float]]]:
-    """(rule, enterprise, completion year) → [(option, w)] for the rules with a cap per
-    enterprise and year."""
-    groups: dict = defaultdict(list)
-    for r, rule in enumerate(data.case.award_rules):
-        if rule.cap_per_enterprise_year is None:
-            continue
-        for i, (p_index, start) in enumerate(data.options):
-            project = data.projects[p_index]
-            w = rule.entitlement(project)
-            if w > 0:
-                groups[(r, project.enterprise, completion_year(project, start))].append((i, w))
-    return dict(groups)
+__all__ = ["award_groups", "award_terms", "define_award_cap"]
 
 
 def define_award_cap(m, data: ModelData) -> None:

@@ -6,10 +6,12 @@ single-period case gives every project one option with start year ``None``.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from retrofit_opt import economics
 from retrofit_opt.case import TOTAL_POOL, Budget, Case, Project
+from retrofit_opt.funding import completion_year
 from retrofit_opt.rules import TargetRow, counts_in_year, horizon_of, option_draw, target_row
 
 
@@ -59,8 +61,10 @@ class ModelData:
     def budget_terms(self) -> list[list[tuple[int, float]]]:
         """For every budget row j, the pairs (option i, s_ij) with s_ij ≠ 0, options
         ascending — what ``spend`` gives, computed only where it can be non-zero: on the
-        rows of the option's pools (``total`` and ``pool_shares``), for the horizon and its
-        build years, instead of for every option on every row (O(options × rows))."""
+        rows of the option's pools (``total`` and ``pool_shares``; with reinvested savings
+        also its own ``budget_pool``, whose rows the savings raise even when a subsidy pays
+        all its capex), for the horizon and its build years (with reinvested savings: every
+        year), instead of for every option on every row (O(options × rows))."""
         budgets = self.case.budgets
         rows_at: dict[tuple[str, int | None], list[int]] = {}
         for j, budget in enumerate(budgets):
@@ -70,8 +74,9 @@ class ModelData:
             project = self.case.projects[p_index]
             pools = dict.fromkeys((TOTAL_POOL, *project.pool_shares()))
             years = (None,) if start is None else (None, *range(start, start + project.build_years))
-            if project.reinvest_share and start is not None:  # savings reinvested in later years
-                years = (None, *self.case.years)
+            if project.reinvest_share and start is not None:  # savings reinvested in later years,
+                years = (None, *self.case.years)  # on total and the own pool (even if a subsidy pays all)
+                pools.setdefault(project.budget_pool)
             for pool in pools:
                 for year in years:
                     for j in rows_at.get((pool, year), ()):
@@ -84,3 +89,16 @@ class ModelData:
         return economics.npv(self.project_of(option), self.case.parameters, self.options[option][1])
 
 
+def award_groups(data: ModelData) -> dict[tuple[int, str, int | None], list[tuple[int, float]]]:
+    """(rule, enterprise, completion year) → [(option, w)] for the rules with a cap per
+    enterprise and year."""
+    groups: dict = defaultdict(list)
+    for r, rule in enumerate(data.case.award_rules):
+        if rule.cap_per_enterprise_year is None:
+            continue
+        for i, (p_index, start) in enumerate(data.options):
+            project = data.projects[p_index]
+            w = rule.entitlement(project)
+            if w > 0:
+                groups[(r, project.enterprise, completion_year(project, start))].append((i, w))
+    return dict(groups)

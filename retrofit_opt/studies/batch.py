@@ -106,7 +106,7 @@ def run_study(command: str, case: Case, options: dict):
         return sweep_from_options(case, budget_from=options["budget_from"], budget_to=options["budget_to"],
                                   steps=int(options.get("steps", 11)), pool=options.get("pool", "total"),
                                   pareto=options.get("pareto"), pareto_steps=int(options.get("pareto_steps", 11)),
-                                  priority=options.get("priority", True),
+                                  priority=options.get("priority"),
                                   priority_steps=(int(options["priority_steps"]) if "priority_steps" in options
                                                   else None),
                                   time_limit=time_limit, mip_gap=mip_gap)

@@ -28,12 +28,11 @@ from retrofit_opt.case import TOTAL_POOL, Budget, Case
 from retrofit_opt.errors import SolverError
 from retrofit_opt.evaluate import Plan
 from retrofit_opt.model import ModelData, build_model
-from retrofit_opt.model.extract import extract_plan
-from retrofit_opt.model.families import budget_spend
-from retrofit_opt.model.variants import set_budget_limit, set_objective
+from retrofit_opt.model.arrays import model_arrays
+from retrofit_opt.model.extract import extract_plan, plan_from_values
 from retrofit_opt.results import FrontierPoint, LeastBudget, SweepRun
 from retrofit_opt.scenarios import with_horizon_row
-from retrofit_opt.solve import Solver, solver_options
+from retrofit_opt.solve import ArraySolver, Solver, solver_options
 from retrofit_opt.studies.pareto import pareto_frontier
 from retrofit_opt.studies.priority import nested_priority
 
@@ -50,28 +49,54 @@ copyreg.pickle(MappingProxyType, lambda proxy: (_mapping_proxy, (dict(proxy),)))
 
 # ----------------------------------------------------------------------------- budget sweep
 class _Sweeper:
-    """One persistent model of the case: only the swept row's limit changes between solves."""
+    """One persistent model of the case: only the swept row's limit changes between solves.
 
-    def __init__(self, case: Case, row: int, time_limit: float, mip_gap: float, warm: bool, variant=None):
+    Without a ``variant`` (which edits Pyomo components) the model goes to HiGHS as arrays
+    (:func:`retrofit_opt.model.arrays.model_arrays`, the same LP as ``build_model``) and a
+    level is one row bound changed in place; ``pyomo=True`` keeps the Pyomo model (the
+    model of record; tests compare the two)."""
+
+    def __init__(self, case: Case, row: int, time_limit: float, mip_gap: float, warm: bool, variant=None,
+                 pyomo: bool = False):
         self.case, self.row, self.warm = case, row, warm
         self.data = ModelData.from_case(case)
+        self.pyomo = pyomo or variant is not None
+        self.start: tuple[float, object] | None = None  # (level, start values) of the last plan
+        if not self.pyomo:
+            arrays = model_arrays(self.data)
+            self.solver = ArraySolver(arrays, time_limit, mip_gap)
+            self.swept_row = arrays.budget_row(row)
+            return
+        from retrofit_opt.model.variants import set_budget_limit
+        self._set_limit = set_budget_limit
         self.model = build_model(self.data)
         if variant is not None:  # a robust variant (studies.robust.ModelVariant)
             variant.apply(self.model, self.data)
         self.solver = Solver(self.model, time_limit, mip_gap)
         self.solver.only_parameter_changes()
-        self.start: tuple[float, list] | None = None  # (level, variable values) of the last plan
 
     def solve(self, level: float) -> FrontierPoint:
-        set_budget_limit(self.model, self.row, level)
+        if self.pyomo:
+            self._set_limit(self.model, self.row, level)
+        elif self.swept_row is not None:  # a row without terms holds at every level (as in Pyomo)
+            self.solver.set_row_upper(self.swept_row, level)
         if self.warm and self.start is not None and self.start[0] <= level:
-            self.solver.warm_start(self.start[1])  # feasible here: only this limit grew
+            # feasible here: only this limit grew
+            if self.pyomo:
+                self.solver.warm_start(self.start[1])
+            else:
+                self.solver.warm_start_columns(self.start[1])
         clock = self.solver.run_seconds()
         outcome = self.solver.solve()
         pure = max(0.0, self.solver.run_seconds() - clock)
-        plan = extract_plan(self.model, self.data) if outcome.has_solution else {}
+        plan = {}
         if outcome.has_solution:
-            self.start = (level, self.solver.current_values())
+            if self.pyomo:
+                plan = extract_plan(self.model, self.data)
+                self.start = (level, self.solver.current_values())
+            else:
+                plan = plan_from_values(self.solver.option_values(), self.data)
+                self.start = (level, self.solver.values.copy())
         point = _point(self.case, level, outcome, plan, self.case.budgets[self.row])
         if point.objective is not None and not math.isclose(point.objective, outcome.objective,
                                                             rel_tol=1e-6, abs_tol=1e-4):
@@ -189,21 +214,30 @@ def monotone(points: list[FrontierPoint], minimise: bool = False) -> list[Fronti
 
 # ----------------------------------------------------------------------------- least budget
 def least_budget(case: Case, pool: str = TOTAL_POOL, *, time_limit: float | None = None,
-                 mip_gap: float | None = None, variant=None) -> LeastBudget:
+                 mip_gap: float | None = None, variant=None, pyomo: bool = False) -> LeastBudget:
     """The least whole-horizon limit on ``pool`` that meets every target: a min-cost solve
-    of the pool's spending with that row lifted (other rows and all rules kept)."""
+    of the pool's spending with that row lifted (other rows and all rules kept).  Without
+    a ``variant`` it is solved from arrays (``model_arrays(…, minimise_spend=row)``, the
+    same LP as the Pyomo model with that objective); ``pyomo=True`` keeps Pyomo."""
     params = case.parameters
     lifted = dataclasses.replace(case, budgets=tuple(b for b in case.budgets
                                                      if not (b.pool == pool and b.year is None and b.group is None)))
     data = ModelData.from_case(lifted)
-    model = build_model(data)
-    if variant is not None:
-        variant.apply(model, data)
     row = Budget(pool, 0.0)
-    set_objective(model, budget_spend(model, data, row), minimise=True)
-    solver = Solver(model, *solver_options(params, time_limit, mip_gap))
-    outcome = solver.solve()
-    plan = extract_plan(model, data) if outcome.has_solution else {}
+    if variant is None and not pyomo:
+        solver = ArraySolver(model_arrays(data, minimise_spend=row), *solver_options(params, time_limit, mip_gap))
+        outcome = solver.solve()
+        plan = plan_from_values(solver.option_values(), data) if outcome.has_solution else {}
+    else:
+        from retrofit_opt.model.families import budget_spend
+        from retrofit_opt.model.variants import set_objective
+        model = build_model(data)
+        if variant is not None:
+            variant.apply(model, data)
+        set_objective(model, budget_spend(model, data, row), minimise=True)
+        solver = Solver(model, *solver_options(params, time_limit, mip_gap))
+        outcome = solver.solve()
+        plan = extract_plan(model, data) if outcome.has_solution else {}
     budget = evaluate.spend(lifted, plan, row) if outcome.has_solution else None
     return LeastBudget(pool, outcome.status, budget, plan, outcome.gap, outcome.seconds)
 
