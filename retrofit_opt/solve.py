@@ -9,6 +9,7 @@ termination, the incumbent, the bound and the relative gap.
 from __future__ import annotations
 
 import math
+import os
 import signal
 import threading
 import time
@@ -79,6 +80,19 @@ def _start_unsignalled(worker: threading.Thread) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+def _yield_the_core(thread_id: int | None) -> None:
+    """Lower the scheduling priority of a given-up HiGHS thread to the lowest (nice 19; on
+    Linux a thread's own), so that the rest of the command — explanations, the write — is
+    not slowed by a solve nobody waits for any more.  Best effort: nothing happens where
+    the platform does not allow it."""
+    if thread_id is None or not hasattr(os, "setpriority"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, thread_id, 19)
+    except OSError:
+        pass
+
+
 def guarded_run(highs, limit: float, cancel, abandon):
     """HiGHS's ``run`` of ``highs`` in a worker thread (it releases the GIL) while this
     thread waits in short steps: signals are handled at once (and call ``cancel()``), the
@@ -89,6 +103,7 @@ def guarded_run(highs, limit: float, cancel, abandon):
     box: dict = {}
 
     def work():
+        box["thread"] = threading.get_native_id()
         try:
             box["status"] = highspy._core._Highs.run(highs)
         except BaseException as exc:
@@ -112,12 +127,14 @@ def guarded_run(highs, limit: float, cancel, abandon):
                     cancel()
                 if cancelled_at is not None and worker.is_alive() and now >= cancelled_at + ABANDON_AFTER:
                     abandon()
+                    _yield_the_core(box.get("thread"))
                     raise _GivenUp()
         except interrupts.Interrupted:
             cancel()
             worker.join(ABANDON_AFTER)
             if worker.is_alive():  # HiGHS still runs on this instance: nobody may touch it again
                 abandon()
+                _yield_the_core(box.get("thread"))
             raise
     if "error" in box:
         raise box["error"]
