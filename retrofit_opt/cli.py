@@ -329,6 +329,12 @@ def _summary_text(result, lang: str = "en") -> str:
              total=len(result.case.projects), met=met)
 
 
+def _cli_text(key: str, lang: str, **fmt) -> str:
+    """A line of the command's output in ``lang``, from the label table."""
+    from retrofit_opt.schema import labels
+    return labels.text(key, lang, **fmt)
+
+
 def _figure(value: float) -> str:
     """A figure as the summary line writes it: six significant digits with thousands
     separators, never in exponent form."""
@@ -470,15 +476,19 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
         if joint is not None:
             document["cvar"] = joint.to_json()
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    from retrofit_opt.report.scenarios_sheet import scenario_name
+    language = lang or loaded.language
     for k, r in enumerate(runs):
-        line = _robust_line(robust[k][1], out).rsplit(". Results:", 1)[0] if robust else _summary_text(r.result)
-        click.echo(f"{r.scenario.name}: {line}.", err=as_json)
+        line = (_robust_line(robust[k][1], out).rsplit(". Results:", 1)[0] if robust
+                else _summary_text(r.result, language))
+        click.echo(_cli_text("cli.compare.scenario", language, name=scenario_name(r.scenario, k, language), line=line),
+                   err=as_json)
     if joint is not None:
         stats = joint.stats
         click.echo(f"scenario mean-CVaR: {joint.status}" + (f", objective {stats.objective:,.6g}, expected NPV "
                    f"{stats.expected_npv:,.6g}, worst-tail NPV {stats.cvar_npv:,.6g}" if stats else "") + ".",
                    err=as_json)
-    click.echo(f"Results: {out}", err=as_json)
+    click.echo(_cli_text("cli.results", language, out=out), err=as_json)
     if robust:
         sys.exit(EXIT_OK if all(run.requirement_met for _, run in robust) else EXIT_UNMET)
     if joint is not None:
@@ -785,10 +795,11 @@ def risk(case: Path, samples: int, seed: int, tornado: int, out: Path | None, as
         _fail(err)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    click.echo(_summary_text(result.deterministic) + ".", err=as_json)
-    for line in headlines(result, "en"):
+    language = lang or loaded.language
+    click.echo(_cli_text("cli.sentence", language, text=_summary_text(result.deterministic, language)), err=as_json)
+    for line in headlines(result, language):
         click.echo(line, err=as_json)
-    click.echo(f"Results: {out}", err=as_json)
+    click.echo(_cli_text("cli.results", language, out=out), err=as_json)
     sys.exit(result.exit_code)
 
 

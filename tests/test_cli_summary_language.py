@@ -1,4 +1,4 @@
-"""The line ``retrofit-opt solve`` prints after solving is in the report's language: --lang,
+"""The lines ``retrofit-opt solve``, ``compare`` and ``risk`` print are in the report's language: --lang,
 else the case's (labels cli.summary.* of schema/labels.csv), checked through click's
 CliRunner on real workbooks and the real solver, in both languages; its figures are
 never in exponent form."""
@@ -91,3 +91,45 @@ def test_robust_solve_line_in_both_languages(tmp_path):
     assert re.search(r"; Γ = 2: every target holds with any 2 project\(s\) at the low end; price of robustness "
                      r"[\d,.]+\. Results: ", line) or "; no plan meets the targets with Γ = 2" in line, line
     assert not re.search(r"[\u4e00-\u9fff]", line.split("Results:")[0]), line
+
+
+def test_compare_lines_in_both_languages(make_case, tmp_path):
+    """Budget 1000 (scenario 'tight': 600), max_saving: A 600 → 500 tce, B 500 → 400,
+    C 400 → 350.  Base {A,C} = 850; tight: A alone (500) beats B (400) and C (350)."""
+    sheets = case_sheets([{"id": "A", "capex": 600, "energy_saving": 500},
+                          {"id": "B", "capex": 500, "energy_saving": 400},
+                          {"id": "C", "capex": 400, "energy_saving": 350}], budgets=[("total", 1000)])
+    sheets["scenarios"] = [["name", "budget:total"], ["tight", 600]]
+    case = make_case(sheets)
+    zh = run("compare", case, "-o", tmp_path / "zh.xlsx", "--lang", "zh", "--no-explain")
+    assert zh.exit_code == 0, zh.output
+    lines = zh.output.strip().splitlines()[-3:]
+    assert lines[0].startswith("基准情景：最优")
+    assert lines[0].endswith("优化目标值 850 吨标准煤/年，最优性差距 0.0000%；3个候选项目中入选2个；全部目标完成。"), lines
+    assert lines[1].startswith("tight：最优") and "优化目标值 500 吨标准煤/年" in lines[1], lines
+    assert lines[2] == f"结果文件：{tmp_path / 'zh.xlsx'}"
+    assert not LATIN_WORD.findall("".join(lines[:2]).replace("tight", ""))
+    en = run("compare", case, "-o", tmp_path / "en.xlsx", "--lang", "en", "--no-explain")
+    assert en.exit_code == 0, en.output
+    lines = en.output.strip().splitlines()[-3:]
+    assert lines[0].startswith("base: optimal, objective 850")
+    assert lines[1].startswith("tight: optimal, objective 500") and lines[1].endswith("all targets met."), lines
+    assert lines[2] == f"Results: {tmp_path / 'en.xlsx'}"
+
+
+def test_risk_lines_in_both_languages(make_case, tmp_path):
+    """The risk command's deterministic line and its results line follow --lang (the
+    headlines between them come from the Risk sheet's own bilingual table)."""
+    case = make_case(case_sheets([{"id": "A", "capex": 600, "energy_saving": 500},
+                                  {"id": "C", "capex": 400, "energy_saving": 350}], budgets=[("total", 1000)]))
+    zh = run("risk", case, "--samples", "50", "--seed", "1", "-o", tmp_path / "zh.xlsx", "--lang", "zh")
+    assert zh.exit_code == 0, zh.output
+    lines = zh.output.strip().splitlines()
+    assert lines[0] == "最优，优化目标值 850 吨标准煤/年，最优性差距 0.0000%；2个候选项目中入选2个；全部目标完成。", lines
+    assert lines[-1] == f"结果文件：{tmp_path / 'zh.xlsx'}"
+    assert not LATIN_WORD.findall("".join(lines[:-1])), lines
+    en = run("risk", case, "--samples", "50", "--seed", "1", "-o", tmp_path / "en.xlsx", "--lang", "en")
+    assert en.exit_code == 0, en.output
+    lines = en.output.strip().splitlines()
+    assert lines[0] == "optimal, objective 850, gap 0.0000%; 2 of 2 projects chosen; all targets met.", lines
+    assert lines[-1] == f"Results: {tmp_path / 'en.xlsx'}"
