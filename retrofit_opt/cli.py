@@ -33,11 +33,18 @@ def stoppable(command):
             with interrupts.installed():
                 command(*args, **kwargs)
         except interrupts.Interrupted as stop:
-            click.echo(f"{stop}: stopped; nothing more was written (an existing output file is unchanged)",
-                       err=True)
-            code = stop.exit_code
+            code = _stopped(stop)
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+            if code != 0 and interrupts.received() is not None:  # the failure came from the signal
+                code = _stopped(interrupts.Interrupted(interrupts.received()))
+        except Exception:
+            # A library that catches every exception (openpyxl's descriptors turn any error
+            # in a conversion, the interrupt included, into a TypeError) can hide the signal
+            # behind another error: after a signal, any failure is the stop it asked for.
+            if interrupts.received() is None:
+                raise
+            code = _stopped(interrupts.Interrupted(interrupts.received()))
         solve_module = sys.modules.get("retrofit_opt.solve")
         if solve_module is not None and (solve_module.ABANDONED or solve_module.CANCELLED):
             # A HiGHS call that ignored its time limit and the cancel may still run in a worker
@@ -48,6 +55,11 @@ def stoppable(command):
             os._exit(code)
         sys.exit(code)
     return run
+
+
+def _stopped(stop) -> int:
+    click.echo(f"{stop}: stopped; nothing more was written (an existing output file is unchanged)", err=True)
+    return stop.exit_code
 
 
 def _fail(error: RetrofitError) -> None:

@@ -75,11 +75,11 @@ def _handle(signum, frame):
 @contextlib.contextmanager
 def installed():
     """Handle SIGINT and SIGTERM as :class:`Interrupted` inside the block (main thread only)."""
+    _received.clear()  # a signal of an earlier command in this process is not this one's
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = {s: signal.getsignal(s) for s in EXIT_CODES}
-    _received.clear()
     for s in EXIT_CODES:
         signal.signal(s, _handle)
     try:

@@ -96,3 +96,35 @@ def test_ctrl_c_anywhere_in_the_explanations_never_crashes(hard_case, tmp_path, 
     assert proc.returncode == 130, (proc.returncode, stderr)
     assert "Traceback" not in stderr and "stopped; nothing more was written" in stderr, stderr
     assert not out.exists()
+
+
+def test_a_signal_hidden_behind_another_error_still_exits_130(tmp_path):
+    """openpyxl's descriptors catch every exception in a conversion — the interrupt too —
+    and raise a TypeError instead (seen once when SIGINT came during the write).  A real
+    SIGINT is sent to this process inside such a block: the command still exits 130 with
+    the stop message, not a traceback and exit 1."""
+    import click
+    from click.testing import CliRunner
+
+    from retrofit_opt.cli import stoppable
+
+    @click.command()
+    @stoppable
+    def swallowing():
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # the handler raises here
+        except BaseException:  # what openpyxl's descriptor does
+            raise TypeError("expected <class 'float'>")
+
+    @click.command()
+    @stoppable
+    def plain_error():
+        raise TypeError("a real bug, no signal")
+
+    result = CliRunner().invoke(swallowing, [])
+    assert result.exit_code == 130, (result.exit_code, result.output, result.exception)
+    assert "interrupted (Ctrl-C): stopped; nothing more was written" in result.output
+    # without a signal an error is still an error (a traceback for the bug report)
+    result = CliRunner().invoke(plain_error, [])
+    assert isinstance(result.exception, TypeError), result

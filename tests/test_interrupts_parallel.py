@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from test_solver_limits import ENERGY_TARGET, M, N, knapsack
+from test_solver_limits import knapsack_sheets
 from workbooks import write_workbook
 
 STOP_WITHIN = 5.0  # s from the signal to the exit, with room for a loaded machine
@@ -31,17 +31,10 @@ STOP_WITHIN = 5.0  # s from the signal to the exit, with room for a loaded machi
 
 @pytest.fixture(scope="module")
 def busy_case(tmp_path_factory) -> Path:
-    profits, weights, capacities = knapsack()
-    head = ["id", "name", "capex (万元)", "energy_saving (tce/yr)"] + [f"benefit:r{i + 1}" for i in range(M)]
-    rows = [head] + [[f"J{j + 1}", f"item {j + 1}", 1, profits[j]] + [weights[i][j] for i in range(M)]
-                     for j in range(N)]
-    targets = [["metric", "kind", "value"]] + [[f"benefit:r{i + 1}", "max_total", c] for i, c in enumerate(capacities)]
-    targets.append(["energy_saving", "min_total", ENERGY_TARGET])
-    return write_workbook(tmp_path_factory.mktemp("busy") / "knapsack.xlsx", {
-        "projects": rows, "targets": targets,
-        "budgets": [["pool", "limit (万元)"], ["total", 400]],
-        "scenarios": [["name", "budget:total"], ["s1", 300], ["s2", 350], ["s3", 250]],
-        "parameters": [["parameter", "value"], ["objective", "max_saving"]]})
+    sheets = knapsack_sheets()
+    sheets["budgets"] = [["pool", "limit (万元)"], ["total", 400]]
+    sheets["scenarios"] = [["name", "budget:total"], ["s1", 300], ["s2", 350], ["s3", 250]]
+    return write_workbook(tmp_path_factory.mktemp("busy") / "knapsack.xlsx", sheets)
 
 
 def session_processes(sid: int) -> list[str]:

@@ -49,17 +49,21 @@ def knapsack():
     return profits, weights, capacities
 
 
-@pytest.fixture(scope="module")
-def hard_case(tmp_path_factory) -> Path:
+def knapsack_sheets() -> dict:
+    """The seeded knapsack as case sheets: projects, targets (its capacities as max_total
+    rows and an energy floor) and parameters (max_saving)."""
     profits, weights, capacities = knapsack()
     head = ["id", "name", "capex (万元)", "energy_saving (tce/yr)"] + [f"benefit:r{i + 1}" for i in range(M)]
     rows = [head] + [[f"J{j + 1}", f"item {j + 1}", 1, profits[j]] + [weights[i][j] for i in range(M)]
                      for j in range(N)]
     targets = [["metric", "kind", "value"]] + [[f"benefit:r{i + 1}", "max_total", c] for i, c in enumerate(capacities)]
     targets.append(["energy_saving", "min_total", ENERGY_TARGET])
-    return write_workbook(tmp_path_factory.mktemp("hard") / "knapsack.xlsx",
-                          {"projects": rows, "targets": targets,
-                           "parameters": [["parameter", "value"], ["objective", "max_saving"]]})
+    return {"projects": rows, "targets": targets, "parameters": [["parameter", "value"], ["objective", "max_saving"]]}
+
+
+@pytest.fixture(scope="module")
+def hard_case(tmp_path_factory) -> Path:
+    return write_workbook(tmp_path_factory.mktemp("hard") / "knapsack.xlsx", knapsack_sheets())
 
 
 def run(*args, env=None, timeout=300) -> subprocess.CompletedProcess:

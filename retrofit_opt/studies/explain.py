@@ -86,22 +86,8 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
     ``limit``: only the first ``limit`` left-out projects (in the case's order) are
     analysed, the others are "not analysed" (default: every one)."""
     case = data.case
-    reasons: dict[str, Exclusion] = {}
     chosen_ids = set(plan)
-    pending: list[int] = []
-    for p_index, project in enumerate(case.projects):
-        if project.id in chosen_ids:
-            continue
-        if project.excluded:
-            reasons[project.id] = Exclusion(project.id, "excluded", "marked excluded in the input")
-        elif not data.project_options[p_index]:
-            reasons[project.id] = Exclusion(project.id, "cannot_complete",
-                                            "cannot be completed within the planning horizon")
-        elif limit is not None and len(pending) >= limit:
-            reasons[project.id] = Exclusion(project.id, "not_computed",
-                                            f"not analysed (more than {limit} projects left out)")
-        else:
-            pending.append(p_index)
+    reasons, pending = left_out_projects(data, chosen_ids, limit)
     if not pending:
         return reasons
     sign = -1.0 if minimise else 1.0
@@ -221,6 +207,29 @@ def plan_changes(data: ModelData, solver: ArraySolver, loss: _Loss, plan: dict,
     order = [p.id for p in data.case.projects]
     return (tuple(p for p in order if p in plan and p not in forced),
             tuple(p for p in order if p in forced and p not in plan and p != project_id))
+
+
+def left_out_projects(data: ModelData, chosen_ids: set, limit: int | None = None
+                      ) -> tuple[dict[str, Exclusion], list[int]]:
+    """The left-out projects of a plan: the reasons of those that need no re-solve
+    (excluded in the input, cannot complete within the horizon, beyond the first ``limit``:
+    not analysed) and the indices of the others, to be analysed, in the case's order."""
+    reasons: dict[str, Exclusion] = {}
+    pending: list[int] = []
+    for p_index, project in enumerate(data.case.projects):
+        if project.id in chosen_ids:
+            continue
+        if project.excluded:
+            reasons[project.id] = Exclusion(project.id, "excluded", "marked excluded in the input")
+        elif not data.project_options[p_index]:
+            reasons[project.id] = Exclusion(project.id, "cannot_complete",
+                                            "cannot be completed within the planning horizon")
+        elif limit is not None and len(pending) >= limit:
+            reasons[project.id] = Exclusion(project.id, "not_computed",
+                                            f"not analysed (more than {limit} projects left out)")
+        else:
+            pending.append(p_index)
+    return reasons, pending
 
 
 def exclusion_of(project_id: str, loss: _Loss, related: dict[str, str], tolerance: float,

@@ -12,7 +12,7 @@ from retrofit_opt.model.extract import extract_plan
 from retrofit_opt.model.variants import force_in, release
 from retrofit_opt.results import Exclusion
 from retrofit_opt.solve import Solver
-from retrofit_opt.studies.explain import FORCE_IN_SECONDS, related_projects
+from retrofit_opt.studies.explain import FORCE_IN_SECONDS, left_out_projects, related_projects
 
 VARIANT_EXPLAIN_LIMIT = 200  # force-in re-solves beyond this many left-out projects are skipped
 VARIANT_EXPLAIN_SECONDS = 120.0  # all force-in re-solves together stop after this long
@@ -25,27 +25,12 @@ def explain_on_variant(model, data: ModelData, solver: Solver, plan: dict, objec
     after ``time_budget`` seconds, and the rest are marked not analysed.  A loss found by a
     re-solve that proved optimality is exact; otherwise it is an upper end ("at most")."""
     case = data.case
-    reasons: dict[str, Exclusion] = {}
     chosen_ids = set(plan)
-    pending = []
-    for p_index, project in enumerate(case.projects):
-        if project.id in chosen_ids:
-            continue
-        if project.excluded:
-            reasons[project.id] = Exclusion(project.id, "excluded", "marked excluded in the input")
-        elif not data.project_options[p_index]:
-            reasons[project.id] = Exclusion(project.id, "cannot_complete",
-                                            "cannot be completed within the planning horizon")
-        else:
-            pending.append(p_index)
+    reasons, pending = left_out_projects(data, chosen_ids, limit)
     started = time.perf_counter()
     tolerance = 1e-6 * max(1.0, abs(objective))
-    for count, p_index in enumerate(pending):
+    for p_index in pending:
         project = case.projects[p_index]
-        if count >= limit:
-            reasons[project.id] = Exclusion(project.id, "not_computed",
-                                            f"not analysed (more than {limit} projects left out)")
-            continue
         if time.perf_counter() - started > time_budget:
             reasons[project.id] = Exclusion(project.id, "not_computed",
                                             f"not analysed (explanations stopped after {time_budget:.0f} s)")
