@@ -6,8 +6,8 @@ the dicts the test writes) and the chosen set read off the Portfolio sheet, with
 own arithmetic (award = min(rate × saving / 10⁴, cap per project, share × capex), an
 enterprise's cap per year shared in proportion to the entitlements; salvage with the last
 benefit year; a share ρ of S − O&M reinvested in each benefit year) — no retrofit_opt code
-in the expected values.  The chosen set comes from the Pyomo model (studies.robust's
-deterministic plan), which carries the award and reinvestment rows.
+in the expected values.  The chosen set comes from ``solve`` as users run it (the array
+path, which carries the award and reinvestment rows), proven optimal at gap 0.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest
 
 import retrofit_opt
 from retrofit_opt.report import write_results
-from retrofit_opt.studies.robust import deterministic_plan, plan_result
+from retrofit_opt.studies.solve import solve_case
 from test_funding_awards import project as award_project
 from test_funding_awards import row as budget_row
 from test_funding_awards import rule as award_rule
@@ -26,6 +26,7 @@ from test_funding_awards import workbook as award_workbook
 from test_funding_reinvest import project as reinvest_project
 from test_funding_reinvest import write as reinvest_workbook
 from test_report import evaluate_cell, portfolio_parts, rows_of
+from test_report_sheets import table_after
 
 ROOT = Path(__file__).resolve().parents[1]
 AWARDS_CASE = ROOT / "cases" / "ganhe_awards_2024.xlsx"
@@ -39,10 +40,8 @@ def approx(value):
 def solved_workbooks(path: Path, folder: Path) -> dict:
     """lang → the results workbook of the case at ``path`` (optimal plan, gap 0)."""
     case = retrofit_opt.load_case(path)
-    outcome, plan = deterministic_plan(case, 120, 0)
-    assert outcome.status == "optimal"
-    result = plan_result(case, plan, outcome.status, outcome.gap,
-                         {"time_limit": 120, "mip_gap": 0, "objective": case.parameters.objective})
+    result = solve_case(case, time_limit=120, mip_gap=0, explain=False)
+    assert result.status == "optimal"
     books = {}
     for lang in ("zh", "en"):
         out = folder / f"{path.stem}_{lang}.xlsx"
@@ -56,19 +55,6 @@ def chosen_ids(wb) -> set[str]:
     first = list(projects[0])[0] if projects else None
     id_key = next(k for k in projects[0] if k in ("id", "项目编号")) if projects else first
     return {str(p[id_key]) for p in projects}
-
-
-def table_after(ws, title: str) -> tuple[list, list[tuple[int, dict]]]:
-    """(header, [(row number, {header: value})]) of the table under a section title."""
-    rows = rows_of(ws)
-    start = next(i for i, r in enumerate(rows) if r[0] == title)
-    header = rows[start + 1]
-    out = []
-    for number, r in enumerate(rows[start + 2:], start=start + 3):
-        if r[0] is None:
-            break
-        out.append((number, dict(zip(header, r))))
-    return header, out
 
 
 # ---------------------------------------------------------------- Ganhe with the Tianjin rate
@@ -319,9 +305,7 @@ def test_intensity_note_names_only_the_deductions_the_baseline_gives(tmp_path):
     """Feedstock only (base 100,000, 2025 150,000 tce): the note says 扣除原料用能 alone."""
     from test_funding_accounting import case_file
     case = retrofit_opt.load_case(case_file(tmp_path, ("feedstock",)))
-    outcome, plan = deterministic_plan(case, 60, 0)
-    result = plan_result(case, plan, outcome.status, outcome.gap,
-                         {"time_limit": 60, "mip_gap": 0, "objective": case.parameters.objective})
+    result = solve_case(case, time_limit=60, mip_gap=0, explain=False)
     for lang, expected, absent in (("zh", "按考核口径（扣除原料用能）", "绿证"),
                                    ("en", "as the target counts it (less feedstock energy)", "certificates")):
         out = tmp_path / f"{lang}.xlsx"

@@ -36,7 +36,8 @@ def test_the_full_sheet_list(rich):
     assert all(wb[n].sheet_state == "visible" for n in wb.sheetnames[:-1])
 
 
-def _table(ws, title):
+def table_after(ws, title: str) -> tuple[list, list[tuple[int, dict]]]:
+    """(header, [(row number, {header: value})]) of the table under a section title."""
     rows = rows_of(ws)
     start = next(i for i, r in enumerate(rows) if r[0] == title)
     header = rows[start + 1]
@@ -54,7 +55,7 @@ def test_by_enterprise_and_sector(rich):
     chosen = {p["id"] for p in chosen_rows}
     ws = wb["By enterprise"]
     for field, title in (("enterprise", "By enterprise"), ("sector", "By sector")):
-        header, table = _table(ws, title)
+        header, table = table_after(ws, title)
         own = {}
         for p in projects:
             g = own.setdefault(p[field], {"chosen": [], "out": []})
@@ -136,7 +137,7 @@ def test_baseline_vs_plan(multi_year):
     0.2 × (1 − 12.5 %) = 0.175 tce/万元."""
     wb = multi_year["en"]
     assert "Baseline vs plan" in wb.sheetnames
-    header, table = _table(wb["Baseline vs plan"], "Energy use")
+    header, table = table_after(wb["Baseline vs plan"], "Energy use")
     rows = {r["Year"]: r for _, r in table}
     assert set(rows) == {2020, 2025}
     r = rows[2020]
