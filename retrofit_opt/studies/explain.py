@@ -184,29 +184,45 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
                 known.high is not None and known.high <= tolerance)
 
     group_members = chosen_by_group(case, chosen_ids)
+    changes = PlanChanges(data, solver, plan)
     for p_index in pending:
         project = case.projects[p_index]
         related = related_projects(case, project, chosen_ids, group_members)
-        swap = plan_changes(data, solver, losses[p_index], plan, project.id)
+        swap = changes.of(losses[p_index], p_index)
         reasons[project.id] = exclusion_of(project.id, losses[p_index], related, tolerance, *swap)
     return reasons
 
 
-def plan_changes(data: ModelData, solver: ArraySolver, loss: _Loss, plan: dict,
-                 project_id: str) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
-    """(displaced, brought_in): the projects of the main plan that the best known plan
-    with the project leaves out, and the other projects it adds (both in the case's
-    order); (None, None) when no plan with the project is known."""
-    if loss.infeasible or loss.plan_source is None:
-        return None, None
-    if loss.plan is None:  # main_plan: the project adds to the main plan unchanged
-        return (), ()
-    columns = solver.option_columns
-    forced = {data.projects[p_index].id for i, (p_index, _) in enumerate(data.options)
-              if columns[i] >= 0 and loss.plan[columns[i]] > 0.5}
-    order = [p.id for p in data.case.projects]
-    return (tuple(p for p in order if p in plan and p not in forced),
-            tuple(p for p in order if p in forced and p not in plan and p != project_id))
+class PlanChanges:
+    """What the best known plan with a left-out project changes in the main plan.
+
+    Computed with one index of option columns → projects built once per explanation run,
+    so that each project costs a few array operations over the columns, not a pass over
+    every option in Python (at 10,000 projects the per-project pass took a minute)."""
+
+    def __init__(self, data: ModelData, solver: ArraySolver, plan: dict):
+        columns = np.asarray(solver.option_columns)
+        owners = np.fromiter((p_index for p_index, _ in data.options), dtype=np.int64, count=len(data.options))
+        placed = columns >= 0
+        self._columns, self._owners = columns[placed], owners[placed]
+        self._ids = [p.id for p in data.case.projects]
+        self._in_plan = np.fromiter((pid in plan for pid in self._ids), dtype=bool, count=len(self._ids))
+
+    def of(self, loss: _Loss, p_index: int) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+        """(displaced, brought_in): the projects of the main plan that the best known plan
+        with project ``p_index`` leaves out, and the other projects it adds (both in the
+        case's order); (None, None) when no plan with the project is known."""
+        if loss.infeasible or loss.plan_source is None:
+            return None, None
+        if loss.plan is None:  # main_plan: the project adds to the main plan unchanged
+            return (), ()
+        forced = np.zeros(len(self._ids), dtype=bool)
+        forced[self._owners[loss.plan[self._columns] > 0.5]] = True
+        brought = forced & ~self._in_plan
+        brought[p_index] = False
+        ids = self._ids
+        return (tuple(ids[i] for i in np.nonzero(self._in_plan & ~forced)[0]),
+                tuple(ids[i] for i in np.nonzero(brought)[0]))
 
 
 def left_out_projects(data: ModelData, chosen_ids: set, limit: int | None = None
