@@ -181,15 +181,18 @@ def write_portfolio(w: SheetWriter, result, lang: str) -> None:
     w.header(1, 1, [c.header for c in cols])
     lines = ranked(result)
     row = FIRST_ROW
+    formats = [c.fmt for c in cols]
+    na = t("portfolio.na")
     for rank, line in enumerate(lines, start=1):
+        values = []
         for c in cols:
             if c.key == "rank":
-                value = rank
+                values.append(rank)
             elif c.key == "contribution":
-                value = line.per_wan if line.per_wan is not None else t("portfolio.na")
+                values.append(line.per_wan if line.per_wan is not None else na)
             else:
-                value = c.value(line.project, line.start)
-            w.put(row, index[c.key], value, c.fmt)
+                values.append(c.value(line.project, line.start))
+        w.row(row, 1, values, formats, blanks=True)  # column i + 1 is cols[i] (``index``)
         row += 1
     objective = result.options.get("objective", case.parameters.objective)
     rule = t(f"portfolio.rule.{objective}")

@@ -22,9 +22,9 @@ from openpyxl.cell._writer import write_cell
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.writer.excel import ExcelWriter
-
-_NUMBER_TYPES = (int, float)
+from xml.etree.ElementTree import _escape_attrib  # what et_xmlfile escapes attribute values with
 
 
 def _escape(text: str) -> str:
@@ -39,57 +39,121 @@ def _escape(text: str) -> str:
 
 
 class _TextRowsWriter(WorksheetWriter):
-    """openpyxl's worksheet writer with the plain cells of each row written as text."""
+    """openpyxl's worksheet writer with the plain cells of each row written as text, each
+    row as one string."""
 
     def __init__(self, ws, out=None):
         super().__init__(ws, out)
-        self._style_ids: dict[tuple, str] = {}
+        self._style_attrs: dict[bytes, str] = {}  # style indices → ' s="id"', "" for no style
         self._letters: dict[int, str] = {}
+        self._grouped: list | None = None
 
-    def _style_id(self, style) -> str:
-        key = tuple(style)
-        sid = self._style_ids.get(key)
-        if sid is None:
-            sid = self._style_ids[key] = str(self.ws.parent._cell_styles.add(style))
-        return sid
+    def _style_attr(self, style) -> str:
+        """The ``s`` attribute of a cell of style ``style`` (a ``StyleArray``), as openpyxl
+        writes it: the style's index in the workbook's table of cell styles (added there,
+        in the order openpyxl adds them, the first time a cell has it); none for a cell
+        without style."""
+        key = style.tobytes()
+        attr = self._style_attrs.get(key)
+        if attr is None:
+            attr = self._style_attrs[key] = f' s="{self.ws.parent._cell_styles.add(style)}"' if any(style) else ""
+        return attr
 
-    def write_row(self, xf, row, row_idx):
+    def _cell_rows(self) -> list[tuple[int, list]]:
+        """The rows that have cells, each with its cells in column order (computed once)."""
+        if self._grouped is None:
+            cells = self.ws._cells
+            rows = self._grouped = []
+            row_cells = None
+            current = None
+            for key in sorted(cells):
+                if key[0] != current:
+                    current = key[0]
+                    row_cells = []
+                    rows.append((current, row_cells))
+                row_cells.append(cells[key])
+        return self._grouped
+
+    def rows(self):
+        """Every row, with its cells in column order, as openpyxl's ``rows`` (rows with
+        dimensions but no cell included), sorting the cell coordinates only."""
+        rows = self._cell_rows()
+        empty = self.ws.row_dimensions.keys() - {row for row, _ in rows}
+        return sorted(rows + [(row, []) for row in empty]) if empty else rows
+
+    def write_dimensions(self):
+        """``<dimension>`` as openpyxl writes it (``ws.calculate_dimension()``: the range
+        from the least to the greatest row and column of any cell), from the rows' cells."""
+        rows = self._cell_rows()
+        if rows:
+            first_col = min(cells[0].column for _, cells in rows)
+            last_col = max(cells[-1].column for _, cells in rows)
+            ref = f"{get_column_letter(first_col)}{rows[0][0]}:{get_column_letter(last_col)}{rows[-1][0]}"
+        else:
+            ref = "A1:A1"
+        self.xf.send(SheetDimension(ref).to_tree())
+
+    def write_rows(self):
+        xf = self.xf.send(True)
         raw = getattr(xf, "_file", None)
-        if raw is None:  # pragma: no cover - not the et_xmlfile writer
-            return super().write_row(xf, row, row_idx)
+        with xf.element("sheetData"):
+            for row_idx, row in self.rows():
+                if raw is None:  # pragma: no cover - not the et_xmlfile writer
+                    super().write_row(xf, row, row_idx)
+                else:
+                    self._write_text_row(xf, raw, row, row_idx)
+        self.xf.send(None)  # return control to the generator, as openpyxl's write_rows
+
+    def _write_text_row(self, xf, raw, row, row_idx):
+        """``<row>`` and its cells as openpyxl's ``write_row`` writes them: the row's
+        attributes (``r`` and its dimensions) escaped as ``xml.etree`` escapes them, each
+        plain cell (:func:`_plain_cell_xml`) as text, every other cell through openpyxl's
+        ``write_cell`` (the text so far written first)."""
+        ws = self.ws
         attrs = {"r": f"{row_idx}"}
-        attrs.update(self.ws.row_dimensions.get(row_idx, {}))
+        attrs.update(ws.row_dimensions.get(row_idx, {}))
+        parts = ["<row", *[f' {key}="{_escape_attrib(value)}"' for key, value in attrs.items()], ">"]
+        number = f"{row_idx}"
         letters = self._letters
-        with xf.element("row", attrs):
-            for cell in row:
-                if cell._comment is not None:
-                    self.ws._comments.append(CommentRecord.from_cell(cell))
-                value = cell._value
-                style = cell._style
-                styled = style is not None and any(style)
-                if value is None and not styled and not cell._comment:
-                    continue
-                kind = cell.data_type
-                plain = (value is not None and value != "" and cell._comment is None and cell._hyperlink is None
-                         and ((kind == "n" and type(value) in _NUMBER_TYPES) or (kind == "s" and type(value) is str)))
-                if not plain:
-                    write_cell(xf, self.ws, cell, styled)
-                    continue
+        style_attrs = self._style_attrs
+        for cell in row:
+            comment = cell._comment
+            if comment is not None:
+                ws._comments.append(CommentRecord.from_cell(cell))
+            value = cell._value
+            style = cell._style
+            if style is None:
+                s = ""
+            else:
+                s = style_attrs.get(style.tobytes())
+                if s is None:
+                    s = self._style_attr(style)
+            if value is None and not s and not comment:
+                continue
+            kind = cell.data_type
+            value_type = type(value)
+            if comment is None and cell._hyperlink is None and (
+                    (kind == "n" and (value_type is float or value_type is int))
+                    or (kind == "s" and value_type is str and value)):
                 col = cell.column
                 letter = letters.get(col)
                 if letter is None:
                     letter = letters[col] = get_column_letter(col)
-                s = f' s="{self._style_id(style)}"' if styled else ""
                 if kind == "n":
-                    if value != value or value in (float("inf"), float("-inf")):
-                        text = ""  # openpyxl's safe_string writes nan/inf as empty (never reached: put refuses them)
-                    else:
-                        text = "%.16g" % value
-                    raw(f'<c r="{letter}{row_idx}"{s} t="n"><v>{text}</v></c>')
+                    # openpyxl's safe_string: 16 significant digits; nan and inf as empty
+                    # (never reached: SheetWriter.put refuses them)
+                    text = "%.16g" % value if value - value == 0 else ""
+                    parts.append(f'<c r="{letter}{number}"{s} t="n"><v>{text}</v></c>')
                 else:
-                    stripped = value.strip()
-                    space = ' xml:space="preserve"' if stripped and value != stripped else ""
-                    raw(f'<c r="{letter}{row_idx}"{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
+                    space = ' xml:space="preserve"' if (value[0].isspace() or value[-1].isspace()) \
+                        and not value.isspace() else ""  # openpyxl's whitespace(): strip() changes it
+                    parts.append(f'<c r="{letter}{number}"{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
+            else:
+                raw("".join(parts))
+                parts = []
+                write_cell(xf, ws, cell, bool(s))
+        parts.append("</row>")
+        raw("".join(parts))
 
 
 class _TextRowsExcelWriter(ExcelWriter):

@@ -13,7 +13,10 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
+from array import array
+
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -89,6 +92,28 @@ def display_width(text: str) -> int:
     return longest
 
 
+_UNSEEN = object()
+_new_cell_object = Cell.__new__
+_new_array = array.__new__  # StyleArray(template) without its Python-level __new__
+
+
+def _plain_cell(ws, row: int, col: int, value, data_type: str, template: StyleArray | None) -> Cell:
+    """``Cell(ws, row, col, value, style_array=template)`` without openpyxl's generic checks
+    (a third of the time of a 50,000-project workbook's cells): ``value`` must already be
+    what the cell stores (text cut to 32,767 characters, a finite number).  The cell gets
+    its own copy of the style."""
+    cell = _new_cell_object(Cell)
+    cell.parent = ws
+    cell._style = _new_array(StyleArray, "i", template) if template is not None else None
+    cell.row = row
+    cell.column = col
+    cell._value = value
+    cell.data_type = data_type
+    cell._hyperlink = None
+    cell._comment = None
+    return cell
+
+
 class SheetWriter:
     """Cells of one worksheet.  ``formulas`` collects (cell reference, expected number)."""
 
@@ -99,28 +124,23 @@ class SheetWriter:
         self.header_widths: dict[int, int] = {}
         self.notes: list[tuple[int, int, str]] = []  # (row, first column, text): merged and wrapped at finish
         self.note_span = 0  # columns a note spans (0: the sheet's used width, at most NOTE_MAX_SPAN)
-        self._styles: dict[tuple, tuple] = {}  # (format, font, wrap, quote prefix) → (style indices, font)
+        self._styles: dict[tuple, StyleArray | None] = {}  # (format, id(font), wrap, quote prefix) → style
+        self._fonts: list = []  # the fonts of the style keys, alive as long as the keys
+        self._number_bounds: dict[tuple, tuple] = {}  # (column, format) → (least, greatest, widest) measured
 
     # ------------------------------------------------------------------ cells
     def put(self, row: int, col: int, value, fmt: str | None = None, *, font=None, measure: bool = True,
             wrap: bool = False):
+        kind = type(value)
+        if kind is str and value:
+            return self._text(row, col, value, font, wrap, measure)
+        if kind is float or kind is int:
+            return self._number(row, col, value, fmt, font, wrap, measure)
         if value is None or value == "":
             return self.ws.cell(row=row, column=col)
         if isinstance(value, str):
-            text = safe_text(value)
-            cell = self._new_cell(row, col, None, font, wrap, text.startswith(RISKY_START))
-            if cell is None:
-                cell = self.ws.cell(row=row, column=col)
-                cell.value = text
-                cell.data_type = "s"  # never a formula, whatever the first character
-                if text.startswith(RISKY_START):
-                    cell.quotePrefix = True  # Excel's leading apostrophe: stays text when edited
-                self._style_cell(cell, font, wrap)
-            else:
-                cell._value = text[:32767]  # as openpyxl's check_string
-                cell.data_type = "s"
-            shown = text
-        elif isinstance(value, Formula):
+            return self._text(row, col, value, font, wrap, measure)
+        if isinstance(value, Formula):
             cell = self.ws.cell(row=row, column=col)
             cell.value = value.text
             if cell.data_type != "f":  # pragma: no cover - a Formula always starts with '='
@@ -129,29 +149,81 @@ class SheetWriter:
             if fmt:
                 cell.number_format = fmt
             self._style_cell(cell, font, wrap)
-            shown = self._number_text(value.expected, fmt)
-        elif isinstance(value, bool):
+            if measure:
+                self._measure_text(col, self._number_text(value.expected, fmt))
+            return cell
+        if isinstance(value, bool):
             raise TypeError("write yes/no as a label, not a bool")
-        elif isinstance(value, (int, float)):
-            if isinstance(value, float) and not math.isfinite(value):
-                raise ValueError(f"cannot write {value} to {get_column_letter(col)}{row}")
-            cell = self._new_cell(row, col, fmt, font, wrap, False)
-            if cell is None:
-                cell = self.ws.cell(row=row, column=col)
-                cell.value = value
-                if fmt:
-                    cell.number_format = fmt
-                self._style_cell(cell, font, wrap)
-            else:
-                cell._value = value
-            shown = self._number_text(value, fmt)
+        if isinstance(value, (int, float)):
+            return self._number(row, col, value, fmt, font, wrap, measure)
+        raise TypeError(f"unexpected cell value {value!r}")
+
+    def _text(self, row: int, col: int, value: str, font, wrap: bool, measure: bool):
+        """A string cell: never a formula, whatever the first character."""
+        text = value if value.isprintable() else safe_text(value)  # printable: no control character
+        quote = text.startswith(RISKY_START)
+        cell = self._new_cell(row, col, None, font, wrap, quote)
+        if cell is None:
+            cell = self.ws.cell(row=row, column=col)
+            cell.value = text
+            cell.data_type = "s"  # never a formula, whatever the first character
+            if quote:
+                cell.quotePrefix = True  # Excel's leading apostrophe: stays text when edited
+            self._style_cell(cell, font, wrap)
         else:
-            raise TypeError(f"unexpected cell value {value!r}")
+            cell._value = text[:32767]  # as openpyxl's check_string
+            cell.data_type = "s"
         if measure:
-            width = display_width(shown)
-            if width > self.widths.get(col, -1):
-                self.widths[col] = width
+            self._measure_text(col, text)
         return cell
+
+    def _number(self, row: int, col: int, value, fmt, font, wrap: bool, measure: bool):
+        """A number cell in ``fmt``; NaN and infinities are refused."""
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"cannot write {value} to {get_column_letter(col)}{row}")
+        cell = self._new_cell(row, col, fmt, font, wrap, False)
+        if cell is None:
+            cell = self.ws.cell(row=row, column=col)
+            cell.value = value
+            if fmt:
+                cell.number_format = fmt
+            self._style_cell(cell, font, wrap)
+        else:
+            cell._value = value
+        if measure:
+            self._measure_number(col, value, fmt)
+        return cell
+
+    def _measure_text(self, col: int, text: str) -> None:
+        """The column's width grows to the text's :func:`display_width`.  The width is
+        only computed when it can exceed the current one: it is at most the text's length,
+        twice that with wide characters."""
+        widths = self.widths
+        current = widths.get(col, -1)
+        length = len(text)
+        if length > current or (2 * length > current and not text.isascii()):
+            width = display_width(text)
+            if width > current:
+                widths[col] = width
+
+    def _measure_number(self, col: int, value, fmt) -> None:
+        """The column's width grows to the number as shown (:meth:`_number_text`).
+
+        The shown text's length never decreases with the magnitude (a minus sign adds a
+        character), so a number strictly between the smallest and the largest numbers
+        already measured in this column and format is no wider than the widest of them."""
+        key = (col, fmt)
+        bounds = self._number_bounds.get(key)
+        current = self.widths.get(col, -1)
+        if bounds is not None and bounds[0] < value < bounds[1] and current >= bounds[2]:
+            return
+        width = len(self._number_text(value, fmt))  # ASCII, one line
+        if width > current:
+            self.widths[col] = width
+        if bounds is None:
+            self._number_bounds[key] = (value, value, width)
+        else:
+            self._number_bounds[key] = (min(bounds[0], value), max(bounds[1], value), max(bounds[2], width))
 
     @staticmethod
     def _style_cell(cell, font, wrap: bool) -> None:
@@ -162,28 +234,36 @@ class SheetWriter:
 
     def _new_cell(self, row: int, col: int, fmt, font, wrap: bool, quote: bool):
         """A new cell at (row, col) styled as asked, or ``None`` when the cell exists already
-        or the style is new to this sheet (then :meth:`put` styles it through openpyxl and
-        keeps the result).  openpyxl resolves a style (number format, font, alignment) to
-        indices of the workbook's style tables on every assignment; a sheet of 50,000 rows
-        uses a handful of styles, so each is resolved once and copied (the same indices,
-        in the same order, as assigning them cell by cell)."""
-        key = (row, col)
+        (then :meth:`put` styles it through openpyxl).
+
+        openpyxl resolves a style (number format, font, alignment) to indices of the
+        workbook's style tables on every assignment; a sheet of 50,000 rows uses a handful
+        of styles, so each is resolved once, through openpyxl, on the first cell that uses
+        it, and later cells get a copy of the resulting indices (the same indices, in the
+        same order, as assigning them cell by cell).  Every cell has its own copy: callers
+        restyle single cells afterwards (a header's fill, a wrapped detail).  The cell is
+        made as ``Cell(ws, row, column, style_array)`` and ``ws._add_cell`` would make it,
+        without their generic checks (a third of the time of a 50,000-project workbook's
+        cells)."""
         ws = self.ws
-        if key in ws._cells:
+        cells = ws._cells
+        if (row, col) in cells:
             return None
         style_key = (fmt, id(font) if font is not None else None, wrap, quote)
-        style = self._styles.get(style_key)
-        if style is None:
+        template = self._styles.get(style_key, _UNSEEN)
+        if template is _UNSEEN:
             cell = ws.cell(row=row, column=col)
             if fmt:
                 cell.number_format = fmt
             if quote:
                 cell.quotePrefix = True
             self._style_cell(cell, font, wrap)
-            self._styles[style_key] = (tuple(cell._style) if cell._style is not None else None, font)
+            self._styles[style_key] = StyleArray(cell._style) if cell._style is not None else None
+            self._fonts.append(font)  # keeps id(font) of the key unique while the writer lives
             return cell
-        cell = Cell(ws, row=row, column=col, style_array=style[0])
-        ws._add_cell(cell)
+        cell = cells[(row, col)] = _plain_cell(ws, row, col, None, "n", template)
+        if row > ws._current_row:
+            ws._current_row = row
         return cell
 
     @staticmethod
@@ -204,14 +284,56 @@ class SheetWriter:
             self.header_widths[col + offset] = max(self.header_widths.get(col + offset, 0),
                                                    min(display_width(text), HEADER_WIDTH))
 
-    def row(self, row: int, col: int, values: list, formats: list | None = None, **kw) -> None:
-        """A table row; a blank value (``None`` or ``""``) leaves its cell absent rather than
-        creating an empty one, which openpyxl would not write anyway."""
+    def row(self, row: int, col: int, values: list, formats: list | None = None, *, font=None,
+            measure: bool = True, wrap: bool = False, blanks: bool = False) -> None:
+        """A table row: ``values[i]`` in column ``col + i`` with ``formats[i]``, as
+        :meth:`put` writes each.  A blank value (``None`` or ``""``) leaves its cell absent
+        rather than creating an empty one, which openpyxl would not write anyway; with
+        ``blanks`` it makes an empty cell, as :meth:`put` does (the cell counts for the
+        sheet's used range).
+
+        A plain text (printable: no control character to remove) or a finite ``int`` or
+        ``float``, in a new cell of a style the sheet has used before, is made here
+        directly; anything else goes through :meth:`put`."""
+        ws = self.ws
+        cells = ws._cells
+        styles = self._styles
+        font_key = id(font) if font is not None else None
+        made = False
         for offset, value in enumerate(values):
-            if value is None or value == "":
+            column = col + offset
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    if blanks:
+                        ws.cell(row=row, column=column)
+                    continue
+                if value.isprintable() and (row, column) not in cells:
+                    template = styles.get((None, font_key, wrap, value.startswith(RISKY_START)), _UNSEEN)
+                    if template is not _UNSEEN:
+                        cells[(row, column)] = _plain_cell(ws, row, column, value[:32767], "s", template)
+                        made = True
+                        if measure:
+                            self._measure_text(column, value)
+                        continue
+            elif kind is float or kind is int:
+                fmt = formats[offset] if formats else None
+                if value - value == 0 and (row, column) not in cells:  # finite: NaN and ±inf go to put
+                    template = styles.get((fmt, font_key, wrap, False), _UNSEEN)
+                    if template is not _UNSEEN:
+                        cells[(row, column)] = _plain_cell(ws, row, column, value, "n", template)
+                        made = True
+                        if measure:
+                            self._measure_number(column, value, fmt)
+                        continue
+            elif value is None or value == "":
+                if blanks:
+                    ws.cell(row=row, column=column)
                 continue
-            fmt = formats[offset] if formats else None
-            self.put(row, col + offset, value, fmt, **kw)
+            self.put(row, column, value, formats[offset] if formats else None, font=font, measure=measure,
+                     wrap=wrap)
+        if made and row > ws._current_row:  # as ws._add_cell keeps it
+            ws._current_row = row
 
     def note(self, row: int, text: str, col: int = 1) -> None:
         """A note under a table: merged across the table's width and wrapped at
