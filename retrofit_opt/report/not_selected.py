@@ -209,20 +209,24 @@ def broken_targets(result, project, lang: str) -> list[str]:
 
 
 DETAIL_WIDTH = 58  # the detail column wraps at this width, so that a printed page shows it whole
+DETAIL_COLUMN = 9  # the detail sentence's column (I)
 
 
 def _wrap_detail(w: SheetWriter, row: int, col: int) -> None:
-    """Wrap the detail sentence in a column of DETAIL_WIDTH and make its row tall enough."""
+    """Wrap the detail sentence in a column of DETAIL_WIDTH and make its row tall enough
+    (the sentence itself is written wrapped: ``put(..., wrap=True)``)."""
     import math
 
     from retrofit_opt.report.writer import WRAP, display_width
     cell = w.ws.cell(row=row, column=col)
     text = cell.value or ""
-    cell.alignment = WRAP  # wrapped, top: one shared style object
+    if not text:  # a blank detail: put made an empty cell, not a wrapped one
+        cell.alignment = WRAP  # wrapped, top: one shared style object
     w.widths[col] = min(w.widths.get(col, 0), DETAIL_WIDTH) if w.widths.get(col, 0) > DETAIL_WIDTH else \
         w.widths.get(col, 0)
     lines = max(1, math.ceil(display_width(str(text)) / DETAIL_WIDTH))
-    w.ws.row_dimensions[row].height = max(w.ws.row_dimensions[row].height or 0, 15 * lines)
+    dimension = w.ws.row_dimensions[row]
+    dimension.height = max(dimension.height or 0, 15 * lines)
 
 
 def displaced_cell(result, project) -> str:
@@ -268,13 +272,13 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
         payback = payback_cell(project, params, t("portfolio.never"))
         w.row(row, 1, [project.id, project.name, project.enterprise, project.sector, project.capex,
                        project.metric("energy_saving"), project.metric("co2_reduction"),
-                       reason_text(code, lang, result, loss, result.exclusions.get(project.id)),
-                       detail_text(result, project, code, detail, loss, related, lang),
-                       loss, ", ".join(related), displaced_cell(result, project), payback,
-                       *[c.value(project, start) for c in indicators]],
-              [None, None, None, None, MONEY, number_format(energy_unit), number_format(co2_unit),
-               None, None, loss_format, None, None, PAYBACK, *[c.fmt for c in indicators]])
-        _wrap_detail(w, row, 9)
+                       reason_text(code, lang, result, loss, result.exclusions.get(project.id))],
+              [None, None, None, None, MONEY, number_format(energy_unit), number_format(co2_unit), None])
+        w.put(row, DETAIL_COLUMN, detail_text(result, project, code, detail, loss, related, lang), wrap=True)
+        w.row(row, DETAIL_COLUMN + 1, [loss, ", ".join(related), displaced_cell(result, project), payback,
+                                       *[c.value(project, start) for c in indicators]],
+              [loss_format, None, None, PAYBACK, *[c.fmt for c in indicators]])
+        _wrap_detail(w, row, DETAIL_COLUMN)
         row += 1
     if row == 2:
         w.put(row, 1, t("not_selected.none"), measure=False)

@@ -21,6 +21,7 @@ ONE_WIDE = ("enterprises", "cash_flow", "baseline", "yearly_plan")  # one page w
 # very wide sheets: this many pages wide, the first columns repeated (the scenario; the id and
 # name of a project left out, whose detail sentence needs a page of its own)
 PAGES_WIDE = {"scenarios": 3, "not_selected": 3}
+FONT_ID = StyleArray.__dict__["fontId"].key  # the font's index in a cell's style array (0)
 
 
 def prepare_for_print(workbook, case_name: str, lang: str, written_at: datetime | None = None) -> None:
@@ -95,14 +96,17 @@ def set_font(workbook) -> None:
     renamed: dict[int, int] = {}  # font id → id of the same font in FONT
     for ws in workbook.worksheets:
         for cell in getattr(ws, "_cells", {}).values():
-            if cell._value is None and not cell.has_style:
-                continue  # an empty unstyled cell is not written
             style = cell._style
-            if style is None:  # a plain cell: the workbook's default font (id 0)
-                style = cell._style = StyleArray()
-            font_id = renamed.get(style.fontId)
+            if style is None:
+                if cell._value is None:
+                    continue  # an empty unstyled cell is not written
+                style = cell._style = StyleArray()  # a plain cell: the workbook's default font (id 0)
+            elif cell._value is None and not any(style):
+                continue
+            old_id = style[FONT_ID]  # style.fontId without its descriptor (millions of cells)
+            font_id = renamed.get(old_id)
             if font_id is None:
-                changed = copy(fonts[style.fontId])
+                changed = copy(fonts[old_id])
                 changed.name = FONT
-                font_id = renamed[style.fontId] = fonts.add(changed)
-            style.fontId = font_id
+                font_id = renamed[old_id] = fonts.add(changed)
+            style[FONT_ID] = font_id

@@ -15,6 +15,7 @@ uses lxml instead (``openpyxl.LXML``), the whole save is openpyxl's own.
 from __future__ import annotations
 
 import datetime
+from xml.etree.ElementTree import _escape_attrib  # what et_xmlfile escapes attribute values with
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import LXML
@@ -24,7 +25,8 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.writer.excel import ExcelWriter
-from xml.etree.ElementTree import _escape_attrib  # what et_xmlfile escapes attribute values with
+
+from retrofit_opt.report.gc_pause import cyclic_gc_paused
 
 
 def _escape(text: str) -> str:
@@ -172,6 +174,7 @@ class _TextRowsExcelWriter(ExcelWriter):
         writer.cleanup()
 
 
+@cyclic_gc_paused()
 def save_workbook(workbook, filename) -> None:
     """Save ``workbook`` to ``filename`` (a path), as ``workbook.save`` would, faster."""
     if LXML or workbook.write_only:

@@ -23,6 +23,7 @@ from retrofit_opt.report.print_setup import prepare_for_print
 from retrofit_opt.report.baseline_sheet import has_baseline, write_baseline
 from retrofit_opt.report.cash_flow_sheet import write_cash_flow
 from retrofit_opt.report.enterprise_sheet import write_enterprises
+from retrofit_opt.report.gc_pause import cyclic_gc_paused
 from retrofit_opt.report.macc_sheet import has_curve, write_macc
 from retrofit_opt.report.not_selected import write_not_selected
 from retrofit_opt.report.output import write_atomically
@@ -52,6 +53,7 @@ def report_language(result, lang: str | None) -> str:
     return lang
 
 
+@cyclic_gc_paused()
 def build_workbook(result, lang: str | None = None, written_at: datetime | None = None,
                    provenance: dict | None = None, robust=None) -> Report:
     """The results workbook in memory (nothing is written); ``provenance``: the batch rows of
@@ -90,6 +92,7 @@ def build_workbook(result, lang: str | None = None, written_at: datetime | None 
     return report
 
 
+@cyclic_gc_paused()
 def finish_workbook(report: Report, case, written_at: datetime | None = None) -> None:
     """What every results workbook gets before it is saved: the chart rules
     (:func:`charts.finish_charts`), the CJK-capable font, and the print setup (A4, header
