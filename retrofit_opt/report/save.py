@@ -109,7 +109,7 @@ class _TextRowsWriter(WorksheetWriter):
     def _write_text_row(self, xf, raw, row, row_idx):
         """``<row>`` and its cells as openpyxl's ``write_row`` writes them: the row's
         attributes (``r`` and its dimensions) escaped as ``xml.etree`` escapes them, each
-        plain cell (:func:`_plain_cell_xml`) as text, every other cell through openpyxl's
+        plain cell (a number, or text that is not rich text, without comment or hyperlink) as text, every other cell through openpyxl's
         ``write_cell`` (the text so far written first)."""
         ws = self.ws
         attrs = {"r": f"{row_idx}"}
