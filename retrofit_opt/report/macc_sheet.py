@@ -13,11 +13,19 @@ projects' bars, another the others' (a blank cell breaks a series' line, so each
 shows only its own bars), and, when the case sets a carbon price, a third draws it as a
 horizontal line: a project whose bar lies below the line has a positive NPV.
 
+Bars are labelled with their project id, each by a series of one point at the bar's top
+centre (the "Bar labels" table below the points).  A curve of at most :data:`LABELLED_BARS`
+bars labels every bar; a longer one labels only the :data:`LABELLED_BARS` widest (largest
+CO2 reduction, ties by curve order), listed in curve order, and says so in a note under the
+table's title: a chart of thousands of labels is unreadable, and each label is a chart
+series (at 50,000 bars building and saving them took most of the workbook's writing).
+
 Every number is written as a number (no formulas): the cumulative widths are running sums
 of the CO2 reductions shown.
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from openpyxl.chart import Reference, ScatterChart, Series
@@ -39,6 +47,7 @@ CO2_FORMAT = "#,##0.0"
 COST_FORMAT = "#,##0.0"
 HEADER_ROW = 5  # the table's header; its rows follow
 COLOURS = {"chosen": "2E7D32", "other": "9E9E9E", "carbon_price": "C62828"}
+LABELLED_BARS = 40  # the most bars the chart labels with their project id
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,16 @@ def bars(result) -> list[Bar]:
 
 def has_curve(result) -> bool:
     return bool(bars(result))
+
+
+def labelled_bars(curve: list[Bar], limit: int = LABELLED_BARS) -> list[Bar]:
+    """The bars that carry a label, in curve order: every bar of a curve of at most
+    ``limit`` bars, else the ``limit`` widest (largest CO2 reduction; of equal widths the
+    earlier on the curve)."""
+    if len(curve) <= limit:
+        return list(curve)
+    widest = heapq.nsmallest(limit, curve, key=lambda bar: (-bar.width, bar.order))
+    return sorted(widest, key=lambda bar: bar.order)
 
 
 def _label_series(ws, label_rows) -> list:
@@ -152,13 +171,17 @@ def write_macc(w: SheetWriter, result, lang: str) -> None:
             row += 1
     last = row - 1
 
-    # One label point per bar (top centre) so that every bar carries its project id.
+    # One label point (top centre) per labelled bar, carrying its project id.
     row += 1
     w.put(row, 1, t("macc.labels"), font=SECTION_FONT, measure=False)
     row += 1
+    labelled = labelled_bars(curve)
+    if len(labelled) < len(curve):
+        w.note(row, t("macc.note_labels", shown=f"{len(labelled):,}", bars=f"{len(curve):,}"))
+        row += 1
     w.header(row, 1, [t("macc.label_id"), t("macc.x"), t("macc.height")])
     label_rows = []
-    for bar in curve:
+    for bar in labelled:
         row += 1
         w.row(row, 1, [bar.project.id, (bar.start + bar.end) / 2, bar.height], [None, CO2_FORMAT, COST_FORMAT],
               measure=False)
