@@ -133,7 +133,18 @@ def check_labels(path: Path, lang: str) -> tuple[list[dict], list[dict], list[st
     assert all(s.dLbls.showSerName and not s.dLbls.showVal for s in labels)
     for s, (row, _) in zip(labels, table):
         assert s.xVal.numRef.f == f"'{ws.title}'!$B${row}" and s.yVal.numRef.f == f"'{ws.title}'!$C${row}"
+    # a capped curve's labels read upwards in 8 pt; an uncapped one keeps the chart's own text
+    turns = {label_turn(s) for s in labels}
+    assert turns == ({(-5400000, 800)} if len(want) < len(bars) else {(None, None)})
     return bars, want, notes
+
+
+def label_turn(series) -> tuple:
+    """(rotation in 60,000ths of a degree, size in 100ths of a point) of a series' labels."""
+    text = series.dLbls.txPr
+    if text is None:
+        return None, None
+    return text.bodyPr.rot, text.p[0].pPr.defRPr.sz
 
 
 # ----------------------------------------------------------------------------- tests

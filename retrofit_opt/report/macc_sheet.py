@@ -16,9 +16,11 @@ horizontal line: a project whose bar lies below the line has a positive NPV.
 Bars are labelled with their project id, each by a series of one point at the bar's top
 centre (the "Bar labels" table below the points).  A curve of at most :data:`LABELLED_BARS`
 bars labels every bar; a longer one labels only the :data:`LABELLED_BARS` widest (largest
-CO2 reduction, ties by curve order), listed in curve order, and says so in a note under the
-table's title: a chart of thousands of labels is unreadable, and each label is a chart
-series (at 50,000 bars building and saving them took most of the workbook's writing).
+CO2 reduction, ties by curve order), listed in curve order, turns their text upright (8 pt,
+reading upwards: each takes one line's width, so labels of nearby bars seldom overlap) and
+says so in a note under the table's title: a chart of thousands of labels is unreadable,
+and each label is a chart series (at 50,000 bars building and saving them took most of the
+workbook's writing).
 
 Every number is written as a number (no formulas): the cumulative widths are running sums
 of the CO2 reductions shown.
@@ -35,11 +37,15 @@ from openpyxl.chart.series import SeriesLabel, XYSeries
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.legend import LegendEntry
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import (CharacterProperties, Font as DrawingFont, Paragraph, ParagraphProperties,
+                                   RichTextProperties)
 from openpyxl.utils import get_column_letter
 
 from retrofit_opt import economics
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.cash_flow_sheet import nice_floor
+from retrofit_opt.report.charts import FONT
 from retrofit_opt.report.common import yes_no
 from retrofit_opt.report.writer import INTEGER, MONEY, SECTION_FONT, TITLE_FONT, SheetWriter
 
@@ -96,15 +102,26 @@ def labelled_bars(curve: list[Bar], limit: int = LABELLED_BARS) -> list[Bar]:
     return sorted(widest, key=lambda bar: bar.order)
 
 
-def _label_series(ws, label_rows) -> list:
-    """One series per bar, a single point at its top centre labelled with the project id
-    (no line, no marker).  As ``Series(y, x, title=id)`` with the marker, line and label
-    settings below, but the settings are one shared object each instead of three new
-    ones per bar (a chart of 50,000 bars spent most of its time creating them)."""
+def _upright_labels() -> RichText:
+    """Label text turned a quarter turn (reading upwards), 8 pt: each label takes the
+    width of one line of text, so labels of nearby bars of a long curve seldom overlap."""
+    props = CharacterProperties(latin=DrawingFont(typeface=FONT), ea=DrawingFont(typeface=FONT),
+                                cs=DrawingFont(typeface=FONT), sz=800)
+    return RichText(bodyPr=RichTextProperties(rot=-5400000, vert="horz"),
+                    p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+
+
+def _label_series(ws, label_rows, upright: bool = False) -> list:
+    """One series per labelled bar, a single point at its top centre labelled with the
+    project id (no line, no marker; ``upright``: the text turned, see :func:`_upright_labels`).
+    As ``Series(y, x, title=id)`` with the marker, line and label settings below, but the
+    settings are one shared object each instead of three new ones per bar."""
     marker = Marker(symbol="none")
     lines = GraphicalProperties()
     lines.line.noFill = True
     labels = DataLabelList(showSerName=True, showVal=False, showLegendKey=False, showCatName=False, dLblPos="t")
+    if upright:
+        labels.txPr = _upright_labels()
     out = []
     for label_row, project_id in label_rows:
         y = Reference(ws, min_col=3, min_row=label_row)
@@ -218,7 +235,7 @@ def write_macc(w: SheetWriter, result, lang: str) -> None:
             series.graphicalProperties.line.dashStyle = "dash"
         chart.series.append(series)
     shown = len(chart.series)
-    chart.series.extend(_label_series(w.ws, label_rows))
+    chart.series.extend(_label_series(w.ws, label_rows, upright=len(labelled) < len(curve)))
     chart.legend.legendEntry = [LegendEntry(idx=i, delete=True) for i in range(shown, len(chart.series))]
     heights = [bar.height for bar in curve] + ([float(carbon_price)] if carbon_price else [])
     chart.y_axis.scaling.min = nice_floor(min(heights))  # negative costs stay visible; 0 otherwise
