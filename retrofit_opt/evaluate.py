@@ -50,16 +50,20 @@ class TargetCheck:
         return self.margin >= -TOLERANCE * max(1.0, abs(self.required))
 
 
-def spend(case: Case, plan: Plan, budget: Budget) -> float:
+def spend(case: Case, plan: Plan, budget: Budget, chosen: list | None = None) -> float:
     """万元 the plan draws on a budget row: capex shares plus the awards of the
-    ``subsidy_rules`` (drawn from the rule's pool, lowering the projects' own pools)."""
+    ``subsidy_rules`` (drawn from the rule's pool, lowering the projects' own pools).
+    ``chosen``: the plan's (project, start) pairs when the caller has them already."""
     horizon = horizon_of(case)
-    capex = sum(option_draw(case.project(pid), start, budget, horizon) for pid, start in plan.items())
+    if chosen is None:
+        chosen = [(case.project(pid), start) for pid, start in plan.items()]
+    capex = sum(option_draw(project, start, budget, horizon) for project, start in chosen)
     return capex + (funding.award_draw(case, plan, budget) if case.award_rules else 0.0)
 
 
 def budget_uses(case: Case, plan: Plan) -> list[BudgetUse]:
-    return [BudgetUse(b, spend(case, plan, b)) for b in case.budgets]
+    chosen = [(case.project(pid), start) for pid, start in plan.items()]  # looked up once for every row
+    return [BudgetUse(b, spend(case, plan, b, chosen)) for b in case.budgets]
 
 
 def target_checks(case: Case, plan: Plan) -> list[TargetCheck]:
@@ -187,16 +191,18 @@ def metric_totals(case: Case, plan: Plan) -> dict:
     return totals
 
 
-def plan_violations(case: Case, plan: Plan) -> list[str]:
+def plan_violations(case: Case, plan: Plan, uses: list[BudgetUse] | None = None,
+                    checks: list[TargetCheck] | None = None) -> list[str]:
     """Every rule a plan breaks: budgets, targets, mandatory, excluded, start windows,
     exclusive groups, prerequisites.  The pipeline checks each solver plan with it, so that
-    a solver fault can never pass a wrong plan off as a solution."""
+    a solver fault can never pass a wrong plan off as a solution.  ``uses`` and ``checks``:
+    the plan's :func:`budget_uses` and :func:`target_checks` when the caller has them."""
     problems = []
-    for use in budget_uses(case, plan):
+    for use in budget_uses(case, plan) if uses is None else uses:
         if not use.ok:
             problems.append(f"budget {use.budget.pool} {use.budget.year or ''} used {use.used:,.6g} of "
                             f"{use.budget.limit:,.6g} 万元")
-    for check in target_checks(case, plan):
+    for check in target_checks(case, plan) if checks is None else checks:
         if not check.met:
             problems.append(f"target {check.label} reached {check.achieved:,.6g}")
     groups: dict[str, list[str]] = {}

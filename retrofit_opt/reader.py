@@ -24,6 +24,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from retrofit_opt import limits, schema, units
+from retrofit_opt.reader_values import open_book, sheet_rows
 from retrofit_opt.errors import CaseError, Problem
 
 DYNAMIC_PREFIXES = {"projects": ("benefit:",), "scenarios": ("budget:", "target:")}
@@ -99,13 +100,16 @@ def read_case(path: str | Path, problems: list[Problem]) -> RawCase | None:
             values_wb.close()
             problems.append(_unreadable(path, exc))
             return None
+        fast = open_book(path)
         try:
-            sheets = _read_sheets(values_wb, formulas_wb, problems)
+            sheets = _read_sheets(values_wb, formulas_wb, problems, fast)
         except _DamagedSheet as exc:
             problems.append(_unreadable(path, exc.__cause__, exc.title))
             return None
         finally:
             values_wb.close()
+            if fast is not None:
+                fast.close()
             if formulas_wb is not None:
                 formulas_wb.close()
     return RawCase(sheets, path.name, digest, case_language(sheets))
@@ -296,7 +300,9 @@ def _check_parts(path: Path, names: set[str], problems: list[Problem]) -> bool:
     return True
 
 
-def _read_sheets(values_wb, formulas_wb, problems: list[Problem]) -> dict[str, RawSheet]:
+def _read_sheets(values_wb, formulas_wb, problems: list[Problem], fast=None) -> dict[str, RawSheet]:
+    """Every case sheet of the workbook; ``fast``: the python-calamine workbook of the same
+    file for the values pass (:mod:`retrofit_opt.reader_values`), or ``None``."""
     found: dict[str, RawSheet] = {}
     for title in values_wb.sheetnames:
         sheet = open_sheet(title, found, problems)
@@ -313,7 +319,8 @@ def _read_sheets(values_wb, formulas_wb, problems: list[Problem]) -> dict[str, R
                                     "it is read like the other sheets", "unhide it (right-click a sheet tab → "
                                     "Unhide) and check it, or delete it if it is not part of the case",
                                     sheet=title, severity="warning"))
-        _read_sheet(sheet, values_wb[title], formulas_wb[title] if formulas_wb is not None else None, problems)
+        _read_sheet(sheet, values_wb[title], formulas_wb[title] if formulas_wb is not None else None, problems,
+                    _fast_rows(fast, values_wb[title], title))
         found[sheet.name] = sheet
     check_required_sheets(found, problems)
     return found
@@ -361,16 +368,36 @@ def clean_value(value):
     return value
 
 
-def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]) -> None:
+def _fast_rows(fast, ws, title: str) -> list[tuple] | None:
+    """The sheet's values read by calamine, or ``None`` (then openpyxl streams them)."""
+    if fast is None:
+        return None
+    try:
+        with ws._get_source() as src:
+            xml = src.read()
+    except Exception:
+        return None  # openpyxl's own pass reports the damage
+    return sheet_rows(fast, title, xml, MAX_COLUMNS)
+
+
+def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem],
+                fast_rows: list[tuple] | None = None) -> None:
     merged = _merged_ranges(ws_formulas if ws_formulas is not None else ws_values, sheet.title)
     top_left: dict[str, object] = {}  # merged range → the value in its top-left cell
-    rows = _stream(ws_values.iter_rows(values_only=True, max_col=MAX_COLUMNS), sheet.title)
-    formula_rows = (_stream(ws_formulas.iter_rows(values_only=True, max_col=MAX_COLUMNS), sheet.title)
-                    if ws_formulas is not None else itertools.repeat(()))  # no formulas in the workbook
+    if fast_rows is not None:
+        rows = iter(fast_rows)
+    else:
+        rows = _stream(ws_values.iter_rows(values_only=True, max_col=MAX_COLUMNS), sheet.title)
+    if ws_formulas is not None:
+        formula_rows = _stream(ws_formulas.iter_rows(values_only=True, max_col=MAX_COLUMNS), sheet.title)
+        # calamine's rows end at the last value; a formula without one may come later
+        pairs = itertools.zip_longest(rows, formula_rows, fillvalue=())
+    else:
+        pairs = zip(rows, itertools.repeat(()))  # no formulas in the workbook
     header_row = None
     headers: dict[int, RawColumn] = {}
     uncached = []  # (row, column index, RawColumn or None for a header, formula): no value read
-    for number, (values, formulas) in enumerate(zip(rows, formula_rows), start=1):
+    for number, (values, formulas) in enumerate(pairs, start=1):
         if values.count(None) == len(values) and formulas.count(None) == len(formulas):
             continue  # an empty row is not a row: trailing blank rows and stray formatting cost nothing
         if len(sheet.rows) >= MAX_ROWS:

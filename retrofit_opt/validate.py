@@ -272,9 +272,13 @@ def _projects(sheet: _Sheet, params: Parameters) -> tuple[list[Project], dict[st
     tce, co2, prices = (accounting.tce_factors(params), accounting.co2_factors(params),
                         accounting.price_factors(params))
     projects = []
+    # a blank cell of an optional column reads as None without a call (most cells of a
+    # 50,000-row sheet are blank: the calls were a second of reading)
+    required = {k for k in (*PROJECT_SCALARS, *metric_units) if (spec := sheet.specs.get(k)) is not None and spec.required}
     for row in sheet.rows:
-        values = {k: sheet.get(row, k) for k in PROJECT_SCALARS}
-        metrics = {m: sheet.get(row, m) for m in metric_units}
+        cells = row.cells
+        values = {k: sheet.get(row, k) if k in cells or k in required else None for k in PROJECT_SCALARS}
+        metrics = {m: sheet.get(row, m) if m in cells or m in required else None for m in metric_units}
         if values["id"] is None or values["capex"] is None:
             continue
         carriers = {c: metrics[c] for c in schema.CARRIERS if metrics.get(c)}
@@ -361,8 +365,11 @@ def _unify_pools(projects: list[Project], budgets: list[Budget]) -> tuple[list[P
 
     def canonical(name):
         return spelling[schema.normalise_name(name)]
-    return ([dataclasses.replace(p, budget_pool=canonical(p.budget_pool)) for p in projects],
-            [dataclasses.replace(b, pool=canonical(b.pool)) for b in budgets])
+    def respelt(item, field: str):  # a copy only when the spelling changes (50,000 copies cost a second)
+        name = getattr(item, field)
+        spelt = canonical(name)
+        return item if spelt == name else dataclasses.replace(item, **{field: spelt})
+    return [respelt(p, "budget_pool") for p in projects], [respelt(b, "pool") for b in budgets]
 
 
 def _capex_shares(sheet: _Sheet, row: RawRow, profile, capex, build_years: int) -> tuple[float, ...]:

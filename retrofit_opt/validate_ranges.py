@@ -49,7 +49,9 @@ def attach_ranges(case: Case, projects_sheet, parameters_sheet) -> Case:
     for project in case.projects:
         raw_row = rows.get(project.row)
         values = {key: projects_sheet.get(raw_row, key) for key in READ_HERE} if raw_row is not None else {}
-        project = dataclasses.replace(project, **{k: v for k, v in values.items() if v is not None})
+        given = {k: v for k, v in values.items() if v is not None}
+        if given:
+            project = dataclasses.replace(project, **given)
         _check_project_ranges(projects_sheet, project)
         projects.append(project)
     _check_parameter_ranges(case, parameters_sheet)

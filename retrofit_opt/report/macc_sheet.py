@@ -13,11 +13,21 @@ projects' bars, another the others' (a blank cell breaks a series' line, so each
 shows only its own bars), and, when the case sets a carbon price, a third draws it as a
 horizontal line: a project whose bar lies below the line has a positive NPV.
 
+Bars are labelled with their project id, each by a series of one point at the bar's top
+centre (the "Bar labels" table below the points).  A curve of at most :data:`LABELLED_BARS`
+bars labels every bar; a longer one labels only the :data:`LABELLED_BARS` widest (largest
+CO2 reduction, ties by curve order), listed in curve order, turns their text upright (8 pt,
+reading upwards: each takes one line's width, so labels of nearby bars seldom overlap) and
+says so in a note under the table's title: a chart of thousands of labels is unreadable,
+and each label is a chart series (at 50,000 bars building and saving them took most of the
+workbook's writing).
+
 Every number is written as a number (no formulas): the cumulative widths are running sums
 of the CO2 reductions shown.
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from openpyxl.chart import Reference, ScatterChart, Series
@@ -27,11 +37,15 @@ from openpyxl.chart.series import SeriesLabel, XYSeries
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.legend import LegendEntry
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import (CharacterProperties, Font as DrawingFont, Paragraph, ParagraphProperties,
+                                   RichTextProperties)
 from openpyxl.utils import get_column_letter
 
 from retrofit_opt import economics
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.cash_flow_sheet import nice_floor
+from retrofit_opt.report.charts import FONT
 from retrofit_opt.report.common import yes_no
 from retrofit_opt.report.writer import INTEGER, MONEY, SECTION_FONT, TITLE_FONT, SheetWriter
 
@@ -39,6 +53,7 @@ CO2_FORMAT = "#,##0.0"
 COST_FORMAT = "#,##0.0"
 HEADER_ROW = 5  # the table's header; its rows follow
 COLOURS = {"chosen": "2E7D32", "other": "9E9E9E", "carbon_price": "C62828"}
+LABELLED_BARS = 40  # the most bars the chart labels with their project id
 
 
 @dataclass(frozen=True)
@@ -77,15 +92,36 @@ def has_curve(result) -> bool:
     return bool(bars(result))
 
 
-def _label_series(ws, label_rows) -> list:
-    """One series per bar, a single point at its top centre labelled with the project id
-    (no line, no marker).  As ``Series(y, x, title=id)`` with the marker, line and label
-    settings below, but the settings are one shared object each instead of three new
-    ones per bar (a chart of 50,000 bars spent most of its time creating them)."""
+def labelled_bars(curve: list[Bar], limit: int = LABELLED_BARS) -> list[Bar]:
+    """The bars that carry a label, in curve order: every bar of a curve of at most
+    ``limit`` bars, else the ``limit`` widest (largest CO2 reduction; of equal widths the
+    earlier on the curve)."""
+    if len(curve) <= limit:
+        return list(curve)
+    widest = heapq.nsmallest(limit, curve, key=lambda bar: (-bar.width, bar.order))
+    return sorted(widest, key=lambda bar: bar.order)
+
+
+def _upright_labels() -> RichText:
+    """Label text turned a quarter turn (reading upwards), 8 pt: each label takes the
+    width of one line of text, so labels of nearby bars of a long curve seldom overlap."""
+    props = CharacterProperties(latin=DrawingFont(typeface=FONT), ea=DrawingFont(typeface=FONT),
+                                cs=DrawingFont(typeface=FONT), sz=800)
+    return RichText(bodyPr=RichTextProperties(rot=-5400000, vert="horz"),
+                    p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+
+
+def _label_series(ws, label_rows, upright: bool = False) -> list:
+    """One series per labelled bar, a single point at its top centre labelled with the
+    project id (no line, no marker; ``upright``: the text turned, see :func:`_upright_labels`).
+    As ``Series(y, x, title=id)`` with the marker, line and label settings below, but the
+    settings are one shared object each instead of three new ones per bar."""
     marker = Marker(symbol="none")
     lines = GraphicalProperties()
     lines.line.noFill = True
     labels = DataLabelList(showSerName=True, showVal=False, showLegendKey=False, showCatName=False, dLblPos="t")
+    if upright:
+        labels.txPr = _upright_labels()
     out = []
     for label_row, project_id in label_rows:
         y = Reference(ws, min_col=3, min_row=label_row)
@@ -152,13 +188,17 @@ def write_macc(w: SheetWriter, result, lang: str) -> None:
             row += 1
     last = row - 1
 
-    # One label point per bar (top centre) so that every bar carries its project id.
+    # One label point (top centre) per labelled bar, carrying its project id.
     row += 1
     w.put(row, 1, t("macc.labels"), font=SECTION_FONT, measure=False)
     row += 1
+    labelled = labelled_bars(curve)
+    if len(labelled) < len(curve):
+        w.note(row, t("macc.note_labels", shown=f"{len(labelled):,}", bars=f"{len(curve):,}"))
+        row += 1
     w.header(row, 1, [t("macc.label_id"), t("macc.x"), t("macc.height")])
     label_rows = []
-    for bar in curve:
+    for bar in labelled:
         row += 1
         w.row(row, 1, [bar.project.id, (bar.start + bar.end) / 2, bar.height], [None, CO2_FORMAT, COST_FORMAT],
               measure=False)
@@ -195,7 +235,7 @@ def write_macc(w: SheetWriter, result, lang: str) -> None:
             series.graphicalProperties.line.dashStyle = "dash"
         chart.series.append(series)
     shown = len(chart.series)
-    chart.series.extend(_label_series(w.ws, label_rows))
+    chart.series.extend(_label_series(w.ws, label_rows, upright=len(labelled) < len(curve)))
     chart.legend.legendEntry = [LegendEntry(idx=i, delete=True) for i in range(shown, len(chart.series))]
     heights = [bar.height for bar in curve] + ([float(carbon_price)] if carbon_price else [])
     chart.y_axis.scaling.min = nice_floor(min(heights))  # negative costs stay visible; 0 otherwise

@@ -63,7 +63,8 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     if objective is not None and not math.isclose(objective, outcome.objective, rel_tol=1e-6, abs_tol=1e-4):
         raise SolverError(f"internal check failed: the solver's objective {outcome.objective} differs from "
                           f"the plan's recomputed objective {objective}")
-    violations = evaluate.plan_violations(case, plan) if outcome.has_solution else []
+    uses, checks = evaluate.budget_uses(case, plan), evaluate.target_checks(case, plan)  # once: for the check and the result
+    violations = evaluate.plan_violations(case, plan, uses, checks) if outcome.has_solution else []
     if violations:
         raise SolverError("internal check failed: the solver's plan breaks the case's rules ("
                           + "; ".join(violations[:5]) + "); this is a solver fault — please report it "
@@ -85,13 +86,12 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
         stage("diagnose")
         diagnosis = run_diagnosis(case, min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)), mip_gap)
     finished = time.perf_counter()
-    checks = evaluate.target_checks(case, plan)
     if diagnosis is not None:
         from dataclasses import replace
         checks = [replace(c, best_reachable=diagnosis.best_reachable.get(c.label)) for c in checks]
     return Result(
         case=case, status=outcome.status, termination=outcome.termination, objective=objective,
-        bound=outcome.bound, gap=outcome.gap, plan=plan, budget_uses=evaluate.budget_uses(case, plan),
+        bound=outcome.bound, gap=outcome.gap, plan=plan, budget_uses=uses,
         target_checks=checks, totals=evaluate.metric_totals(case, plan),
         timings={"build": built - started, "solve": outcome.seconds, "explain": explained - solved,
                  "diagnose": finished - explained, "total": finished - started},
