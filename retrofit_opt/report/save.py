@@ -109,8 +109,9 @@ class _TextRowsWriter(WorksheetWriter):
     def _write_text_row(self, xf, raw, row, row_idx):
         """``<row>`` and its cells as openpyxl's ``write_row`` writes them: the row's
         attributes (``r`` and its dimensions) escaped as ``xml.etree`` escapes them, each
-        plain cell (a number, or text that is not rich text, without comment or hyperlink) as text, every other cell through openpyxl's
-        ``write_cell`` (the text so far written first)."""
+        plain cell (a number, or text that is not rich text, without comment or hyperlink)
+        as text, every other cell through openpyxl's ``write_cell`` (the text so far
+        written first); the row's text is written as one string."""
         ws = self.ws
         attrs = {"r": f"{row_idx}"}
         attrs.update(ws.row_dimensions.get(row_idx, {}))
@@ -149,7 +150,8 @@ class _TextRowsWriter(WorksheetWriter):
                 else:
                     space = ' xml:space="preserve"' if (value[0].isspace() or value[-1].isspace()) \
                         and not value.isspace() else ""  # openpyxl's whitespace(): strip() changes it
-                    parts.append(f'<c r="{letter}{number}"{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
+                    parts.append(f'<c r="{letter}{number}"{s} t="inlineStr"><is><t{space}>'
+                                 f'{_escape(value)}</t></is></c>')
             else:
                 raw("".join(parts))
                 parts = []

@@ -1,9 +1,10 @@
 """Writing cells safely and legibly: text stays text, formulas are declared with the number
 they must evaluate to, numbers carry their unit's format, widths follow the content.
 
-Every string that reaches a cell goes through :meth:`SheetWriter.put` and is stored as a
-string cell, even when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return — text from the input never becomes a formula.  The only formulas in the workbook
+Every string that reaches a cell goes through :meth:`SheetWriter.put` (or a table row,
+:meth:`SheetWriter.row`, which writes it as ``put`` would) and is stored as a string cell,
+even when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — text from
+the input never becomes a formula.  The only formulas in the workbook
 are :class:`Formula` values, each carrying the tool's own number for it (``expected``), so
 that a test can recalculate the workbook and compare.
 """
@@ -11,13 +12,12 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from array import array
 from dataclasses import dataclass
 
-from array import array
-
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 # Number formats by canonical unit (PRODUCT.md §2); money in 万元 with thousands separators.
