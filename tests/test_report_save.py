@@ -116,3 +116,11 @@ def test_hostile_text_and_odd_numbers_are_saved_as_openpyxl_saves_them():
     assert ws.cell(row=13, column=1).value == "bellchar"  # the control character is removed
     assert len(ws.cell(row=14, column=1).value) == 32767  # Excel's limit, as openpyxl truncates
     assert ws.cell(row=6, column=2).value == float("%.16g" % (2 ** 53 + 1))  # openpyxl keeps 16 digits
+
+
+def test_row_attributes_are_escaped_as_xml_etree_escapes_them():
+    from xml.etree.ElementTree import _escape_attrib  # what et_xmlfile escapes attribute values with
+
+    from retrofit_opt.report.save import _escape_attribute
+    for text in ['a&b<c>d"e\rf\ng\th', "&amp;", "15.75", "", '""', "\r\n\t&<>", "宽 'x'"]:
+        assert _escape_attribute(text) == _escape_attrib(text)

@@ -15,7 +15,6 @@ uses lxml instead (``openpyxl.LXML``), the whole save is openpyxl's own.
 from __future__ import annotations
 
 import datetime
-from xml.etree.ElementTree import _escape_attrib  # what et_xmlfile escapes attribute values with
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import LXML
@@ -37,6 +36,19 @@ def _escape(text: str) -> str:
         text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
+    return text
+
+
+_ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\r", "&#13;"),
+                      ("\n", "&#10;"), ("\t", "&#09;"))
+
+
+def _escape_attribute(text: str) -> str:
+    """An attribute value as ``xml.etree.ElementTree`` escapes it (et_xmlfile calls its
+    ``_escape_attrib``): ``& < > "`` as entities, CR, LF and tab as character references."""
+    for char, escaped in _ATTRIBUTE_ESCAPES:
+        if char in text:
+            text = text.replace(char, escaped)
     return text
 
 
@@ -115,7 +127,7 @@ class _TextRowsWriter(WorksheetWriter):
         ws = self.ws
         attrs = {"r": f"{row_idx}"}
         attrs.update(ws.row_dimensions.get(row_idx, {}))
-        parts = ["<row", *[f' {key}="{_escape_attrib(value)}"' for key, value in attrs.items()], ">"]
+        parts = ["<row", *[f' {key}="{_escape_attribute(value)}"' for key, value in attrs.items()], ">"]
         number = f"{row_idx}"
         letters = self._letters
         style_attrs = self._style_attrs
