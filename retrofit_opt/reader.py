@@ -398,6 +398,8 @@ def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]
     headers: dict[int, RawColumn] = {}
     uncached = []  # (row, column index, RawColumn or None for a header, formula): no value read
     for number, (values, formulas) in enumerate(pairs, start=1):
+        if len(values) < len(formulas):  # calamine's grid ends at the last value, not at a formula past it
+            values = values + (None,) * (len(formulas) - len(values))
         if values.count(None) == len(values) and formulas.count(None) == len(formulas):
             continue  # an empty row is not a row: trailing blank rows and stray formatting cost nothing
         if len(sheet.rows) >= MAX_ROWS:

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 
 import retrofit_opt.reader as reader
 from retrofit_opt.errors import CaseError
@@ -59,6 +59,9 @@ def test_the_fast_pass_is_taken_on_an_ordinary_case(monkeypatch):
 
 @JUNK_SETTINGS
 @given(junk_cell())
+@example(("projects", 0, 8, "=0"))  # a header formula right of the table: calamine's grid ends before it
+@example(("budgets", 0, 3, "=0"))
+@example(("budgets", 1, 3, "=0"))
 def test_junk_in_any_cell_reads_the_same_as_with_openpyxl(cell):
     sheet, row, column, value = cell
     with tempfile.TemporaryDirectory() as folder:
