@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import time
 
-# Seconds of writing the results workbook, measured (bench/write_bench.py, CPU seconds on a
-# 2.6 GHz Xeon, bench/RESULTS.md "Writing speed"): about 2.6e-4 s per project for the tables
-# (a 50,000-project knapsack: 13 s) and as much again and more per bar of the MACC sheet
-# (its table, four chart points and a label series per project that reduces CO2: a
-# generated 10,000-project case, 10 s).  The reserve is a quarter above those figures.
+# Seconds of writing the results workbook, measured (bench/write_ab.py, CPU seconds on a
+# 2.6 GHz Xeon, bench/RESULTS-rowfast.md): 5.6 s for a generated 10,000-project case
+# (9,950 bars on the MACC sheet), 17.5 s for 50,000 (49,750 bars) — the tables per project,
+# the MACC sheet's table and four chart points per bar (its labels are capped at 40).  The
+# reserve, 0.3 ms per project and 0.3 ms per bar, is a quarter above the 10,000-project
+# figure and 1.8× the 50,000 one.
 WRITE_SECONDS_PER_PROJECT = 3e-4
-WRITE_SECONDS_PER_CURVE_BAR = 7e-4
+WRITE_SECONDS_PER_CURVE_BAR = 3e-4
 WRITE_SECONDS_MIN = 1.0
 MIN_SOLVE_SECONDS = 1.0  # a solve always gets at least this long, however late it starts
 
