@@ -201,11 +201,29 @@ def broken_targets(result, project, lang: str) -> list[str]:
     from retrofit_opt import evaluate
     from retrofit_opt.report.common import target_text
     case = result.case
+    if not _can_break_a_target(case, project):
+        return []
     with_it = dict(result.plan)
     with_it[project.id] = first_start(case, project)
     before = {(c.label, c.year): c.met for c in evaluate.target_checks(case, result.plan)}
     return [target_text(c, lang, case) for c in evaluate.target_checks(case, with_it)
             if not c.met and before.get((c.label, c.year), False)]
+
+
+def _can_break_a_target(case, project) -> bool:
+    """Could adding the project make the plan miss a target it meets?  Not when the
+    project overlaps no other (no interaction) and adds a non-negative amount to every
+    target that wants more (min_total, intensity) and nothing to every cap (max_total): a
+    target's margin then cannot fall.  Checked first, so that the full recomputation of
+    the targets (a pass over the plan) runs only for the projects where it can matter —
+    at 10,000 projects it ran twice for each of thousands of left-out projects."""
+    if any(project.id in (i.project_a, i.project_b) for i in case.interactions):
+        return True
+    for target in case.targets:
+        value = project.metric(target.metric)
+        if value < 0 or (target.kind == "max_total" and value > 0):
+            return True
+    return False
 
 
 DETAIL_WIDTH = 58  # the detail column wraps at this width, so that a printed page shows it whole
