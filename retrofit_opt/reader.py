@@ -24,8 +24,8 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from retrofit_opt import limits, schema, units
-from retrofit_opt.reader_values import open_book, sheet_rows
 from retrofit_opt.errors import CaseError, Problem
+from retrofit_opt.reader_values import open_book, sheet_rows
 
 DYNAMIC_PREFIXES = {"projects": ("benefit:",), "scenarios": ("budget:", "target:")}
 MAX_ROWS = limits.MAX_DATA_ROWS  # rows with data; empty rows are skipped, not counted

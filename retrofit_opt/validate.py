@@ -365,6 +365,7 @@ def _unify_pools(projects: list[Project], budgets: list[Budget]) -> tuple[list[P
 
     def canonical(name):
         return spelling[schema.normalise_name(name)]
+
     def respelt(item, field: str):  # a copy only when the spelling changes (50,000 copies cost a second)
         name = getattr(item, field)
         spelt = canonical(name)

@@ -27,7 +27,7 @@ import pytest
 
 import retrofit_opt
 from retrofit_opt.errors import CaseError
-from oracle import SUBSIDY, TOTAL, Interaction, Problem, Project, brute_force, objective, violations
+from oracle import SUBSIDY, TOTAL, Interaction, Problem, Project, brute_force, draw, objective, violations
 from random_cases import random_case
 from retrofit_opt.studies.solve import solve_case
 from test_micro_cases import case_sheets
@@ -266,14 +266,6 @@ def ganhe_problem() -> Problem:
     return Problem(projects, budgets, targets, interactions, objective="max_saving")
 
 
-def draw_of(p: Project, pool: str) -> float:
-    if pool == TOTAL:
-        return p.capex
-    if pool == SUBSIDY:
-        return p.subsidy_rate * p.capex
-    return (1 - p.subsidy_rate) * p.capex if p.pool == pool else 0.0
-
-
 def best_near(problem: Problem, main: set[str], forced_id: str, drops: int = 3, adds: int = 3):
     """The best plans with ``forced_id`` among main − D + A (|D| ≤ drops from the chosen
     non-mandatory projects, |A| ≤ adds from the others), every rule checked, vectorised."""
@@ -297,7 +289,7 @@ def best_near(problem: Problem, main: set[str], forced_id: str, drops: int = 3, 
     Xf = X.astype(float)
     ok = np.ones(len(X), dtype=bool)
     for pool, limit in problem.budgets:
-        ok &= Xf @ np.array([draw_of(p, pool) for p in projects]) <= limit * (1 + 1e-9)
+        ok &= Xf @ np.array([draw(p, pool) for p in projects]) <= limit * (1 + 1e-9)
     for j, p in enumerate(projects):
         for q in p.requires:
             ok &= ~X[:, j] | X[:, index[q]]
@@ -344,8 +336,8 @@ def test_ganhe_hb04_binding_budget_and_projects_pushed_out(ganhe_result, tmp_pat
     names = {TOTAL: "总预算", SUBSIDY: "补贴资金"}
     overrun = {}
     for pool, limit in problem.budgets:
-        left = limit - sum(draw_of(p, pool) for p in problem.projects if p.id in main)
-        need = draw_of(hb04, pool)
+        left = limit - sum(draw(p, pool) for p in problem.projects if p.id in main)
+        need = draw(hb04, pool)
         if need > left + 1e-6:
             overrun[names.get(pool, pool)] = (left, need)
     assert set(overrun) == {"总预算"}  # its own pool 环保治理资金 still has room: the total budget binds

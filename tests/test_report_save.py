@@ -40,6 +40,16 @@ def openpyxl_save(workbook, target) -> None:
     workbook.save(target)
 
 
+def builder(result, lang):
+    """A function building the finished results workbook of ``result`` afresh (each save
+    gets its own copy; the clock is fixed)."""
+    def build():
+        report = W.build_workbook(result, lang, written_at=WRITTEN_AT)
+        W.finish_workbook(report, result.case, WRITTEN_AT)
+        return report.workbook
+    return build
+
+
 @pytest.fixture(scope="module")
 def results():
     return {stem: solve_case(load_case(CASES / f"{stem}.xlsx"), time_limit=60)
@@ -50,12 +60,7 @@ def results():
 @pytest.mark.parametrize("stem", ["tiny", "ganhe_2024", "qinghai_2025"])
 def test_the_fast_save_writes_openpyxls_bytes(results, stem, lang):
     result = results[stem]
-
-    def build():
-        report = W.build_workbook(result, lang, written_at=WRITTEN_AT)
-        W.finish_workbook(report, result.case, WRITTEN_AT)
-        return report.workbook
-
+    build = builder(result, lang)
     ours, theirs = parts(save_workbook, build), parts(openpyxl_save, build)
     assert sorted(ours) == sorted(theirs)
     assert any(name.startswith("xl/charts/") for name in theirs) or stem == "tiny"
@@ -73,11 +78,7 @@ def test_the_fast_save_writes_openpyxls_bytes_for_a_generated_case(projects, yea
     result = solve_case(generate_case(projects, years, seed=7), explain=False, mip_gap=1e-2, time_limit=60)
     assert result.plan and len(result.plan) < projects  # both tables of projects are long
 
-    def build():
-        report = W.build_workbook(result, lang, written_at=WRITTEN_AT)
-        W.finish_workbook(report, result.case, WRITTEN_AT)
-        return report.workbook
-
+    build = builder(result, lang)
     ours, theirs = parts(save_workbook, build), parts(openpyxl_save, build)
     assert sorted(ours) == sorted(theirs)
     assert len([name for name in theirs if name.startswith("xl/worksheets/sheet")]) >= 6
