@@ -578,8 +578,10 @@ def sweep(case: Path, budget_from: float, budget_to: float, steps: int, pool: st
         check_output_path(out, case)
         loaded = load_case(case)
         _warn(loaded.warnings)
-        from retrofit_opt.studies.robust import sweep_variant
-        variant = sweep_variant(loaded, gamma=robust_gamma, confidence=confidence, samples=samples, seed=seed)
+        variant = None
+        if _robust_asked(robust_gamma, confidence):  # the robust study (and Pyomo) only when asked
+            from retrofit_opt.studies.robust import sweep_variant
+            variant = sweep_variant(loaded, gamma=robust_gamma, confidence=confidence, samples=samples, seed=seed)
         run = sweep_from_options(loaded, budget_from=budget_from, budget_to=budget_to, steps=steps, pool=pool,
                                  pareto=pareto, pareto_steps=pareto_steps, priority=priority,
                                  priority_steps=priority_steps, time_limit=time_limit, mip_gap=mip_gap,
