@@ -138,9 +138,15 @@ def metric_total(case: Case, plan: dict, metric: str, year: int | None) -> float
     the end of ``year``, less the overlaps of counted pairs."""
     # summed in the plan's order, not a set's: a set of ids iterates in an order that changes
     # with each process's hash seed, and so would the last digits of the total
-    order = [pid for pid, start in plan.items() if counts_in_year(case.project(pid), start, year)]
+    by_id = case._by_id()  # each project looked up once, not through case.project per term
+    if year is None:  # single-period: every chosen project counts (counts_in_year)
+        order = list(plan)
+    else:
+        order = [pid for pid, start in plan.items() if counts_in_year(by_id[pid], start, year)]
+    total = sum(by_id[pid].metrics.get(metric, 0.0) for pid in order)  # = Project.metric
+    if not case.interactions:
+        return total
     counted = set(order)
-    total = sum(case.project(pid).metric(metric) for pid in order)
     for inter in case.interactions:
         if inter.project_a in counted and inter.project_b in counted:
             total -= inter.overlaps.get(metric, 0.0)
