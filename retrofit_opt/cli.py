@@ -28,6 +28,7 @@ def stoppable(command):
     @functools.wraps(command)
     def run(*args, **kwargs):
         from retrofit_opt import interrupts
+        _skip_the_final_collection()
         code = 0
         try:
             with interrupts.installed():
@@ -55,6 +56,24 @@ def stoppable(command):
             os._exit(code)
         sys.exit(code)
     return run
+
+
+_FINAL_COLLECTION_SKIPPED = []
+
+
+def _skip_the_final_collection() -> None:
+    """At interpreter exit, freeze what the garbage collector tracks (``gc.freeze``, an
+    ``atexit`` hook: it runs before the interpreter's last collection) so that exit does
+    not walk the objects a command left behind — a written workbook's cells are cyclic
+    garbage, and collecting the ~900,000 objects of a 10,000-project ``compare`` took
+    ~0.9 s after everything was written.  Every file is closed and written by then; the
+    memory goes back with the process.  Registered once per process; in a process that
+    goes on (tests, a notebook) it only acts when that process ends."""
+    if not _FINAL_COLLECTION_SKIPPED:
+        import atexit
+        import gc
+        atexit.register(gc.freeze)
+        _FINAL_COLLECTION_SKIPPED.append(True)
 
 
 def _stopped(stop) -> int:
