@@ -48,3 +48,45 @@ def test_the_exit_hook_is_registered_once_and_collection_goes_on_in_process(tmp_
     a.other, b.other = b, a
     del a, b
     assert gc.collect() >= 2  # nothing was frozen while this process runs
+
+
+def test_a_signal_swallowed_by_a_finalizer_during_the_save_still_stops_before_the_rename(tmp_path):
+    """A SIGINT whose Interrupted is raised inside a ``__del__`` (Python prints "Exception
+    ignored in …" and goes on) was lost: the command wrote its output and exited 0.  The
+    atomic writer checks for a received signal before it replaces the output."""
+    import os
+    import signal
+
+    from retrofit_opt import interrupts
+    from retrofit_opt.atomic import write_atomically
+
+    out = tmp_path / "result.xlsx"
+    out.write_bytes(b"the earlier output")
+
+    class SignalsWhenCollected:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)  # the handler raises Interrupted inside __del__
+
+    def save(path):
+        path.write_bytes(b"new")
+        a, b = SignalsWhenCollected(), SignalsWhenCollected()
+        a.other, b.other = b, a
+        del a, b
+        gc.collect()  # the finalizer runs and its exception is swallowed
+
+    stopped = False
+    hook = sys.unraisablehook
+    seen = []
+    sys.unraisablehook = seen.append  # what Python would print as "Exception ignored in …"
+    try:
+        with interrupts.installed():
+            try:
+                write_atomically(out, save)
+            except interrupts.Interrupted:
+                stopped = True
+    finally:
+        sys.unraisablehook = hook
+    assert stopped
+    assert seen == []  # the swallowed Interrupted is not reported as an ignored exception
+    assert out.read_bytes() == b"the earlier output"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result.xlsx"]
