@@ -400,6 +400,15 @@ class SheetWriter:
         if added and row > self.ws._current_row:
             self.ws._current_row = row
 
+    def empty(self, row: int, col: int, *, wrap: bool = False):
+        """An empty cell, styled (wrapped) as a text cell of the same options would be: as
+        ``ws.cell(row, col)`` with ``alignment = WRAP``, the style resolved once per sheet."""
+        cell = self._new_cell(row, col, None, None, wrap, False)
+        if cell is None:  # the cell exists: style it through openpyxl
+            cell = self.ws.cell(row=row, column=col)
+            self._style_cell(cell, None, wrap)
+        return cell
+
     def note(self, row: int, text: str, col: int = 1) -> None:
         """A note under a table: merged across the table's width and wrapped at
         :meth:`finish`, so that it never overflows onto a page of its own."""
