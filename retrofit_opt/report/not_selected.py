@@ -3,6 +3,7 @@ sentence, and — for a project left out on merit — how much the objective fal
 forced in (found by re-solving, see :mod:`retrofit_opt.studies.explain`)."""
 from __future__ import annotations
 
+from retrofit_opt.indicators import indicator_table
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import objective_unit
 from retrofit_opt.report.portfolio import PAYBACK, indicator_columns, indicator_notes, payback_cell
@@ -230,16 +231,17 @@ DETAIL_WIDTH = 58  # the detail column wraps at this width, so that a printed pa
 DETAIL_COLUMN = 9  # the detail sentence's column (I)
 
 
-def _wrap_detail(w: SheetWriter, row: int, col: int) -> None:
-    """Wrap the detail sentence in a column of DETAIL_WIDTH and make its row tall enough
-    (the sentence itself is written wrapped: ``put(..., wrap=True)``)."""
+def _write_detail(w: SheetWriter, row: int, col: int, text: str) -> None:
+    """The detail sentence, wrapped in a column of DETAIL_WIDTH, its row tall enough; a
+    blank detail is an empty cell of the same wrapped style."""
     import math
 
-    from retrofit_opt.report.writer import WRAP, display_width
-    cell = w.ws.cell(row=row, column=col)
-    text = cell.value or ""
-    if not text:  # a blank detail: put made an empty cell, not a wrapped one
-        cell.alignment = WRAP  # wrapped, top: one shared style object
+    from retrofit_opt.report.writer import display_width
+    if text:
+        w.put(row, col, text, wrap=True)
+        text = w.ws.cell(row=row, column=col).value or ""  # as stored: control characters removed
+    else:
+        w.empty(row, col, wrap=True)
     w.widths[col] = min(w.widths.get(col, 0), DETAIL_WIDTH) if w.widths.get(col, 0) > DETAIL_WIDTH else \
         w.widths.get(col, 0)
     lines = max(1, math.ceil(display_width(str(text)) / DETAIL_WIDTH))
@@ -272,7 +274,8 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
     unit = objective_unit(case, objective, lang)
     energy_unit = case.metric_units.get("energy_saving", "tce/yr")
     co2_unit = case.metric_units.get("co2_reduction", "t/yr")
-    indicators = indicator_columns(case, lang, INDICATORS)
+    table = indicator_table(result)
+    indicators = indicator_columns(case, lang, INDICATORS, table)
     headers = [head("id"), head("name"), head("enterprise"), head("sector"), head("capex"),
                L.metric_header("energy_saving", energy_unit, lang),
                L.metric_header("co2_reduction", co2_unit, lang),
@@ -287,22 +290,21 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
             continue
         code, detail, loss, related = reason_of(result, project)
         start = first_start(case, project)
-        payback = payback_cell(project, params, t("portfolio.never"))
+        payback = payback_cell(project, params, t("portfolio.never"), table)
         w.row(row, 1, [project.id, project.name, project.enterprise, project.sector, project.capex,
                        project.metric("energy_saving"), project.metric("co2_reduction"),
                        reason_text(code, lang, result, loss, result.exclusions.get(project.id))],
               [None, None, None, None, MONEY, number_format(energy_unit), number_format(co2_unit), None])
-        w.put(row, DETAIL_COLUMN, detail_text(result, project, code, detail, loss, related, lang), wrap=True)
+        _write_detail(w, row, DETAIL_COLUMN, detail_text(result, project, code, detail, loss, related, lang))
         w.row(row, DETAIL_COLUMN + 1, [loss, ", ".join(related), displaced_cell(result, project), payback,
                                        *[c.value(project, start) for c in indicators]],
               [loss_format, None, None, PAYBACK, *[c.fmt for c in indicators]])
-        _wrap_detail(w, row, DETAIL_COLUMN)
         row += 1
     if row == 2:
         w.put(row, 1, t("not_selected.none"), measure=False)
     else:
         row += 1  # a blank row ends the table; the notes follow
-        notes = [t("not_selected.note_displaced"), *indicator_notes(case, lang)]
+        notes = [t("not_selected.note_displaced"), *indicator_notes(case, lang, table)]
         if case.multi_year:
             notes.append(t("not_selected.note_npv"))
         for note in notes:
