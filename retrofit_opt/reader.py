@@ -137,7 +137,9 @@ def _has_formulas(path: Path) -> bool:
             with archive.open(info) as src:
                 tail = b""
                 for chunk in iter(lambda: src.read(1 << 20), b""):
-                    if _FORMULA_TAG.search(tail + chunk):
+                    text = tail + chunk
+                    # the regular expression only where a formula tag can start (<f …> or <x:f …>)
+                    if (b"<f" in text or b":f" in text) and _FORMULA_TAG.search(text):
                         return True
                     tail = chunk[-32:]
     return False
@@ -396,6 +398,8 @@ def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]
         pairs = zip(rows, itertools.repeat(()))  # no formulas in the workbook
     header_row = None
     headers: dict[int, RawColumn] = {}
+    keys: list[tuple[int, str]] = []  # (index, column key) of the headers
+    last_index = -1
     uncached = []  # (row, column index, RawColumn or None for a header, formula): no value read
     for number, (values, formulas) in enumerate(pairs, start=1):
         if len(values) < len(formulas):  # calamine's grid ends at the last value, not at a formula past it
@@ -416,19 +420,31 @@ def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]
                 header_row = number
                 sheet.header_row = number
                 headers = resolve_headers(sheet, values, problems, number)
+                keys = [(index, column.key) for index, column in headers.items()]
+                last_index = max(headers, default=-1)
                 for index, (value, formula) in enumerate(zip(values, formulas)):
                     if value is None and _formula_text(formula):
                         uncached.append((number, index, None, _formula_text(formula)))
             continue
         cells: dict[str, object] = {}
-        for index, column in headers.items():
-            value = values[index] if index < len(values) else None
-            formula = _formula_text(formulas[index] if index < len(formulas) else None)
-            if value is None and formula:
-                uncached.append((number, index, column, formula))
-            value = clean_value(value)
-            if value is not None:
-                cells[column.key] = value
+        if not formulas and len(values) > last_index:  # the common row: no formulas, as wide as the table
+            for index, key in keys:
+                value = values[index]
+                if value is not None:
+                    if isinstance(value, str):  # clean_value, inline: this loop runs once per cell
+                        value = value.strip()
+                        if not value:
+                            continue
+                    cells[key] = value
+        else:
+            for index, column in headers.items():
+                value = values[index] if index < len(values) else None
+                formula = _formula_text(formulas[index] if index < len(formulas) else None)
+                if value is None and formula:
+                    uncached.append((number, index, column, formula))
+                value = clean_value(value)
+                if value is not None:
+                    cells[column.key] = value
         if cells:
             sheet.rows.append(RawRow(number, cells))
     _check_uncached(sheet, ws_formulas, uncached, problems)

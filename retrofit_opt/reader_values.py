@@ -25,6 +25,7 @@ openpyxl as before (which also reports damaged sheets).
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -60,7 +61,7 @@ def _column_number(letters: bytes) -> int:
 def grid_is_safe(xml: bytes) -> bool:
     """Does the sheet XML address every cell (``r="B7"``) within a grid small and dense
     enough for calamine, with no Excel error value (``t="e"``) among them?"""
-    if _ERROR_CELL.search(xml):
+    if b't="e"' in xml and _ERROR_CELL.search(xml):  # the search only where it can match
         return False  # openpyxl reads "#N/A"; calamine a blank, which would pass as "missing"
     refs = _CELL_REF.findall(xml)
     if len(refs) != len(_CELL_TAG.findall(xml)):
@@ -85,6 +86,13 @@ def sheet_rows(book, title: str, xml: bytes, max_columns: int) -> list[tuple] | 
         data = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
     except Exception:
         return None
+    if len(set(map(len, data))) == 1 and data[0]:
+        return _mapped_by_column(data, max_columns)
+    return _mapped_by_cell(data, max_columns)
+
+
+def _mapped_by_cell(data: list[list], max_columns: int) -> list[tuple] | None:
+    """:func:`sheet_rows`'s mapping of calamine's values to openpyxl's, cell by cell."""
     out = []
     for row in data:
         values = []
@@ -105,3 +113,29 @@ def sheet_rows(book, title: str, xml: bytes, max_columns: int) -> list[tuple] | 
             values.append(v)
         out.append(tuple(values))
     return out
+
+
+_PLAIN = frozenset({str, float, int, bool})
+
+
+def _mapped_by_column(data: list[list], max_columns: int) -> list[tuple] | None:
+    """The same mapping as :func:`_mapped_by_cell` for a rectangular grid, a column at a
+    time: the types of a column are checked at once, and a column of text (or of floats)
+    is mapped by one comprehension."""
+    columns = []
+    for column in itertools.islice(zip(*data), max_columns):
+        kinds = set(map(type, column))
+        if not kinds <= _PLAIN:
+            return None  # a date, time or error: openpyxl's types and texts
+        if float in kinds:
+            floats = [v for v in column if type(v) is float] if len(kinds) > 1 else column
+            if not all(map(math.isfinite, floats)) or max(floats) >= _WHOLE or min(floats) <= -_WHOLE:
+                return None  # NaN/infinity, or a whole number whose stored text calamine does not tell
+        if kinds == {str}:
+            columns.append([v or None for v in column])
+        elif kinds == {float}:
+            columns.append([int(v) if v.is_integer() else v for v in column])
+        else:
+            columns.append([None if type(v) is str and not v else int(v) if type(v) is float and v.is_integer()
+                            else v for v in column])
+    return list(zip(*columns))
