@@ -7,6 +7,7 @@ the factors), projects, the other sheets, then the rules that span sheets.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections import defaultdict
 
@@ -60,8 +61,7 @@ class _Sheet:
         Whole columns of plain numbers, text and blanks are typed here without a call per
         cell; text in other columns (yes/no, lists, choices) is typed once per distinct
         value (:meth:`_probe`)."""
-        rows = self.rows
-        values = [row.cells.get(key) for row in rows]
+        values = list(map(dict.get, [row.cells for row in self.rows], itertools.repeat(key)))
         spec = self.specs.get(key)
         blank = SLOW if spec is not None and spec.required and self.has(key) else None
         if blank is None and values.count(None) == len(values):
@@ -71,6 +71,8 @@ class _Sheet:
         numbers = _FAST_NUMBERS.get(type_)
         texts = type_ in ("text", "id")
         resolution = spec is not None and spec.type == "number"
+        if type_ == "number" and set(map(type, values)) <= _FLOAT_OR_BLANK:
+            return _float_column(values, blank, factor, resolution)
         probed: dict[str, object] = {}
         out = []
         append = out.append
@@ -157,6 +159,19 @@ def _fast_number(value, factor: float, resolution: bool):
     if size > MAX_MAGNITUDE or resolution and 0 < size < limits.RESOLUTION:
         return SLOW
     return typed
+
+
+_FLOAT_OR_BLANK = frozenset({float, type(None)})
+
+
+def _float_column(values: list, blank, factor: float, resolution: bool) -> list:
+    """:func:`_fast_number` over a column of floats and blanks, in one comprehension: a
+    value is typed when it is within cells.to_number's bound (NaN and infinities are not)
+    and, after the unit factor, at most MAX_MAGNITUDE and zero or at least the resolution."""
+    low = limits.RESOLUTION if resolution else 0.0
+    return [blank if v is None else
+            t if abs(v) <= 1e15 and ((t := v * factor) == 0 or low <= abs(t) <= MAX_MAGNITUDE) else SLOW
+            for v in values]
 
 
 def _fast_integer(value, factor: float, resolution: bool):

@@ -174,11 +174,14 @@ def test_a_broken_case_with_many_kinds_of_bad_cells(tmp_path):
 
 
 # ---------------------------------------------------------------- the layers on their own
+_FLOATS = st.one_of(st.floats(), st.sampled_from([0.0, -0.0, 1e-6, 1e-7, 9.99e-7, 1e12, 1.0000001e12, 1e15, 1.5e15,
+                                                   1e-320, 2.5, 15.0, 2021.0, 0.3]))
+_NUMBERS = st.one_of(_FLOATS, st.integers(-(10 ** 16), 10 ** 16), st.sampled_from([10 ** 15, 10 ** 15 + 1, 2021, 0]))
 _TYPES = {spec.name: spec.type for spec in schema.sheet_columns("projects")}
 _FACTORS = [1.0, 1e-4, 1e4, 0.01, 100.0]
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=300)
 @given(st.data())
 def test_project_columns_type_as_cell_by_cell(data):
     """``_project_cells`` against ``_Sheet.get`` cell by cell on a raw projects sheet of
@@ -189,9 +192,11 @@ def test_project_columns_type_as_cell_by_cell(data):
         keys.append("benefit:land")
     columns = {k: RawColumn(k, chr(65 + i), k, None, data.draw(st.sampled_from(_FACTORS)))
                for i, k in enumerate(keys)}
+    # a column of anything, or of numbers only (the comprehension for whole columns of floats)
+    pools = {k: data.draw(st.sampled_from([BAD, _FLOATS, _NUMBERS])) for k in keys}
     rows = []
     for number in range(2, 2 + data.draw(st.integers(1, 12))):
-        cells = {k: data.draw(BAD) for k in keys if data.draw(st.integers(0, 3))}
+        cells = {k: data.draw(pools[k]) for k in keys if data.draw(st.integers(0, 3))}
         rows.append(RawRow(number, {k: v for k, v in cells.items() if v is not None}))
     raw = RawSheet("projects", "projects", columns=columns, rows=rows)
     metric_units = {m: "" for m in schema.METRICS} | ({"benefit:land": ""} if "benefit:land" in keys else {})
