@@ -321,8 +321,9 @@ def _read_sheets(values_wb, formulas_wb, problems: list[Problem], fast=None) -> 
                                     "it is read like the other sheets", "unhide it (right-click a sheet tab → "
                                     "Unhide) and check it, or delete it if it is not part of the case",
                                     sheet=title, severity="warning"))
+        fast_rows, xml = _fast_rows(fast, values_wb[title], title)
         _read_sheet(sheet, values_wb[title], formulas_wb[title] if formulas_wb is not None else None, problems,
-                    _fast_rows(fast, values_wb[title], title))
+                    fast_rows, xml)
         found[sheet.name] = sheet
     check_required_sheets(found, problems)
     return found
@@ -370,21 +371,22 @@ def clean_value(value):
     return value
 
 
-def _fast_rows(fast, ws, title: str) -> list[tuple] | None:
-    """The sheet's values read by calamine, or ``None`` (then openpyxl streams them)."""
+def _fast_rows(fast, ws, title: str) -> tuple[list[tuple] | None, bytes | None]:
+    """The sheet's values read by calamine, or ``None`` (then openpyxl streams them), and
+    the sheet's XML when it was read (for :func:`_merged_ranges`)."""
     if fast is None:
-        return None
+        return None, None
     try:
         with ws._get_source() as src:
             xml = src.read()
     except Exception:
-        return None  # openpyxl's own pass reports the damage
-    return sheet_rows(fast, title, xml, MAX_COLUMNS)
+        return None, None  # openpyxl's own pass reports the damage
+    return sheet_rows(fast, title, xml, MAX_COLUMNS), xml
 
 
 def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem],
-                fast_rows: list[tuple] | None = None) -> None:
-    merged = _merged_ranges(ws_formulas if ws_formulas is not None else ws_values, sheet.title)
+                fast_rows: list[tuple] | None = None, xml: bytes | None = None) -> None:
+    merged = _merged_ranges(ws_formulas if ws_formulas is not None else ws_values, sheet.title, xml)
     top_left: dict[str, object] = {}  # merged range → the value in its top-left cell
     if fast_rows is not None:
         rows = iter(fast_rows)
@@ -499,10 +501,12 @@ def _formula_text(cell) -> str | None:
     return None
 
 
-def _merged_ranges(ws, title: str) -> dict[str, tuple[int, int, int, int]]:
+def _merged_ranges(ws, title: str, xml: bytes | None = None) -> dict[str, tuple[int, int, int, int]]:
     """Merged ranges of more than one cell: "C2:C4" → (min_col, min_row, max_col, max_row).
-    Read-only worksheets do not expose them, so the sheet's XML is scanned (parsed only when
-    it mentions a merge at all)."""
+    Read-only worksheets do not expose them, so the sheet's XML (``xml`` when the caller
+    has read it already) is scanned, and parsed only when it mentions a merge at all."""
+    if xml is not None and b"mergeCell" not in xml:
+        return {}
     try:
         with ws._get_source() as src:
             tail = b""

@@ -161,16 +161,18 @@ def _fast_number(value, factor: float, resolution: bool):
     return typed
 
 
-_FLOAT_OR_BLANK = frozenset({float, type(None)})
+_FLOAT_OR_BLANK = frozenset({float, int, type(None)})
 
 
 def _float_column(values: list, blank, factor: float, resolution: bool) -> list:
-    """:func:`_fast_number` over a column of floats and blanks, in one comprehension: a
-    value is typed when it is within cells.to_number's bound (NaN and infinities are not)
+    """:func:`_fast_number` over a column of floats, ints and blanks, in one comprehension:
+    a value is typed when it is within cells.to_number's bound (NaN and infinities are not)
     and, after the unit factor, at most MAX_MAGNITUDE and zero or at least the resolution."""
     low = limits.RESOLUTION if resolution else 0.0
+    bound = _WRITTEN_BOUND
     return [blank if v is None else
-            t if abs(v) <= 1e15 and ((t := v * factor) == 0 or low <= abs(t) <= MAX_MAGNITUDE) else SLOW
+            t if (-bound <= v <= bound if type(v) is int else abs(v) <= 1e15)
+            and ((t := float(v) * factor) == 0 or low <= abs(t) <= MAX_MAGNITUDE) else SLOW
             for v in values]
 
 
@@ -454,8 +456,9 @@ def _project_cells(sheet: _Sheet, metric_units: dict[str, str]):
     columns = [sheet.typed_column(k) if k in present or k in sheet.specs and sheet.specs[k].required else blanks
                for k in keys]
     split = len(PROJECT_SCALARS)
+    slow = [j for j, column in enumerate(columns) if column is not blanks and SLOW in column]
     for row, typed in zip(rows, zip(*columns)):
-        if SLOW in typed:
+        if slow and any(typed[j] is SLOW for j in slow):
             typed = tuple(sheet.get(row, k) if v is SLOW else v for k, v in zip(keys, typed))
         yield row, dict(zip(PROJECT_SCALARS, typed[:split])), dict(zip(metric_units, typed[split:]))
 
