@@ -387,6 +387,9 @@ def _fast_rows(fast, ws, title: str) -> tuple[list[tuple] | None, bytes | None]:
 def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem],
                 fast_rows: list[tuple] | None = None, xml: bytes | None = None) -> None:
     merged = _merged_ranges(ws_formulas if ws_formulas is not None else ws_values, sheet.title, xml)
+    if fast_rows is not None and ws_formulas is None and not merged and len(set(map(len, fast_rows))) <= 1:
+        _read_table_by_column(sheet, fast_rows, problems)
+        return
     top_left: dict[str, object] = {}  # merged range → the value in its top-left cell
     if fast_rows is not None:
         rows = iter(fast_rows)
@@ -452,6 +455,42 @@ def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]
     _check_uncached(sheet, ws_formulas, uncached, problems)
     if header_row is not None:
         _check_merged(sheet, merged, top_left, headers, header_row, problems)
+
+
+def _read_table_by_column(sheet: RawSheet, rows: list[tuple], problems: list[Problem]) -> None:
+    """What :func:`_read_sheet` reads from equally long rows without formulas or merged
+    cells, a column at a time: the header row found as there, the data rows' text cleaned
+    by one comprehension per column (:func:`clean_value`), each row's cells gathered by one
+    dict comprehension.  Empty rows are skipped and the row limit applies as there."""
+    for position, values in enumerate(rows):
+        if values.count(None) != len(values) and any(v is not None and str(v).strip() for v in values):
+            break
+    else:
+        return  # no header: nothing to read
+    number = position + 1
+    sheet.header_row = number
+    headers = resolve_headers(sheet, values, problems, number)
+    numbered = [(start, values) for start, values in enumerate(rows[position + 1:], start=number + 1)
+                if values.count(None) != len(values)]
+    if not numbered or not headers:
+        return  # nothing to keep (and the row limit cannot be reached without rows kept)
+    table = list(zip(*(values for _, values in numbered)))
+    columns = []
+    for index in headers:
+        column = table[index]
+        if any(isinstance(v, str) for v in column):
+            column = [(v.strip() or None) if isinstance(v, str) else v for v in column]  # clean_value
+        columns.append(column)
+    keys = [column.key for column in headers.values()]
+    for (number, _), values in zip(numbered, zip(*columns)):
+        if len(sheet.rows) >= MAX_ROWS:
+            problems.append(Problem(f"more than {MAX_ROWS} rows with data; the rest is not read (row {number} "
+                                    "and below)", "split the case, or delete stray content below the table",
+                                    sheet=sheet.title, row=number, severity="error"))
+            break
+        cells = {key: value for key, value in zip(keys, values) if value is not None}
+        if cells:
+            sheet.rows.append(RawRow(number, cells))
 
 
 def _check_uncached(sheet: RawSheet, ws, uncached, problems: list[Problem]) -> None:
