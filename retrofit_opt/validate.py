@@ -71,8 +71,11 @@ class _Sheet:
         numbers = _FAST_NUMBERS.get(type_)
         texts = type_ in ("text", "id")
         resolution = spec is not None and spec.type == "number"
-        if type_ == "number" and set(map(type, values)) <= _FLOAT_OR_BLANK:
+        kinds = set(map(type, values))
+        if type_ == "number" and kinds <= _FLOAT_OR_BLANK:
             return _float_column(values, blank, factor, resolution)
+        if texts and kinds <= _TEXT_OR_BLANK:  # text stripped; "#…" may be an Excel error value
+            return [blank if v is None else t if (t := v.strip())[:1] != "#" else SLOW for v in values]
         probed: dict[str, object] = {}
         out = []
         append = out.append
@@ -162,6 +165,7 @@ def _fast_number(value, factor: float, resolution: bool):
 
 
 _FLOAT_OR_BLANK = frozenset({float, int, type(None)})
+_TEXT_OR_BLANK = frozenset({str, type(None)})
 
 
 def _float_column(values: list, blank, factor: float, resolution: bool) -> list:
