@@ -178,6 +178,8 @@ def test_a_broken_case_with_many_kinds_of_bad_cells(tmp_path):
     sheets["projects"][3][3] = 1e16              # huge
     sheets["projects"][1][4] = 1e-9              # below the resolution
     sheets["projects"][3][5] = "maybe"           # not yes/no
+    sheets["projects"][2][1] = "#REF!"           # an Excel error in a text column
+    sheets["projects"][1][6] = "#1"              # text that only starts like one
     sheets["projects"][0][2] = "capex (元)"       # a unit header
     sheets["budgets"][1][2] = "inf"
     path = write_workbook(tmp_path / "case.xlsx", sheets)
@@ -190,6 +192,8 @@ def test_a_broken_case_with_many_kinds_of_bad_cells(tmp_path):
 _FLOATS = st.one_of(st.floats(), st.sampled_from([0.0, -0.0, 1e-6, 1e-7, 9.99e-7, 1e12, 1.0000001e12, 1e15, 1.5e15,
                                                    1e-320, 2.5, 15.0, 2021.0, 0.3]))
 _NUMBERS = st.one_of(_FLOATS, st.integers(-(10 ** 16), 10 ** 16), st.sampled_from([10 ** 15, 10 ** 15 + 1, 2021, 0]))
+_TEXTS = st.sampled_from(["a", " b ", "#N/A", "#1", " #REF! ", "#", "", "  ", "是", "否", "yes", "P1,P2", "P1、P2",
+                          "40/60", "1,200", "nan", "total", "补贴资金", "2021年", "0.3", "30%"])
 _TYPES = {spec.name: spec.type for spec in schema.sheet_columns("projects")}
 _FACTORS = [1.0, 1e-4, 1e4, 0.01, 100.0]
 
@@ -206,7 +210,7 @@ def test_project_columns_type_as_cell_by_cell(data):
     columns = {k: RawColumn(k, chr(65 + i), k, None, data.draw(st.sampled_from(_FACTORS)))
                for i, k in enumerate(keys)}
     # a column of anything, or of numbers only (the comprehension for whole columns of floats)
-    pools = {k: data.draw(st.sampled_from([BAD, _FLOATS, _NUMBERS])) for k in keys}
+    pools = {k: data.draw(st.sampled_from([BAD, _FLOATS, _NUMBERS, _TEXTS])) for k in keys}
     rows = []
     for number in range(2, 2 + data.draw(st.integers(1, 12))):
         cells = {k: data.draw(pools[k]) for k in keys if data.draw(st.integers(0, 3))}
