@@ -28,6 +28,7 @@ from retrofit_opt.report import labels as L
 from retrofit_opt.schema import labels as label_table
 from retrofit_opt.report.common import objective_unit, status_text, target_text, yes_no
 from retrofit_opt.atomic import write_atomically
+from retrofit_opt.report.save import saver
 from retrofit_opt.report.run_info import write_run_info
 from retrofit_opt.report.writer import (GAP, INTEGER, MONEY, NOTE_FONT, SECTION_FONT, TITLE_FONT, YEAR,
                                         WRAP, SheetWriter, display_width, number_format)
@@ -310,5 +311,5 @@ def write_alternatives_workbook(result, out: Path, lang: str | None = None) -> R
     """Build the workbook and write it atomically to ``out`` (complete or absent)."""
     report = build_alternatives_workbook(result, lang)
     fit_to_page_width(report.workbook)
-    write_atomically(Path(out), report.workbook.save)
+    write_atomically(Path(out), saver(report.workbook))
     return report

@@ -17,6 +17,7 @@ import retrofit_opt
 from retrofit_opt.report import charts
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.output import write_atomically
+from retrofit_opt.report.save import saver
 from retrofit_opt.report.writer import (GAP, MONEY, SECONDS, SECTION_FONT, TITLE_FONT,
                                         TOTAL_FONT, SheetWriter, display_width, number_format)
 from retrofit_opt.results_batch import ERROR, OK_STATUSES, ROLLUP_METRICS, ROLLUP_UNITS, BatchResult
@@ -227,5 +228,5 @@ def write_batch_summary(batch: BatchResult, out: Path, lang: str = "zh") -> Path
     """Write the roll-up atomically to ``out`` (complete or absent)."""
     out = Path(out)
     wb = build_batch_workbook(batch, lang, out.parent)
-    write_atomically(out, wb.save)
+    write_atomically(out, saver(wb))
     return out

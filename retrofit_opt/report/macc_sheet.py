@@ -173,12 +173,13 @@ def write_macc(w: SheetWriter, result, lang: str) -> None:
     first = row + 1
     row = first
     used = set()
+    point_formats = {2: [CO2_FORMAT, COST_FORMAT], 3: [CO2_FORMAT, None, COST_FORMAT]}
     for bar in curve:
         col = 2 if bar.chosen else 3
         used.add(col)
+        formats = point_formats[col]
         for x, y in ((bar.start, 0.0), (bar.start, bar.height), (bar.end, bar.height), (bar.end, 0.0)):
-            w.put(row, 1, x, CO2_FORMAT, measure=False)
-            w.put(row, col, y, COST_FORMAT, measure=False)
+            w.row(row, 1, [x, y] if col == 2 else [x, None, y], formats, measure=False)
             row += 1
     if carbon_price:
         used.add(4)

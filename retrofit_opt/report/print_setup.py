@@ -10,9 +10,11 @@ from datetime import datetime, timezone
 
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.charts import FONT
+from retrofit_opt.report.streamed import max_column, streamed_rows
 
 FIT_COLUMNS = 14  # sheets up to this wide print one page wide
 PORTRAIT_COLUMNS = 7  # sheets up to this wide print portrait
@@ -35,7 +37,7 @@ def prepare_for_print(workbook, case_name: str, lang: str, written_at: datetime 
             continue
         setup = ws.page_setup
         setup.paperSize = ws.PAPERSIZE_A4
-        setup.orientation = "portrait" if ws.max_column <= PORTRAIT_COLUMNS else "landscape"
+        setup.orientation = "portrait" if max_column(ws) <= PORTRAIT_COLUMNS else "landscape"
         ws.print_options.horizontalCentered = False
         ws.page_margins.top, ws.page_margins.bottom = 0.75, 0.75
         ws.page_margins.header, ws.page_margins.footer = 0.3, 0.3
@@ -46,7 +48,7 @@ def prepare_for_print(workbook, case_name: str, lang: str, written_at: datetime 
         elif ws.title in pages_wide:
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             setup.fitToWidth, setup.fitToHeight = pages_wide[ws.title], 0
-        elif ws.max_column <= FIT_COLUMNS or ws.title in one_wide:
+        elif max_column(ws) <= FIT_COLUMNS or ws.title in one_wide:
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             setup.fitToWidth, setup.fitToHeight = 1, 0
         repeat_titles(ws)
@@ -58,11 +60,11 @@ def repeat_titles(ws) -> None:
     columns repeat on every printed page."""
     if not ws.freeze_panes:
         return
-    cell = ws[ws.freeze_panes]
-    if cell.row > 1:
-        ws.print_title_rows = f"1:{cell.row - 1}"
-    if cell.column > 1:
-        ws.print_title_cols = f"A:{get_column_letter(cell.column - 1)}"
+    row, column = coordinate_to_tuple(ws.freeze_panes)  # not ws[…]: that would make a cell there
+    if row > 1:
+        ws.print_title_rows = f"1:{row - 1}"
+    if column > 1:
+        ws.print_title_cols = f"A:{get_column_letter(column - 1)}"
 
 
 def header_footer(ws, case_name: str, stamp: str, lang: str) -> None:
@@ -110,3 +112,16 @@ def set_font(workbook) -> None:
                 changed.name = FONT
                 font_id = renamed[old_id] = fonts.add(changed)
             style[FONT_ID] = font_id
+        streamed = streamed_rows(ws)
+        if streamed is not None:
+            # After the sheet's cells: each streamed style's font was first used by a real
+            # cell (the first cell of each style is one), so the fonts are added in the order
+            # a cell-by-cell workbook adds them.
+            for style in streamed.styles.values():
+                old_id = style[FONT_ID]
+                font_id = renamed.get(old_id)
+                if font_id is None:
+                    changed = copy(fonts[old_id])
+                    changed.name = FONT
+                    font_id = renamed[old_id] = fonts.add(changed)
+                style[FONT_ID] = font_id

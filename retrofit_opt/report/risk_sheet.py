@@ -18,6 +18,7 @@ from retrofit_opt.schema import labels as label_table
 from retrofit_opt.report.charts import bars, reference
 from retrofit_opt.report.common import objective_unit, pool_name, status_text, target_text
 from retrofit_opt.atomic import write_atomically
+from retrofit_opt.report.save import saver
 from retrofit_opt.report.writer import (INTEGER, MONEY, PERCENT, SECTION_FONT, TITLE_FONT, SheetWriter,
                                         number_format)
 
@@ -265,5 +266,5 @@ def write_risk_workbook(result, out: Path, lang: str | None = None):
     from retrofit_opt.report.workbook import fit_to_page_width
     report = build_risk_workbook(result, lang)
     fit_to_page_width(report.workbook, result.case, lang or result.case.language)
-    write_atomically(Path(out), report.workbook.save)
+    write_atomically(Path(out), saver(report.workbook))
     return report

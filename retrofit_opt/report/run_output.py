@@ -17,6 +17,7 @@ class RunWorkbooks:
         from retrofit_opt.report.workbook import (build_comparison_workbook, build_sweep_workbook, build_workbook,
                                                   fit_to_page_width)
         from retrofit_opt.report.risk_sheet import build_risk_workbook
+        from retrofit_opt.report.save import save_workbook
         build = {"solve": build_workbook, "compare": build_comparison_workbook, "sweep": build_sweep_workbook,
                  "risk": build_risk_workbook}[command]
         report = build(study, lang, provenance=provenance)
@@ -25,7 +26,7 @@ class RunWorkbooks:
             case = study[0].result.case
         fit_to_page_width(report.workbook, case, report.lang)  # as write_results / write_comparison / … do
         buffer = io.BytesIO()
-        report.workbook.save(buffer)
+        save_workbook(report.workbook, buffer)
         return buffer.getvalue()
 
     def write(self, path: Path, data: bytes) -> None:

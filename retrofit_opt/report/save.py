@@ -26,6 +26,7 @@ from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.writer.excel import ExcelWriter
 
 from retrofit_opt.report.gc_pause import cyclic_gc_paused
+from retrofit_opt.report.streamed import EMPTY, streamed_rows
 
 
 def _escape(text: str) -> str:
@@ -61,6 +62,8 @@ class _TextRowsWriter(WorksheetWriter):
         self._style_attrs: dict[bytes, str] = {}  # style indices → ' s="id"', "" for no style
         self._letters: dict[int, str] = {}
         self._grouped: list | None = None
+        self._streamed = streamed_rows(ws)
+        self._record_style_attrs: dict[tuple, list] = {}  # (id of a row of styles, first column) → parts
 
     def _style_attr(self, style) -> str:
         """The ``s`` attribute of a cell of style ``style`` (a ``StyleArray``), as openpyxl
@@ -90,19 +93,31 @@ class _TextRowsWriter(WorksheetWriter):
 
     def rows(self):
         """Every row, with its cells in column order, as openpyxl's ``rows`` (rows with
-        dimensions but no cell included), sorting the cell coordinates only."""
+        dimensions but no cell, and rows with streamed cells only, included), sorting the
+        cell coordinates only."""
         rows = self._cell_rows()
-        empty = self.ws.row_dimensions.keys() - {row for row, _ in rows}
+        others = self.ws.row_dimensions.keys()
+        if self._streamed is not None:
+            others = others | self._streamed.rows.keys()
+        empty = others - {row for row, _ in rows}
         return sorted(rows + [(row, []) for row in empty]) if empty else rows
 
     def write_dimensions(self):
         """``<dimension>`` as openpyxl writes it (``ws.calculate_dimension()``: the range
-        from the least to the greatest row and column of any cell), from the rows' cells."""
+        from the least to the greatest row and column of any cell), from the rows' cells
+        and the streamed ones."""
         rows = self._cell_rows()
+        bounds = []
         if rows:
-            first_col = min(cells[0].column for _, cells in rows)
-            last_col = max(cells[-1].column for _, cells in rows)
-            ref = f"{get_column_letter(first_col)}{rows[0][0]}:{get_column_letter(last_col)}{rows[-1][0]}"
+            bounds.append((rows[0][0], rows[-1][0], min(cells[0].column for _, cells in rows),
+                           max(cells[-1].column for _, cells in rows)))
+        streamed = self._streamed
+        if streamed is not None and streamed.min_row is not None:
+            bounds.append((streamed.min_row, streamed.max_row, streamed.min_col, streamed.max_col))
+        if bounds:
+            first_row, last_row = min(b[0] for b in bounds), max(b[1] for b in bounds)
+            first_col, last_col = min(b[2] for b in bounds), max(b[3] for b in bounds)
+            ref = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
         else:
             ref = "A1:A1"
         self.xf.send(SheetDimension(ref).to_tree())
@@ -110,9 +125,15 @@ class _TextRowsWriter(WorksheetWriter):
     def write_rows(self):
         xf = self.xf.send(True)
         raw = getattr(xf, "_file", None)
+        streamed = self._streamed.rows if self._streamed is not None else {}
+        if streamed and raw is None:  # pragma: no cover - SheetWriter streams only without lxml
+            raise RuntimeError(f"sheet {self.ws.title!r}: streamed rows need the et_xmlfile writer")
         with xf.element("sheetData"):
             for row_idx, row in self.rows():
-                if raw is None:  # pragma: no cover - not the et_xmlfile writer
+                records = streamed.get(row_idx)
+                if records is not None:
+                    self._write_streamed_row(xf, raw, row, records, row_idx)
+                elif raw is None:  # pragma: no cover - not the et_xmlfile writer
                     super().write_row(xf, row, row_idx)
                 else:
                     self._write_text_row(xf, raw, row, row_idx)
@@ -124,11 +145,14 @@ class _TextRowsWriter(WorksheetWriter):
         plain cell (a number, or text that is not rich text, without comment or hyperlink)
         as text, every other cell through openpyxl's ``write_cell`` (the text so far
         written first); the row's text is written as one string."""
+        parts = self._cells_text(xf, raw, row, f"{row_idx}", self._row_start(row_idx))
+        parts.append("</row>")
+        raw("".join(parts))
+
+    def _cells_text(self, xf, raw, row, number: str, parts: list[str]) -> list[str]:
+        """The cells ``row`` (of row ``number``) appended to ``parts`` as text, or written
+        through openpyxl's ``write_cell`` (``parts`` written first); the text not yet written."""
         ws = self.ws
-        attrs = {"r": f"{row_idx}"}
-        attrs.update(ws.row_dimensions.get(row_idx, {}))
-        parts = ["<row", *[f' {key}="{_escape_attribute(value)}"' for key, value in attrs.items()], ">"]
-        number = f"{row_idx}"
         letters = self._letters
         style_attrs = self._style_attrs
         for cell in row:
@@ -168,8 +192,78 @@ class _TextRowsWriter(WorksheetWriter):
                 raw("".join(parts))
                 parts = []
                 write_cell(xf, ws, cell, bool(s))
+        return parts
+
+    def _row_start(self, row_idx: int) -> list[str]:
+        attrs = {"r": f"{row_idx}"}
+        attrs.update(self.ws.row_dimensions.get(row_idx, {}))
+        return ["<row", *[f' {key}="{_escape_attribute(value)}"' for key, value in attrs.items()], ">"]
+
+    def _write_streamed_row(self, xf, raw, cells, records, row_idx):
+        """A row with streamed cells (:mod:`retrofit_opt.report.streamed`), and perhaps real
+        ones, in column order, each written as :meth:`_write_text_row` writes the same cell."""
+        number = f"{row_idx}"
+        parts = self._row_start(row_idx)
+        if len(records) == 1 and not cells:  # a table row: one record, nothing else
+            record = records[0]
+            for value, part in zip(record.values, self._record_parts(record)):
+                if part is None:
+                    continue  # no cell, or an empty one (not written; a stored value always has a style)
+                letter, attr = part
+                if type(value) is str:
+                    parts.append(f'<c r="{letter}{number}"{attr} t="inlineStr"><is><t{_space(value)}>'
+                                 f'{_escape(value)}</t></is></c>')
+                else:
+                    parts.append(f'<c r="{letter}{number}"{attr} t="n"><v>{"%.16g" % value}</v></c>')
+            parts.append("</row>")
+            raw("".join(parts))
+            return
+        entries = []
+        for record in records:
+            col = record.first
+            for value, style in zip(record.values, record.styles):
+                if value is not None:
+                    entries.append((col, value, style))
+                col += 1
+        entries.extend((cell.column, cell, None) for cell in cells)
+        entries.sort(key=_column)
+        for before, after in zip(entries, entries[1:]):
+            if before[0] == after[0]:
+                raise RuntimeError(f"sheet {self.ws.title!r}: two cells at "
+                                   f"{get_column_letter(before[0])}{row_idx} (a streamed row overwritten)")
+        for col, value, style in entries:
+            if style is None:
+                if value is not EMPTY:
+                    parts = self._cells_text(xf, raw, [value], number, parts)  # a real cell
+                continue
+            attr = f'<c r="{get_column_letter(col)}{number}"{self._style_attr(style)}'
+            if type(value) is str:
+                parts.append(f'{attr} t="inlineStr"><is><t{_space(value)}>{_escape(value)}</t></is></c>')
+            else:
+                parts.append(f'{attr} t="n"><v>{"%.16g" % value}</v></c>')
         parts.append("</row>")
         raw("".join(parts))
+
+    def _record_parts(self, record) -> list:
+        """For each cell of ``record``: its column letter and ``s`` attribute, ``None`` where
+        the record has no cell.  The styles are resolved in column order, as a row of cells
+        meets them (:meth:`_style_attr`), once per row of styles."""
+        key = (id(record.styles), record.first)
+        known = self._record_style_attrs.get(key)
+        if known is None:
+            known = self._record_style_attrs[key] = [
+                None if style is None else (get_column_letter(record.first + k), self._style_attr(style))
+                for k, style in enumerate(record.styles)]
+        return known
+
+
+def _column(entry) -> int:
+    return entry[0]
+
+
+def _space(text: str) -> str:
+    """openpyxl's ``xml:space="preserve"`` on a text that ``strip()`` changes (not all space)."""
+    return ' xml:space="preserve"' if (text[0].isspace() or text[-1].isspace()) and not text.isspace() else ""
 
 
 class _TextRowsExcelWriter(ExcelWriter):

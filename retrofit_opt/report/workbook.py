@@ -37,6 +37,9 @@ from retrofit_opt.report.yearly_plan import write_yearly_plan
 SHEETS = ("summary", "portfolio", "not_selected", "enterprises", "cash_flow", "yearly_plan", "baseline", "macc",
           "run_info")
 MULTI_YEAR_ONLY = ("yearly_plan",)  # written only for multi-year cases
+# The long tables, written once and never read back: their rows are kept as values until the
+# save (report/streamed.py), not as openpyxl cells.
+STREAMED_SHEETS = frozenset({"portfolio", "not_selected", "macc"})
 
 
 @dataclass
@@ -83,7 +86,7 @@ def build_workbook(result, lang: str | None = None, written_at: datetime | None 
         if key == "baseline" and not has_baseline(result.case):
             continue
         ws = wb.create_sheet(L.sheet_title(key, lang))
-        writers[key](SheetWriter(ws, report.formulas))
+        writers[key](SheetWriter(ws, report.formulas, streamed=key in STREAMED_SHEETS))
     if robust is not None:
         add_robustness_sheet(report, robust, 1)
     wb.active = 0

@@ -15,10 +15,13 @@ import unicodedata
 from array import array
 from dataclasses import dataclass
 
+from openpyxl import LXML
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+
+from retrofit_opt.report.streamed import EMPTY, attach
 
 # Number formats by canonical unit (PRODUCT.md §2); money in 万元 with thousands separators.
 MONEY = "#,##0.00"
@@ -117,8 +120,12 @@ def _plain_cell(ws, row: int, col: int, value, data_type: str, template: StyleAr
 class SheetWriter:
     """Cells of one worksheet.  ``formulas`` collects (cell reference, expected number)."""
 
-    def __init__(self, ws, registry: dict):
+    def __init__(self, ws, registry: dict, *, streamed: bool = False):
+        """``streamed``: table rows (:meth:`row`) are kept as values, not cells, until the
+        workbook is saved (:mod:`retrofit_opt.report.streamed`) — for tables that are
+        written and never read back or restyled in memory."""
         self.ws = ws
+        self._streamed = attach(ws) if streamed and not LXML else None  # lxml: openpyxl's own save
         self.registry = registry  # (sheet title, "H12") → expected value, for every formula
         self.widths: dict[int, int] = {}
         self.header_widths: dict[int, int] = {}
@@ -294,7 +301,10 @@ class SheetWriter:
 
         A plain text (printable: no control character to remove) or a finite ``int`` or
         ``float``, in a new cell of a style the sheet has used before, is made here
-        directly; anything else goes through :meth:`put`."""
+        directly; anything else goes through :meth:`put`.  In a ``streamed`` writer the
+        row is kept as values (:meth:`_streamed_row`)."""
+        if self._streamed is not None:
+            return self._streamed_row(row, col, values, formats, font, measure, wrap, blanks)
         ws = self.ws
         cells = ws._cells
         styles = self._styles
@@ -334,6 +344,52 @@ class SheetWriter:
                      wrap=wrap)
         if made and row > ws._current_row:  # as ws._add_cell keeps it
             ws._current_row = row
+
+    def _streamed_row(self, row: int, col: int, values: list, formats, font, measure: bool, wrap: bool,
+                      blanks: bool) -> None:
+        """:meth:`row` keeping the cells it would make directly as one record of the sheet's
+        streamed rows; what it would hand to :meth:`put` goes there (a real cell)."""
+        cells = self.ws._cells
+        styles = self._styles
+        plain = self._streamed.plain
+        font_key = id(font) if font is not None else None
+        stored: list = []
+        used_styles: list = []
+        for offset, value in enumerate(values):
+            column = col + offset
+            kind = type(value)
+            template = _UNSEEN
+            if kind is str:
+                if not value:
+                    stored.append(EMPTY if blanks and (row, column) not in cells else None)
+                    used_styles.append(None)
+                    continue
+                if value.isprintable() and (row, column) not in cells:
+                    template = styles.get((None, font_key, wrap, value.startswith(RISKY_START)), _UNSEEN)
+                    if template is not _UNSEEN:
+                        if measure:
+                            self._measure_text(column, value)
+                        value = value[:32767]
+            elif kind is float or kind is int:
+                fmt = formats[offset] if formats else None
+                if value - value == 0 and (row, column) not in cells:  # finite: NaN and ±inf go to put
+                    template = styles.get((fmt, font_key, wrap, False), _UNSEEN)
+                    if template is not _UNSEEN and measure:
+                        self._measure_number(column, value, fmt)
+            elif value is None or value == "":
+                stored.append(EMPTY if blanks and (row, column) not in cells else None)
+                used_styles.append(None)
+                continue
+            if template is _UNSEEN:
+                self.put(row, column, value, formats[offset] if formats else None, font=font, measure=measure,
+                         wrap=wrap)
+                stored.append(None)
+                used_styles.append(None)
+            else:
+                stored.append(value)
+                used_styles.append(template if template is not None else plain)
+        if self._streamed.add(row, col, stored, used_styles) and row > self.ws._current_row:
+            self.ws._current_row = row
 
     def note(self, row: int, text: str, col: int = 1) -> None:
         """A note under a table: merged across the table's width and wrapped at

@@ -1,0 +1,89 @@
+"""Table rows kept as their values and styles, not as openpyxl cells, until the workbook is
+saved (issue 19: the two million cells of a 50,000-project results workbook).
+
+An openpyxl ``Cell`` with its own style array costs about 300 bytes and a microsecond to
+make; the rows of the Portfolio, Not selected and MACC tables are only ever written, never
+read back or restyled, so :class:`~retrofit_opt.report.writer.SheetWriter` (made with
+``streamed=True``) keeps each such row as one :class:`Record` — its values and one shared
+tuple of styles — on the worksheet's :class:`StreamedRows`.  :mod:`retrofit_opt.report.save`
+writes them as the XML openpyxl writes for the same cells, byte for byte
+(``tests/test_report_streamed.py`` compares the whole package with the cells' one).
+
+A record never holds what needs openpyxl: the first cell of each style (openpyxl resolves
+the style on it, in the order a cell-by-cell workbook resolves it), text with characters to
+remove, formulas, and a position where a cell exists already are real cells, written in
+their place among the record's values.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from openpyxl.styles.cell_style import StyleArray
+
+EMPTY = object()  # a cell that exists without a value (counted in the sheet's used range, not written)
+
+
+class Record(NamedTuple):
+    """Cells ``first``, ``first + 1``, … of one row: ``values[i]`` is the stored value (text
+    already cut to Excel's 32,767 characters, or a finite number), ``None`` for no cell here
+    (a blank, or a real cell), :data:`EMPTY` for an empty cell; ``styles[i]`` its style."""
+
+    first: int
+    values: tuple
+    styles: tuple
+
+
+class StreamedRows:
+    """The streamed rows of one worksheet and the range they use."""
+
+    def __init__(self):
+        self.rows: dict[int, list[Record]] = {}
+        self.min_row = self.max_row = self.min_col = self.max_col = None
+        self.styles: dict[int, StyleArray] = {}  # id → every style array a record uses
+        self._style_tuples: dict[tuple, tuple] = {}  # each distinct tuple of styles, shared
+        self.plain = StyleArray()  # the style of a valued cell made without one
+
+    def add(self, row: int, first: int, values: list, styles: list) -> bool:
+        """A record of ``values`` from column ``first``; ``None`` entries are no cell.
+        False when there is no cell to keep."""
+        used = [k for k, value in enumerate(values) if value is not None]
+        if not used:
+            return False
+        key = tuple(map(id, styles))
+        shared = self._style_tuples.get(key)
+        if shared is None:
+            shared = self._style_tuples[key] = tuple(styles)
+            for style in shared:
+                if style is not None:
+                    self.styles[id(style)] = style
+        self.rows.setdefault(row, []).append(Record(first, tuple(values), shared))
+        low, high = first + used[0], first + used[-1]
+        if self.min_row is None:
+            self.min_row = self.max_row = row
+            self.min_col, self.max_col = low, high
+        else:
+            self.min_row, self.max_row = min(self.min_row, row), max(self.max_row, row)
+            self.min_col, self.max_col = min(self.min_col, low), max(self.max_col, high)
+        return True
+
+
+def streamed_rows(ws) -> StreamedRows | None:
+    """The streamed rows of ``ws``, ``None`` when it has none."""
+    return getattr(ws, "retrofit_streamed_rows", None)
+
+
+def attach(ws) -> StreamedRows:
+    """The worksheet's streamed rows, made on first use."""
+    rows = streamed_rows(ws)
+    if rows is None:
+        rows = StreamedRows()
+        ws.retrofit_streamed_rows = rows
+    return rows
+
+
+def max_column(ws) -> int:
+    """``ws.max_column`` counting the streamed cells too."""
+    rows = streamed_rows(ws)
+    if rows is None or rows.max_col is None:
+        return ws.max_column
+    return max(rows.max_col, ws.max_column if ws._cells else 1)

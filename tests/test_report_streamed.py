@@ -1,0 +1,142 @@
+"""Streamed table rows (report/streamed.py): a ``SheetWriter(..., streamed=True)`` keeps its
+table rows as values until the save, and the fast save writes the same bytes openpyxl's own
+save writes for the same cells made one by one (the oracle of test_report_writer_rows.py);
+mixed rows (a real cell among streamed ones, a formula, a cell that existed first), empty
+cells, the print setup's width and font, and the guards: a streamed cell overwritten is an
+error at save, never a silently wrong sheet, and no module saves a workbook past the fast
+save (openpyxl's own save cannot see streamed rows)."""
+from __future__ import annotations
+
+import io
+import random
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from retrofit_opt.report.print_setup import prepare_for_print
+from retrofit_opt.report.save import save_workbook
+from retrofit_opt.report.streamed import max_column, streamed_rows
+from retrofit_opt.report.writer import MONEY, TOTAL_FONT, Formula, SheetWriter, display_width
+from test_report_writer_rows import FORMATS, openpyxl_writes, random_value, saved_parts, shown
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fast_saved_parts(workbook) -> dict[str, bytes]:
+    buffer = io.BytesIO()
+    save_workbook(workbook, buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+
+@pytest.mark.parametrize("finished", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_streamed_rows_save_as_the_same_cells_made_one_by_one(seed, finished):
+    rng = random.Random(seed)
+    ours, theirs = Workbook(), Workbook()
+    w = SheetWriter(ours.active, {}, streamed=True)
+    widths: dict[int, int] = {}
+    for row in range(1, 301):
+        first = rng.choice([1, 1, 1, 3])
+        values = [random_value(rng) for _ in range(rng.randrange(1, 12))]
+        formats = [rng.choice(FORMATS) for _ in values]
+        font = rng.choice([None, None, None, TOTAL_FONT])
+        wrap = rng.random() < 0.15
+        blanks = rng.random() < 0.5
+        measure = rng.random() < 0.9
+        if rng.random() < 0.1:  # a real cell first, where the row then writes (it goes through put)
+            col = first + rng.randrange(len(values))
+            w.put(row, col, "existing", MONEY)
+            openpyxl_writes(theirs.active, row, col, "existing", MONEY, None, False, False)
+        w.row(row, first, values, formats, font=font, wrap=wrap, blanks=blanks, measure=measure)
+        for offset, (value, fmt) in enumerate(zip(values, formats)):
+            openpyxl_writes(theirs.active, row, first + offset, value, fmt, font, wrap, blanks)
+            if measure and value is not None and value != "":
+                text = shown(value, fmt)
+                if isinstance(value, str):
+                    text = ILLEGAL_CHARACTERS_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+                widths[first + offset] = max(widths.get(first + offset, -1), display_width(text))
+        if rng.random() < 0.05:  # a formula after the row, in the same row (past its cells)
+            w.put(row, 18, Formula("=1+1", 2.0), MONEY)
+            cell = theirs.active.cell(row=row, column=18)
+            cell.value = "=1+1"
+            cell.number_format = MONEY
+            widths[18] = max(widths.get(18, -1), display_width(shown(2.0, MONEY)))
+        if rng.random() < 0.05:  # a second row() call into the same row, further right
+            w.row(row, 15, ["right", 1.25], [None, MONEY])
+            openpyxl_writes(theirs.active, row, 15, "right", None, None, False, False)
+            openpyxl_writes(theirs.active, row, 16, 1.25, MONEY, None, False, False)
+            widths[15] = max(widths.get(15, -1), len("right"))
+            widths[16] = max(widths.get(16, -1), len(shown(1.25, MONEY)))
+    rows = streamed_rows(ours.active)
+    assert rows is not None and len(rows.rows) > 250  # the rows were streamed, not made as cells
+    assert len(ours.active._cells) < len(theirs.active._cells) / 4
+    assert w.widths == widths
+    assert max_column(ours.active) == theirs.active.max_column
+    assert ours.active._current_row == theirs.active._current_row
+    if finished:  # one font for every cell, A4 print setup (the finishing of every results workbook)
+        for workbook in (ours, theirs):
+            prepare_for_print(workbook, "case", "en")
+    mine, oracle = fast_saved_parts(ours), saved_parts(theirs)
+    assert sorted(mine) == sorted(oracle)
+    assert [name for name in oracle if mine[name] != oracle[name]] == []
+
+
+def test_a_streamed_cell_overwritten_is_an_error_at_save_not_a_wrong_sheet():
+    wb = Workbook()
+    w = SheetWriter(wb.active, {}, streamed=True)
+    w.row(1, 1, ["first style", 1.0], [None, MONEY])  # real cells: the first of each style
+    w.row(2, 1, ["streamed", 2.0], [None, MONEY])
+    w.put(2, 2, 3.0, MONEY)  # over a streamed cell
+    with pytest.raises(RuntimeError, match="two cells at B2"):
+        save_workbook(wb, io.BytesIO())
+
+
+def test_an_overwrite_by_a_second_row_is_an_error_too():
+    wb = Workbook()
+    w = SheetWriter(wb.active, {}, streamed=True)
+    w.row(1, 1, ["a", 1.0], [None, MONEY])
+    w.row(2, 1, ["b", 2.0], [None, MONEY])
+    w.row(2, 2, [4.0], [MONEY])
+    with pytest.raises(RuntimeError, match="two cells at B2"):
+        save_workbook(wb, io.BytesIO())
+
+
+def test_streamed_cells_read_back_from_the_saved_file():
+    wb = Workbook()
+    w = SheetWriter(wb.active, {}, streamed=True)
+    for row in range(1, 6):
+        w.row(row, 1, [f"P-{row}", row * 1.5, "=not a formula", None, ""], [None, MONEY, None, None, None],
+              blanks=True)
+    buffer = io.BytesIO()
+    save_workbook(wb, buffer)
+    ws = load_workbook(buffer).active
+    assert [[c.value for c in r] for r in ws.iter_rows(min_row=1, max_row=5, max_col=3)] == [
+        [f"P-{row}", row * 1.5, "=not a formula"] for row in range(1, 6)]
+    assert ws["C3"].data_type == "s" and ws["C3"].quotePrefix and ws["B4"].number_format == MONEY
+    # the empty cells count for the used range, as openpyxl's own (they are not written)
+    assert max_column(wb.active) == 5 and ws.max_column == 3
+    with zipfile.ZipFile(buffer) as archive:
+        assert '<dimension ref="A1:E5"' in archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+SAVES = re.compile(r"(?<!report)\.save\b(?!_)")  # wb.save, report.workbook.save(…); not the module
+
+
+def test_no_module_saves_a_results_workbook_past_the_fast_save():
+    """openpyxl's own ``Workbook.save`` cannot see streamed rows: every results workbook is
+    saved through report/save.py (``save_workbook`` / ``saver``).  The template workbook
+    (template.py) has no streamed sheet."""
+    offenders = []
+    for path in sorted((ROOT / "retrofit_opt").rglob("*.py")):
+        if path.name in ("save.py", "template.py"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            code = line.split("#", 1)[0]
+            if SAVES.search(code) and "save_workbook" not in code:
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
