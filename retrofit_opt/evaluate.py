@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from retrofit_opt import economics, funding
 from retrofit_opt.case import Budget, Case, Project
 from retrofit_opt.rules import (BASELINE_COLUMN, accounted, certificate_deduction, counts_in_year,  # noqa: F401
-                                horizon_of, metric_total, option_draw, option_spend, target_row)
+                                horizon_of, metric_total, metric_totals_in_year, option_draw, option_spend,
+                                target_row)
 from retrofit_opt.schema.vocabulary import objective as objective_spec
 
 Plan = dict  # project id → start year (None in single-period cases)
@@ -180,12 +181,13 @@ def metric_totals(case: Case, plan: Plan) -> dict:
     """Each metric's total at the evaluation year (multi-year: also at every milestone)."""
     years = [case.evaluation_year]
     years += sorted({t.year for t in case.targets if t.year is not None and t.year not in years})
+    by_year = {y: metric_totals_in_year(case, plan, case.metrics, y) for y in years}
     totals = {}
     for metric in case.metrics:
         if len(years) == 1:
-            totals[metric] = metric_total(case, plan, metric, years[0])
+            totals[metric] = by_year[years[0]][metric]
         else:
-            totals[metric] = {str(y): metric_total(case, plan, metric, y) for y in years}
+            totals[metric] = {str(y): by_year[y][metric] for y in years}
     totals["capex"] = sum(case.project(pid).capex for pid in plan)
     totals["npv"] = sum(economics.npv(case.project(pid), case.parameters, s) for pid, s in plan.items())
     return totals

@@ -80,6 +80,9 @@ class Result:
     options: dict  # time_limit, mip_gap, objective, ...
     exclusions: dict[str, Exclusion] = field(default_factory=dict)
     diagnosis: Diagnosis | None = None
+    # the plan-free indicators of the case's projects (retrofit_opt.indicators), remembered
+    # for the report; not part of the result's value
+    indicators: object = field(default=None, compare=False, repr=False)
 
     @property
     def targets_met(self) -> bool:

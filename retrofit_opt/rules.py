@@ -136,12 +136,22 @@ def certificate_deduction(case: Case, target: Target) -> float:
 def metric_total(case: Case, plan: dict, metric: str, year: int | None) -> float:
     """M_m(y) of a plan (project id → start year): Σ v_{p,m} over the projects that count at
     the end of ``year``, less the overlaps of counted pairs."""
+    return metric_totals_in_year(case, plan, (metric,), year)[metric]
+
+
+def metric_totals_in_year(case: Case, plan: dict, metrics, year: int | None) -> dict[str, float]:
+    """:func:`metric_total` of each of ``metrics`` in one ``year``, the counted projects
+    found once."""
     # summed in the plan's order, not a set's: a set of ids iterates in an order that changes
     # with each process's hash seed, and so would the last digits of the total
-    order = [pid for pid, start in plan.items() if counts_in_year(case.project(pid), start, year)]
-    counted = set(order)
-    total = sum(case.project(pid).metric(metric) for pid in order)
-    for inter in case.interactions:
-        if inter.project_a in counted and inter.project_b in counted:
+    projects = [p for p in map(case.project, plan) if counts_in_year(p, plan[p.id], year)]
+    counted = {p.id for p in projects}
+    overlapping = [inter for inter in case.interactions
+                   if inter.project_a in counted and inter.project_b in counted]
+    totals = {}
+    for metric in metrics:
+        total = sum(p.metric(metric) for p in projects)
+        for inter in overlapping:
             total -= inter.overlaps.get(metric, 0.0)
-    return total
+        totals[metric] = total
+    return totals

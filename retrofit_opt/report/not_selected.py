@@ -3,6 +3,7 @@ sentence, and — for a project left out on merit — how much the objective fal
 forced in (found by re-solving, see :mod:`retrofit_opt.studies.explain`)."""
 from __future__ import annotations
 
+from retrofit_opt.indicators import indicator_table
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import objective_unit
 from retrofit_opt.report.portfolio import PAYBACK, indicator_columns, indicator_notes, payback_cell
@@ -272,7 +273,8 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
     unit = objective_unit(case, objective, lang)
     energy_unit = case.metric_units.get("energy_saving", "tce/yr")
     co2_unit = case.metric_units.get("co2_reduction", "t/yr")
-    indicators = indicator_columns(case, lang, INDICATORS)
+    table = indicator_table(result)
+    indicators = indicator_columns(case, lang, INDICATORS, table)
     headers = [head("id"), head("name"), head("enterprise"), head("sector"), head("capex"),
                L.metric_header("energy_saving", energy_unit, lang),
                L.metric_header("co2_reduction", co2_unit, lang),
@@ -287,7 +289,7 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
             continue
         code, detail, loss, related = reason_of(result, project)
         start = first_start(case, project)
-        payback = payback_cell(project, params, t("portfolio.never"))
+        payback = payback_cell(project, params, t("portfolio.never"), table)
         w.row(row, 1, [project.id, project.name, project.enterprise, project.sector, project.capex,
                        project.metric("energy_saving"), project.metric("co2_reduction"),
                        reason_text(code, lang, result, loss, result.exclusions.get(project.id))],
@@ -302,7 +304,7 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
         w.put(row, 1, t("not_selected.none"), measure=False)
     else:
         row += 1  # a blank row ends the table; the notes follow
-        notes = [t("not_selected.note_displaced"), *indicator_notes(case, lang)]
+        notes = [t("not_selected.note_displaced"), *indicator_notes(case, lang, table)]
         if case.multi_year:
             notes.append(t("not_selected.note_npv"))
         for note in notes:

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from retrofit_opt import economics, funding
 from retrofit_opt.case import TOTAL_POOL
+from retrofit_opt.indicators import IndicatorTable, indicator_table
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import contribution, contribution_unit, evaluation_years, total_at
 from retrofit_opt.report.writer import (INTEGER, MONEY, PERCENT, RATIO, TOTAL_FONT, YEAR, Formula, SheetWriter,
@@ -65,9 +66,10 @@ def shown_metrics(result) -> list[str]:
             if m in ("energy_saving", "co2_reduction") or any(p.metric(m) for p in chosen)]
 
 
-def columns(result, lang: str) -> list[Column]:
+def columns(result, lang: str, table: IndicatorTable | None = None) -> list[Column]:
     case = result.case
     params = case.parameters
+    table = indicator_table(result) if table is None else table
     chosen = [case.project(pid) for pid in result.plan]
     t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
     head = lambda name: L.column_header("projects", name, lang)  # noqa: E731
@@ -98,14 +100,14 @@ def columns(result, lang: str) -> list[Column]:
     cols += [
         Column("net_benefit", t("portfolio.net_benefit"),
                lambda p, s: economics.annual_net_benefit(p, params), MONEY, "sum"),
-        Column("payback", t("portfolio.payback"), lambda p, s: payback_cell(p, params, t("portfolio.never")),
+        Column("payback", t("portfolio.payback"), lambda p, s: payback_cell(p, params, t("portfolio.never"), table),
                "0.0", "ratio"),
-        *indicator_columns(case, lang, ("discounted_payback", "npv", "npv_enterprise", "irr")),
+        *indicator_columns(case, lang, ("discounted_payback", "npv", "npv_enterprise", "irr"), table),
         Column("cost_per_tce", t("portfolio.cost_per_tce"),
                lambda p, s: _ratio(p.capex, p.metric("energy_saving"), lang), RATIO, "ratio"),
         Column("cost_per_co2", t("portfolio.cost_per_co2"),
                lambda p, s: _ratio(p.capex, p.metric("co2_reduction"), lang), RATIO, "ratio"),
-        *indicator_columns(case, lang, ("lcse", "abatement_cost")),
+        *indicator_columns(case, lang, ("lcse", "abatement_cost"), table),
         Column("contribution", t("portfolio.contribution", unit=contribution_unit(case, objective, lang)),
                None, RATIO),
     ]
@@ -117,20 +119,22 @@ def shows_enterprise_npv(case) -> bool:
     return any(p.subsidy_rate > 0 for p in case.projects)
 
 
-def indicator_columns(case, lang: str, keys) -> list[Column]:
+def indicator_columns(case, lang: str, keys, table: IndicatorTable | None = None) -> list[Column]:
     """The per-project economic indicators of :mod:`retrofit_opt.economics`, shared by the
-    Portfolio and Not selected sheets.  An undefined indicator (``None``) is a blank cell;
-    :func:`indicator_notes` explains the blanks.  NPVs are sums (a totals formula), the
-    other indicators are not additive and get no total."""
+    Portfolio and Not selected sheets (those that depend on neither plan nor start year
+    read from ``table``, :mod:`retrofit_opt.indicators`).  An undefined indicator
+    (``None``) is a blank cell; :func:`indicator_notes` explains the blanks.  NPVs are sums
+    (a totals formula), the other indicators are not additive and get no total."""
     params = case.parameters
+    table = IndicatorTable(case) if table is None else table
     t = lambda key: L.label(key, lang)  # noqa: E731
     spec = {
-        "discounted_payback": (lambda p, s: economics.discounted_payback(p, params), PAYBACK, ""),
+        "discounted_payback": (lambda p, s: table.get("discounted_payback", p), PAYBACK, ""),
         "npv": (lambda p, s: economics.npv(p, params, s), MONEY, "sum"),
         "npv_enterprise": (lambda p, s: economics.npv_enterprise(p, params, s), MONEY, "sum"),
-        "irr": (lambda p, s: economics.irr(p, params), PERCENT, ""),
-        "lcse": (lambda p, s: economics.levelised_cost_of_saved_energy(p, params), PER_TONNE, ""),
-        "abatement_cost": (lambda p, s: economics.abatement_cost(p, params), PER_TONNE, ""),
+        "irr": (lambda p, s: table.get("irr", p), PERCENT, ""),
+        "lcse": (lambda p, s: table.get("lcse", p), PER_TONNE, ""),
+        "abatement_cost": (lambda p, s: table.get("abatement_cost", p), PER_TONNE, ""),
     }
     cols = []
     for key in keys:
@@ -141,27 +145,32 @@ def indicator_columns(case, lang: str, keys) -> list[Column]:
     return cols
 
 
-def indicator_notes(case, lang: str) -> list[str]:
+def indicator_notes(case, lang: str, table: IndicatorTable | None = None) -> list[str]:
     """How the indicators are defined, and what a blank cell means."""
+    table = IndicatorTable(case) if table is None else table
     t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
     notes = [t("portfolio.note_indicators"), t("portfolio.note_blanks")]
     if shows_enterprise_npv(case):
         notes.append(t("portfolio.note_enterprise"))
     if case.award_rules:
         notes.append(t("portfolio.note_award"))
-    contradicting = [p.id for p in case.projects if economics.given_npv_contradicts_flows(p, case.parameters)]
+    contradicting = [p.id for p in case.projects if table.get("npv_contradicts_flows", p)]
     if contradicting:
         notes.append(t("portfolio.note_npv_given", ids=", ".join(contradicting[:10])
                        + (" …" if len(contradicting) > 10 else "")))
     return notes
 
 
-def payback_cell(project, params, never: str):
+def payback_cell(project, params, never: str, table: IndicatorTable | None = None):
     """The simple payback, ``never`` when the project never pays back, or a blank cell
     (``None``) when a given npv contradicts the cash flows (see the npv note)."""
-    if economics.given_npv_contradicts_flows(project, params):
+    if table is None:
+        if economics.given_npv_contradicts_flows(project, params):
+            return None
+        return _or_text(economics.simple_payback(project, params), never)
+    if table.get("npv_contradicts_flows", project):
         return None
-    return _or_text(economics.simple_payback(project, params), never)
+    return _or_text(table.get("simple_payback", project), never)
 
 
 def _or_text(value, text):
@@ -175,7 +184,8 @@ def _ratio(numerator: float, denominator: float, lang: str):
 def write_portfolio(w: SheetWriter, result, lang: str) -> None:
     case = result.case
     t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
-    cols = columns(result, lang)
+    table = indicator_table(result)
+    cols = columns(result, lang, table)
     index = {c.key: i + 1 for i, c in enumerate(cols)}
     letter = {c.key: get_column_letter(i + 1) for i, c in enumerate(cols)}
     w.header(1, 1, [c.header for c in cols])
@@ -229,7 +239,7 @@ def write_portfolio(w: SheetWriter, result, lang: str) -> None:
     ratios = {"payback": ("capex", "net_benefit"), "cost_per_tce": ("capex", "energy_saving"),
               "cost_per_co2": ("capex", "co2_reduction")}
     # the portfolio's payback comes from the cash flows: blank beside given NPVs they contradict
-    flows_contradict = any(economics.given_npv_contradicts_flows(line.project, case.parameters) for line in lines)
+    flows_contradict = any(table.get("npv_contradicts_flows", line.project) for line in lines)
     for key, (num, den) in ratios.items():
         if key == "payback" and flows_contradict:
             continue
@@ -243,7 +253,7 @@ def write_portfolio(w: SheetWriter, result, lang: str) -> None:
     row = total_row + 2
     rate = f"{case.parameters.discount_rate:.2%}"
     for note in (t("portfolio.note_rank", rule=rule), t("portfolio.note_totals"),
-                 t("portfolio.note_npv", rate=rate), t("portfolio.note_payback"), *indicator_notes(case, lang)):
+                 t("portfolio.note_npv", rate=rate), t("portfolio.note_payback"), *indicator_notes(case, lang, table)):
         w.note(row, note)
         row += 1
     w.finish("D2")

@@ -29,6 +29,11 @@ from retrofit_opt.report.gc_pause import cyclic_gc_paused
 from retrofit_opt.report.streamed import EMPTY, streamed_rows
 
 
+# zlib's fastest level: a 50,000-project workbook (110 MB of XML) deflates in 0.7 s instead of
+# 2.2 s at openpyxl's default (6), into a file a quarter larger (21 MB instead of 17 MB).
+COMPRESS_LEVEL = 1
+
+
 def _escape(text: str) -> str:
     """Character data as ``xml.etree.ElementTree`` escapes it (``&``, ``<``, ``>``)."""
     if "&" in text:
@@ -195,8 +200,12 @@ class _TextRowsWriter(WorksheetWriter):
         return parts
 
     def _row_start(self, row_idx: int) -> list[str]:
+        """``<row r="…" …>``: the row's number and its dimensions' attributes (height …)."""
+        dimension = self.ws.row_dimensions.get(row_idx)
+        if dimension is None:
+            return [f'<row r="{row_idx}">']
         attrs = {"r": f"{row_idx}"}
-        attrs.update(self.ws.row_dimensions.get(row_idx, {}))
+        attrs.update(dimension)
         return ["<row", *[f' {key}="{_escape_attribute(value)}"' for key, value in attrs.items()], ">"]
 
     def _write_streamed_row(self, xf, raw, cells, records, row_idx):
@@ -288,7 +297,7 @@ def save_workbook(workbook, filename) -> None:
     if LXML or workbook.write_only:
         workbook.save(filename)
         return
-    archive = ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True)
+    archive = ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=COMPRESS_LEVEL)
     workbook.properties.modified = datetime.datetime.now(tz=datetime.timezone.utc).replace(tzinfo=None)
     _TextRowsExcelWriter(workbook, archive).save()
 

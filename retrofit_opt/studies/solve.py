@@ -8,6 +8,7 @@ import time
 from retrofit_opt import evaluate
 from retrofit_opt.case import Case
 from retrofit_opt.errors import SolverError
+from retrofit_opt.indicators import IndicatorTable
 from retrofit_opt.deadline import MIN_SOLVE_SECONDS, Deadline, write_reserve
 from retrofit_opt.model.arrays import model_arrays
 from retrofit_opt.model.data import ModelData
@@ -51,6 +52,7 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     if start is not None:
         solver.warm_start(start_option_values(data, start))
     stage("solve")
+    indicators = IndicatorTable(case).fill_in_background()  # while HiGHS solves (it releases the GIL)
     outcome = solver.solve(time_limit=min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)))
     solved = time.perf_counter()
 
@@ -86,6 +88,7 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
         stage("diagnose")
         diagnosis = run_diagnosis(case, min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)), mip_gap)
     finished = time.perf_counter()
+    indicators.wait()
     if diagnosis is not None:
         from dataclasses import replace
         checks = [replace(c, best_reachable=diagnosis.best_reachable.get(c.label)) for c in checks]
@@ -96,4 +99,4 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
         timings={"build": built - started, "solve": outcome.seconds, "explain": explained - solved,
                  "diagnose": finished - explained, "total": finished - started},
         options={"time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective},
-        exclusions=exclusions, diagnosis=diagnosis)
+        exclusions=exclusions, diagnosis=diagnosis, indicators=indicators)
