@@ -669,7 +669,8 @@ def proposals_section(p: dict, startup: dict) -> str:
     return "\n".join(out)
 
 
-def report(m: dict, args, startup, rows, sens, qual, mk, cases, generated, props, seconds) -> str:
+def report(m: dict, args, startup, rows, sens, qual, mk, cases, generated, props, seconds, scale_rows=(),
+           studies=None) -> str:
     quick = args.quick
     out = [f"# Benchmarks{' (quick mode)' if quick else ''}", ""]
     out.append(f"Written by `python bench/run.py{' --quick' if quick else ''}` in one run of "
@@ -682,12 +683,15 @@ def report(m: dict, args, startup, rows, sens, qual, mk, cases, generated, props
                                 ["Pyomo", m["pyomo"]], ["highspy (HiGHS)", m["highspy"]],
                                 ["openpyxl", m["openpyxl"]], ["numpy", m["numpy"]], ["retrofit-opt commit", m["commit"]]]))
     out += ["", "## Goals", ""]
-    goals = []
+    goals = scale.goals(list(scale_rows))
+    if studies:
+        goals += studies["goals"]
     big = [r for r in rows if r["n"] >= 10000]
     if big:
         for r in big:
             q = ratios(r)
-            goals.append([f"end to end ≤ 1.5× raw HiGHS at {size_label(r['n'], r['years'])}",
+            goals.append([f"end to end ≤ 1.5× raw HiGHS at {size_label(r['n'], r['years'])} (gap "
+                          f"{args.mip_gap:g}; the overhead section)",
                           f"{q['cli_raw']:.2f}×", "met" if q["cli_raw"] <= 1.5 else "**not met**"])
     if qual:
         q13 = [r["gap_to_best"] for r in qual if r["file"] in QUALITY_FILES and r["gap_to_best"] is not None]
@@ -756,13 +760,16 @@ def report(m: dict, args, startup, rows, sens, qual, mk, cases, generated, props
 
 
 # ------------------------------------------------------------------------------- main
-def with_scale(text: str, scale_rows: list[dict]) -> str:
-    """The report with the provincial-scale section (bench/scale.py) before the overhead one."""
-    if not scale_rows:
+def with_scale(text: str, scale_rows: list[dict], studies: dict | None = None) -> str:
+    """The report with the provincial-scale section (bench/scale.py) and the compare and sweep
+    runs (bench/studies_bench.py) before the overhead one."""
+    if not scale_rows and not studies:
         return text
     marker = "## Overhead:"
     at = text.find(marker)
-    section = scale.section(scale_rows) + "\n"
+    section = (scale.section(scale_rows) + "\n") if scale_rows else ""
+    if studies:
+        section += studies["section"] + "\n"
     return text[:at] + section + text[at:] if at >= 0 else text + "\n" + section
 
 
@@ -772,8 +779,9 @@ def rerender(saved: Path, output: Path | None) -> int:
     output = output or saved.with_suffix(".md")
     output.write_text(with_scale(report(data["machine"], args, data["startup"], data["overhead"], data["sensitivity"],
                                         data["quality"], data["greedy_mknap"], data["greedy_cases"],
-                                        data["greedy_generated"], data["proposals"], data["seconds"]),
-                                 data.get("scale", [])))
+                                        data["greedy_generated"], data["proposals"], data["seconds"],
+                                        data.get("scale", []), data.get("studies")),
+                                 data.get("scale", []), data.get("studies")))
     print(f"wrote {output} from {saved}")
     return 0
 
@@ -800,6 +808,10 @@ def main(argv=None) -> int:
                     "full mode only)")
     ap.add_argument("--scale-runs", default=None, help="scale runs, e.g. 1000x1e,10000x1 (e: with explanations; "
                     "default: the sizes of issue 19)")
+    ap.add_argument("--no-studies", action="store_true", help="skip compare and sweep against their raw solves "
+                    "(bench/studies_bench.py; full mode only)")
+    ap.add_argument("--studies-n", type=int, default=10_000, help="projects of the compare and sweep runs "
+                    "(default 10,000, issue 19's size)")
     ap.add_argument("--package", default=None, help="folder holding the retrofit_opt package to benchmark "
                     "(default: the installed one); a file COMMIT there names its commit")
     ap.add_argument("--from-json", type=Path, default=None, help="re-write the markdown from a run's saved "
@@ -835,6 +847,12 @@ def main(argv=None) -> int:
                     for r in args.scale_runs.split(",")]
         scale_rows = scale.run_all(work, args.seed, log, run_measured, env_with(), cli_command(), runs)
         print("\n" + scale.section(scale_rows), flush=True)
+    studies = None
+    if not quick and not args.no_studies:
+        log(f"[studies] compare and sweep at {args.studies_n:,} projects")
+        import studies_bench  # imports retrofit_opt: only when the runs are wanted
+        studies = studies_bench.measure_for_run(args.studies_n, args.seed)
+        print("\n" + studies["section"], flush=True)
     startup = python_startup(3)
     rows = overhead(sizes, work, args.time_limit, args.mip_gap, args.repeats, args.seed)
     for r in rows:
@@ -878,7 +896,8 @@ def main(argv=None) -> int:
     print("\n" + greedy_tables(mk, cases, generated).split("<details>")[0], flush=True)
 
     seconds = time.perf_counter() - started
-    text = with_scale(report(m, args, startup, rows, sens, qual, mk, cases, generated, props, seconds), scale_rows)
+    text = with_scale(report(m, args, startup, rows, sens, qual, mk, cases, generated, props, seconds, scale_rows,
+                             studies), scale_rows, studies)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
     raw_json = output.with_suffix(".json")
@@ -886,7 +905,7 @@ def main(argv=None) -> int:
     raw_json.write_text(json.dumps({"machine": m, "startup": startup, "overhead": rows, "sensitivity": sens,
                                     "proposals": props, "quality": qual, "greedy_mknap": mk, "greedy_cases": cases,
                                     "greedy_generated": generated, "args": saved_args, "seconds": seconds,
-                                    "scale": scale_rows},
+                                    "scale": scale_rows, "studies": studies},
                                    default=str, indent=1))
     print(f"\nwrote {output} and {raw_json.name} in {seconds:.0f} s", flush=True)
     if tmp is not None:

@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from retrofit_opt import interrupts
 from retrofit_opt.errors import OutputError
 
 
@@ -19,6 +20,10 @@ def write_atomically(out: Path, save) -> None:
         os.close(fd)
         save(Path(temp))
         os.chmod(temp, file_mode(out))  # mkstemp makes the file private (0600)
+        # A signal that arrived during the save but was swallowed (raised inside a finalizer,
+        # e.g. a garbage-collected ZipFile's __del__: "Exception ignored in …") still stops
+        # the command here, before the output is replaced.
+        interrupts.check()
         os.replace(temp, out)
     except OSError as exc:
         _release_quietly(exc)

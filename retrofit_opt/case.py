@@ -61,12 +61,17 @@ class Project:
         return self.metrics.get(name, 0.0)
 
     def pool_shares(self) -> dict[str, float]:
-        """Share of capex each pool pays: the subsidy pool its rate, the own pool the rest."""
-        shares: dict[str, float] = {}
-        if self.subsidy_rate > 0:
-            shares[SUBSIDY_POOL] = self.subsidy_rate
-        if self.subsidy_rate < 1:
-            shares[self.budget_pool] = shares.get(self.budget_pool, 0.0) + 1 - self.subsidy_rate
+        """Share of capex each pool pays: the subsidy pool its rate, the own pool the rest.
+        Computed once per project (every budget row of every plan evaluation asks): read
+        the dict, do not change it."""
+        shares = self.__dict__.get("_pool_shares_cache")
+        if shares is None:
+            shares = {}
+            if self.subsidy_rate > 0:
+                shares[SUBSIDY_POOL] = self.subsidy_rate
+            if self.subsidy_rate < 1:
+                shares[self.budget_pool] = shares.get(self.budget_pool, 0.0) + 1 - self.subsidy_rate
+            object.__setattr__(self, "_pool_shares_cache", shares)
         return shares
 
 

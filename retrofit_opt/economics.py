@@ -271,7 +271,17 @@ def given_npv_contradicts_flows(project: Project, params: Parameters) -> bool:
 
 def npv(project: Project, params: Parameters, start_year: int | None = None) -> float:
     """NPV at the horizon's start of the project started in ``start_year``, 万元."""
-    return _to_horizon(npv_at_start(project, params), params, start_year)
+    return at_horizon(npv_at_start(project, params), params, start_year)
+
+
+def at_horizon(value: float, params: Parameters, start_year: int | None) -> float:
+    """A value at a project's start year (万元) discounted to the horizon's start."""
+    return _to_horizon(value, params, start_year)
+
+
+def enterprise_npv_at_start(project: Project, params: Parameters) -> float:
+    """The enterprise's NPV at the project's own start year, 万元 (:func:`npv_enterprise`)."""
+    return npv_at_start(project, params) + project.subsidy_rate * capex_present_value(project, params)
 
 
 def npv_enterprise(project: Project, params: Parameters, start_year: int | None = None) -> float:
@@ -280,8 +290,7 @@ def npv_enterprise(project: Project, params: Parameters, start_year: int | None 
     (PV at the start year, by the capex shares; then discounted to the horizon's start
     like :func:`npv`).  Equal to :func:`npv` when the project has no subsidy.
     """
-    value = npv_at_start(project, params) + project.subsidy_rate * capex_present_value(project, params)
-    return _to_horizon(value, params, start_year)
+    return at_horizon(enterprise_npv_at_start(project, params), params, start_year)
 
 
 def simple_payback(project: Project, params: Parameters, *, enterprise: bool = False) -> float | None:
@@ -404,14 +413,16 @@ class MaccPoint(NamedTuple):
     height: float  # 元/t CO2 (abatement_cost)
 
 
-def macc_points(projects: Iterable[Project], params: Parameters) -> list[MaccPoint]:
+def macc_points(projects: Iterable[Project], params: Parameters, abatement=None) -> list[MaccPoint]:
     """Bars of the marginal abatement cost curve: (project id, width = co2_reduction t/yr,
     height = :func:`abatement_cost` 元/t), sorted by height ascending (ties in the given
     order).  Projects without a positive CO2 reduction have no bar and are left out.
-    Pure data: the report draws the curve, each bar starting where the previous ended."""
+    Pure data: the report draws the curve, each bar starting where the previous ended.
+    ``abatement(project)``: the abatement cost already known (a remembered
+    :func:`abatement_cost`)."""
     points = []
     for project in projects:
-        height = abatement_cost(project, params)
+        height = abatement(project) if abatement is not None else abatement_cost(project, params)
         if height is not None:
             points.append(MaccPoint(project.id, project.metric("co2_reduction"), height))
     return sorted(points, key=lambda p: p.height)

@@ -12,7 +12,7 @@ from retrofit_opt import economics, funding
 from retrofit_opt.case import Budget, Case, Project
 from retrofit_opt.rules import (BASELINE_COLUMN, accounted, certificate_deduction, counts_in_year,  # noqa: F401
                                 horizon_of, metric_total, metric_totals_in_year, option_draw, option_spend,
-                                target_row)
+                                target_row, total_draw)
 from retrofit_opt.schema.vocabulary import objective as objective_spec
 
 Plan = dict  # project id → start year (None in single-period cases)
@@ -58,7 +58,7 @@ def spend(case: Case, plan: Plan, budget: Budget, chosen: list | None = None) ->
     horizon = horizon_of(case)
     if chosen is None:
         chosen = [(case.project(pid), start) for pid, start in plan.items()]
-    capex = sum(option_draw(project, start, budget, horizon) for project, start in chosen)
+    capex = total_draw(chosen, budget, horizon)
     return capex + (funding.award_draw(case, plan, budget) if case.award_rules else 0.0)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 
 EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
@@ -82,8 +83,25 @@ def installed():
     previous = {s: signal.getsignal(s) for s in EXIT_CODES}
     for s in EXIT_CODES:
         signal.signal(s, _handle)
+    hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_about_interrupts(hook)
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+def _quiet_about_interrupts(hook):
+    """An unraisable-exception hook that says nothing of an :class:`Interrupted` raised in a
+    finalizer (a signal that came while, e.g., a garbage-collected ZipFile's ``__del__``
+    ran: Python would print "Exception ignored in … Traceback …" under the clean stop
+    message).  The signal is recorded (:func:`received`) and still stops the command:
+    :func:`check`, and the atomic writer before it replaces an output.  Any other
+    exception goes to ``hook``."""
+    def quiet(unraisable):
+        if isinstance(unraisable.exc_value, Interrupted):
+            return
+        hook(unraisable)
+    return quiet

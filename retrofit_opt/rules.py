@@ -65,6 +65,24 @@ def option_draw(project: Project, start: int | None, budget: Budget, horizon: tu
     return option_spend(project, start, budget) - reinvest_credit(project, start, budget, horizon)
 
 
+def total_draw(chosen, budget: Budget, horizon: tuple[int, int] | None) -> float:
+    """Σ :func:`option_draw` over the (project, start) pairs of ``chosen``, in their order.
+
+    A single-period case's row (``horizon`` None, no year) has no reinvestment credit and
+    whole capex shares: its terms are taken as :func:`option_spend` gives them (capex ×
+    share, 0 outside the row's group or pool), without three calls per project — the same
+    terms, so the same sum (tests/test_rules_draw.py)."""
+    if horizon is not None or budget.year is not None:
+        return sum(option_draw(project, start, budget, horizon) for project, start in chosen)
+    pool, covers = budget.pool, budget.covers
+    if pool == TOTAL_POOL:
+        if budget.group is None:
+            return sum(project.capex * 1.0 for project, _ in chosen)  # as option_spend: capex × share 1.0
+        return sum(project.capex * 1.0 if covers(project) else 0.0 for project, _ in chosen)
+    return sum(project.capex * share if (share := project.pool_shares().get(pool, 0.0)) != 0.0 and covers(project)
+               else 0.0 for project, _ in chosen)
+
+
 def horizon_of(case: Case) -> tuple[int, int] | None:
     p = case.parameters
     return (p.start_year, p.end_year) if case.multi_year else None

@@ -139,3 +139,27 @@ def test_compare_without_scenarios_or_with_bad_ones_is_a_usage_error(tmp_path):
     assert "Traceback" not in result.output
     result = run_cli("compare", bad, "-o", bad)
     assert result.exit_code == 2 and "case file itself" in result.output
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_compare_matrix_fills_exactly_the_chosen_cells(seed, tmp_path):
+    """The Scenario matrix's chosen cells carry the green fill (given by style index, not
+    cell by cell through openpyxl) and keep their number format; no other cell is filled."""
+    raw = random_raw(seed, n=10)
+    path = raw.write(tmp_path / "case.xlsx", scenarios=SCENARIOS)
+    out = tmp_path / "compare.xlsx"
+    result = run_cli("compare", path, "-o", out, "--json", "--no-explain", "--lang", "en")
+    data = json.loads(result.stdout)
+    matrix = openpyxl.load_workbook(out)["Scenario matrix"]
+    chosen_cells = 0
+    for r, project in enumerate(raw.projects, start=5):
+        for k, s in enumerate(data["scenarios"]):
+            cell = matrix.cell(r, 4 + k)
+            if project.id in s["selected"]:
+                chosen_cells += 1
+                assert cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb == "00C6EFCE", (project.id, k)
+                assert cell.number_format == "0"
+            else:
+                assert cell.fill.fill_type is None, (project.id, k)
+        assert matrix.cell(r, 4 + len(data["scenarios"])).fill.fill_type is None
+    assert chosen_cells == sum(len(s["selected"]) for s in data["scenarios"]) > 0

@@ -26,7 +26,8 @@ WRITTEN_AT = datetime(2026, 1, 2, 3, 4, 5)
 FUNCTIONS = {"irr": economics.irr, "discounted_payback": economics.discounted_payback,
              "simple_payback": economics.simple_payback, "lcse": economics.levelised_cost_of_saved_energy,
              "abatement_cost": economics.abatement_cost,
-             "npv_contradicts_flows": economics.given_npv_contradicts_flows}
+             "npv_contradicts_flows": economics.given_npv_contradicts_flows,
+             "npv_at_start": economics.npv_at_start, "enterprise_npv_at_start": economics.enterprise_npv_at_start}
 
 
 def generated(projects: int, years: int, seed: int):
@@ -51,6 +52,9 @@ def test_every_value_is_the_economics_functions_own(source):
         for name, function in FUNCTIONS.items():
             want = function(project, case.parameters)
             assert same(on_demand.get(name, project), want) and same(filled.get(name, project), want), (name, project.id)
+        for start in (None, *case.start_years(project)):
+            assert filled.npv(project, start) == economics.npv(project, case.parameters, start)
+            assert filled.npv_enterprise(project, start) == economics.npv_enterprise(project, case.parameters, start)
 
 
 def workbook_parts(result, lang: str) -> dict[str, bytes]:

@@ -236,3 +236,34 @@ def test_the_nested_model_has_levels_times_options_binaries():
     m = nested_levels(data, j, levels, [1.0] * 3, case.parameters.objective, case.parameters.weights)
     binaries = sum(len(m.level[s].x) for s in m.LEVELS)
     assert binaries == len(levels) * sum(len(case.start_years(p)) for p in case.projects if not p.excluded)
+
+
+def test_compare_and_a_plain_sweep_do_not_import_pyomo(tmp_path):
+    """Without --pareto, a priority list or a robust option, ``sweep`` (like ``compare``)
+    never needs a Pyomo component when every solve is feasible: the command line does not
+    import Pyomo at all (its import is about half a second of a 10,000-project sweep)."""
+    import subprocess
+    import sys
+    case = CASES / "ganhe_2024.xlsx"
+    code = ("import sys\nfrom retrofit_opt.cli import main\n"
+            "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit as done:\n"
+            "    assert done.code in (0, 1), done.code\nprint('pyomo' in sys.modules)")
+    runs = {
+        "sweep": ["sweep", str(case), "--budget-from", "150000", "--budget-to", "260000", "--steps", "3",
+                  "--no-priority", "-o", str(tmp_path / "s.xlsx")],
+        "compare": None,
+        "sweep with a priority list": ["sweep", str(case), "--budget-from", "150000", "--budget-to", "260000",
+                                       "--steps", "3", "--priority", "-o", str(tmp_path / "p.xlsx")],
+    }
+    from sweep_cases import random_raw
+    feasible = random_raw(8, n=6).write(tmp_path / "case.xlsx", scenarios=[["name", "budget_scale"], ["more", 1.5],
+                                                                          ["same", 1.0]])
+    # every scenario feasible (an infeasible one is diagnosed on the Pyomo model)
+    runs["compare"] = ["compare", str(feasible), "--no-explain", "-o", str(tmp_path / "c.xlsx")]
+    imported = {}
+    for name, args in runs.items():
+        proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert Path(args[args.index("-o") + 1]).exists()
+        imported[name] = proc.stdout.strip().splitlines()[-1]
+    assert imported == {"sweep": "False", "compare": "False", "sweep with a priority list": "True"}

@@ -1,6 +1,8 @@
 """Read the chosen plan out of a solved Pyomo model."""
 from __future__ import annotations
 
+import numpy as np
+
 from retrofit_opt.evaluate import Plan
 from retrofit_opt.model.data import ModelData
 
@@ -20,7 +22,8 @@ def plan_from_values(values, data: ModelData) -> Plan:
     """The plan of option values x_i (indexed by start option, e.g.
     ``ArraySolver.option_values()``): every option with x_i = 1."""
     plan: Plan = {}
-    for i, (p_index, start) in enumerate(data.options):
-        if values[i] > 0.5:
-            plan[data.projects[p_index].id] = start
+    options, projects = data.options, data.projects
+    for i in np.flatnonzero(np.asarray(values, dtype=np.float64) > 0.5).tolist():  # in option order
+        p_index, start = options[i]
+        plan[projects[p_index].id] = start
     return plan

@@ -21,6 +21,7 @@ import math
 from openpyxl.chart import BarChart, LineChart, Reference
 
 from retrofit_opt import economics, funding
+from retrofit_opt.indicators import indicator_table
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.writer import MONEY, TITLE_FONT, TOTAL_FONT, YEAR, Formula, SheetWriter
 
@@ -120,7 +121,8 @@ def write_cash_flow(w: SheetWriter, result, lang: str) -> None:
             letter = chr(ord("A") + col - 1)
             w.put(row, col, Formula(f"=SUM({letter}{first}:{letter}{last})", sums[key]), MONEY, font=TOTAL_FONT)
     row += 2
-    npv_sum = sum(economics.npv(case.project(pid), case.parameters, s) for pid, s in result.plan.items())
+    table = indicator_table(result)
+    npv_sum = sum(table.npv(case.project(pid), s) for pid, s in result.plan.items())
     w.note(row, t("cash.note_npv", npv=f"{sums['discounted']:,.2f}", portfolio=f"{npv_sum:,.2f}"))
     row += 1
     given = [pid for pid in result.plan if case.project(pid).npv_given is not None]

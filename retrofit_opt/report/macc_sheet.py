@@ -43,6 +43,7 @@ from openpyxl.drawing.text import (CharacterProperties, Font as DrawingFont, Par
 from openpyxl.utils import get_column_letter
 
 from retrofit_opt import economics
+from retrofit_opt.indicators import indicator_table
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.cash_flow_sheet import nice_floor
 from retrofit_opt.report.charts import FONT
@@ -78,8 +79,9 @@ def bars(result) -> list[Bar]:
     """The curve's bars: candidates not excluded with a positive CO2 reduction, by
     abatement cost (ties in the input order), each starting where the previous ended."""
     case = result.case
+    table = indicator_table(result)
     candidates = [p for p in case.projects if not p.excluded]
-    points = economics.macc_points(candidates, case.parameters)
+    points = economics.macc_points(candidates, case.parameters, lambda p: table.get("abatement_cost", p))
     out, cumulative = [], 0.0
     for order, point in enumerate(points, start=1):
         start, cumulative = cumulative, cumulative + point.width
@@ -89,7 +91,9 @@ def bars(result) -> list[Bar]:
 
 
 def has_curve(result) -> bool:
-    return bool(bars(result))
+    """A candidate has a bar (:func:`bars`): it is not excluded and has an abatement cost."""
+    table = indicator_table(result)
+    return any(table.get("abatement_cost", p) is not None for p in result.case.projects if not p.excluded)
 
 
 def labelled_bars(curve: list[Bar], limit: int = LABELLED_BARS) -> list[Bar]:
@@ -156,7 +160,8 @@ def write_macc(w: SheetWriter, result, lang: str) -> None:
                        bar.height, bar.start, bar.end, bar.net_cost],
               [INTEGER, None, None, None, CO2_FORMAT, COST_FORMAT, CO2_FORMAT, CO2_FORMAT, MONEY])
         row += 1
-    left_out = [p for p in case.projects if not p.excluded and economics.abatement_cost(p, case.parameters) is None]
+    table = indicator_table(result)
+    left_out = [p for p in case.projects if not p.excluded and table.get("abatement_cost", p) is None]
     if left_out:
         w.note(row, t("macc.note_left_out", ids=", ".join(p.id for p in left_out)))
         row += 1

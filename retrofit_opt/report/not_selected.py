@@ -231,16 +231,17 @@ DETAIL_WIDTH = 58  # the detail column wraps at this width, so that a printed pa
 DETAIL_COLUMN = 9  # the detail sentence's column (I)
 
 
-def _wrap_detail(w: SheetWriter, row: int, col: int) -> None:
-    """Wrap the detail sentence in a column of DETAIL_WIDTH and make its row tall enough
-    (the sentence itself is written wrapped: ``put(..., wrap=True)``)."""
+def _write_detail(w: SheetWriter, row: int, col: int, text: str) -> None:
+    """The detail sentence, wrapped in a column of DETAIL_WIDTH, its row tall enough; a
+    blank detail is an empty cell of the same wrapped style."""
     import math
 
-    from retrofit_opt.report.writer import WRAP, display_width
-    cell = w.ws.cell(row=row, column=col)
-    text = cell.value or ""
-    if not text:  # a blank detail: put made an empty cell, not a wrapped one
-        cell.alignment = WRAP  # wrapped, top: one shared style object
+    from retrofit_opt.report.writer import display_width
+    if text:
+        w.put(row, col, text, wrap=True)
+        text = w.ws.cell(row=row, column=col).value or ""  # as stored: control characters removed
+    else:
+        w.empty(row, col, wrap=True)
     w.widths[col] = min(w.widths.get(col, 0), DETAIL_WIDTH) if w.widths.get(col, 0) > DETAIL_WIDTH else \
         w.widths.get(col, 0)
     lines = max(1, math.ceil(display_width(str(text)) / DETAIL_WIDTH))
@@ -294,11 +295,10 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
                        project.metric("energy_saving"), project.metric("co2_reduction"),
                        reason_text(code, lang, result, loss, result.exclusions.get(project.id))],
               [None, None, None, None, MONEY, number_format(energy_unit), number_format(co2_unit), None])
-        w.put(row, DETAIL_COLUMN, detail_text(result, project, code, detail, loss, related, lang), wrap=True)
+        _write_detail(w, row, DETAIL_COLUMN, detail_text(result, project, code, detail, loss, related, lang))
         w.row(row, DETAIL_COLUMN + 1, [loss, ", ".join(related), displaced_cell(result, project), payback,
                                        *[c.value(project, start) for c in indicators]],
               [loss_format, None, None, PAYBACK, *[c.fmt for c in indicators]])
-        _wrap_detail(w, row, DETAIL_COLUMN)
         row += 1
     if row == 2:
         w.put(row, 1, t("not_selected.none"), measure=False)

@@ -130,8 +130,8 @@ def indicator_columns(case, lang: str, keys, table: IndicatorTable | None = None
     t = lambda key: L.label(key, lang)  # noqa: E731
     spec = {
         "discounted_payback": (lambda p, s: table.get("discounted_payback", p), PAYBACK, ""),
-        "npv": (lambda p, s: economics.npv(p, params, s), MONEY, "sum"),
-        "npv_enterprise": (lambda p, s: economics.npv_enterprise(p, params, s), MONEY, "sum"),
+        "npv": (lambda p, s: table.npv(p, s), MONEY, "sum"),
+        "npv_enterprise": (lambda p, s: table.npv_enterprise(p, s), MONEY, "sum"),
         "irr": (lambda p, s: table.get("irr", p), PERCENT, ""),
         "lcse": (lambda p, s: table.get("lcse", p), PER_TONNE, ""),
         "abatement_cost": (lambda p, s: table.get("abatement_cost", p), PER_TONNE, ""),
@@ -230,7 +230,7 @@ def write_portfolio(w: SheetWriter, result, lang: str) -> None:
         row += 1
     last = row - 1
     total_row = row
-    expected = _expected_totals(result, cols, lines, year)
+    expected = _expected_totals(result, cols, lines, year, table)
     w.put(total_row, index["name"], t("portfolio.total"), font=TOTAL_FONT)
     for c in cols:
         if c.total == "sum":
@@ -259,7 +259,7 @@ def write_portfolio(w: SheetWriter, result, lang: str) -> None:
     w.finish("D2")
 
 
-def _expected_totals(result, cols: list[Column], lines: list[Line], year) -> dict[str, float]:
+def _expected_totals(result, cols: list[Column], lines: list[Line], year, table: IndicatorTable) -> dict[str, float]:
     """The tool's own number for each totals cell: evaluation totals where evaluate has them
     (capex, npv, each metric net of overlaps), plain sums of case data otherwise."""
     params = result.case.parameters
@@ -267,7 +267,7 @@ def _expected_totals(result, cols: list[Column], lines: list[Line], year) -> dic
            "annual_cost_saving": math.fsum(ln.project.annual_cost_saving for ln in lines),
            "opex_change": math.fsum(ln.project.opex_change for ln in lines),
            "net_benefit": math.fsum(economics.annual_net_benefit(ln.project, params) for ln in lines),
-           "npv_enterprise": math.fsum(economics.npv_enterprise(ln.project, params, ln.start) for ln in lines)}
+           "npv_enterprise": math.fsum(table.npv_enterprise(ln.project, ln.start) for ln in lines)}
     for c in cols:
         if c.metric is not None:
             out[c.key] = total_at(result, c.metric, year)

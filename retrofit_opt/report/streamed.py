@@ -43,11 +43,14 @@ class StreamedRows:
         self._style_tuples: dict[tuple, tuple] = {}  # each distinct tuple of styles, shared
         self.plain = StyleArray()  # the style of a valued cell made without one
 
-    def add(self, row: int, first: int, values: list, styles: list) -> bool:
+    def add(self, row: int, first: int, values: list, styles: list, used: tuple[int, int] | None = None) -> bool:
         """A record of ``values`` from column ``first``; ``None`` entries are no cell.
-        False when there is no cell to keep."""
-        used = [k for k, value in enumerate(values) if value is not None]
-        if not used:
+        ``used``: the offsets of the first and last entry that is a cell, when the caller
+        knows them.  False when there is no cell to keep."""
+        if used is None:
+            offsets = [k for k, value in enumerate(values) if value is not None]
+            used = (offsets[0], offsets[-1]) if offsets else None
+        if used is None:
             return False
         key = tuple(map(id, styles))
         shared = self._style_tuples.get(key)
@@ -56,14 +59,24 @@ class StreamedRows:
             for style in shared:
                 if style is not None:
                     self.styles[id(style)] = style
-        self.rows.setdefault(row, []).append(Record(first, tuple(values), shared))
-        low, high = first + used[0], first + used[-1]
+        records = self.rows.get(row)
+        if records is None:
+            self.rows[row] = [Record(first, tuple(values), shared)]
+        else:
+            records.append(Record(first, tuple(values), shared))
+        low, high = first + used[0], first + used[1]
         if self.min_row is None:
             self.min_row = self.max_row = row
             self.min_col, self.max_col = low, high
         else:
-            self.min_row, self.max_row = min(self.min_row, row), max(self.max_row, row)
-            self.min_col, self.max_col = min(self.min_col, low), max(self.max_col, high)
+            if row < self.min_row:
+                self.min_row = row
+            elif row > self.max_row:
+                self.max_row = row
+            if low < self.min_col:
+                self.min_col = low
+            if high > self.max_col:
+                self.max_col = high
         return True
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from openpyxl.styles import Font, PatternFill
 
-from retrofit_opt import economics
+from retrofit_opt.indicators import indicator_table
 from retrofit_opt.report import charts
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import (budget_name, budget_uses_of, evaluation_years, leadership_figure, objective_of,
@@ -115,9 +115,8 @@ def negative_npv_line(result, lang: str) -> str:
     if npv is None or npv >= 0 or not result.plan:
         return ""
     case = result.case
-    params = case.parameters
-    values = [(economics.npv(case.project(pid), params, start), case.project(pid))
-              for pid, start in result.plan.items()]
+    table = indicator_table(result)
+    values = [(table.npv(case.project(pid), start), case.project(pid)) for pid, start in result.plan.items()]
     negative = sorted(((v, p) for v, p in values if v < 0), key=lambda pair: pair[0])
     if not negative:
         return ""

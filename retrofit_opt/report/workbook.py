@@ -61,7 +61,9 @@ def build_workbook(result, lang: str | None = None, written_at: datetime | None 
                    provenance: dict | None = None, robust=None) -> Report:
     """The results workbook in memory (nothing is written); ``provenance``: the batch rows of
     Run info (:func:`~retrofit_opt.report.run_info.write_batch_provenance`); with ``robust``
-    (a robust run) a Robustness sheet follows the Summary."""
+    (a robust run) a Robustness sheet follows the Summary.  The long tables are streamed
+    (:data:`STREAMED_SHEETS`): save the workbook with
+    :func:`retrofit_opt.report.save.save_workbook` — openpyxl's own ``save`` cannot see them."""
     lang = report_language(result, lang)
     wb = Workbook()
     wb.remove(wb.active)

@@ -355,6 +355,7 @@ class SheetWriter:
         font_key = id(font) if font is not None else None
         stored: list = []
         used_styles: list = []
+        first_used = last_used = None
         for offset, value in enumerate(values):
             column = col + offset
             kind = type(value)
@@ -388,8 +389,25 @@ class SheetWriter:
             else:
                 stored.append(value)
                 used_styles.append(template if template is not None else plain)
-        if self._streamed.add(row, col, stored, used_styles) and row > self.ws._current_row:
+                if first_used is None:
+                    first_used = offset
+                last_used = offset
+        if blanks:  # empty cells count too: the record finds its own extent
+            added = self._streamed.add(row, col, stored, used_styles)
+        else:
+            added = first_used is not None and self._streamed.add(row, col, stored, used_styles,
+                                                                  (first_used, last_used))
+        if added and row > self.ws._current_row:
             self.ws._current_row = row
+
+    def empty(self, row: int, col: int, *, wrap: bool = False):
+        """An empty cell, styled (wrapped) as a text cell of the same options would be: as
+        ``ws.cell(row, col)`` with ``alignment = WRAP``, the style resolved once per sheet."""
+        cell = self._new_cell(row, col, None, None, wrap, False)
+        if cell is None:  # the cell exists: style it through openpyxl
+            cell = self.ws.cell(row=row, column=col)
+            self._style_cell(cell, None, wrap)
+        return cell
 
     def note(self, row: int, text: str, col: int = 1) -> None:
         """A note under a table: merged across the table's width and wrapped at

@@ -21,7 +21,6 @@ from retrofit_opt import evaluate
 from retrofit_opt.case import TOTAL_POOL, Case
 from retrofit_opt.model import ModelData
 from retrofit_opt.model.extract import extract_plan
-from retrofit_opt.model.variants import nested_levels
 from retrofit_opt.results import LevelComparison, PriorityEntry, PriorityList
 from retrofit_opt.scenarios import at_level, with_horizon_row
 from retrofit_opt.schema.vocabulary import objective as objective_spec
@@ -55,6 +54,7 @@ def nested_priority(case: Case, levels: list[float], pool: str = TOTAL_POOL, wei
     objective = ranking_objective(case)
     swept, j = with_horizon_row(case, pool, levels[-1])
     data = ModelData.from_case(swept)
+    from retrofit_opt.model.variants import nested_levels  # Pyomo: imported when a priority list is built
     m = nested_levels(data, j, levels, weights, objective, case.parameters.weights)
     params = case.parameters
     solver = Solver(m, *solver_options(params, time_limit, mip_gap))

@@ -33,8 +33,6 @@ from retrofit_opt.model.extract import extract_plan, plan_from_values
 from retrofit_opt.results import FrontierPoint, LeastBudget, SweepRun
 from retrofit_opt.scenarios import with_horizon_row
 from retrofit_opt.solve import ArraySolver, Solver, solver_options
-from retrofit_opt.studies.pareto import pareto_frontier
-from retrofit_opt.studies.priority import nested_priority
 
 Progress = Callable[[int, int], None]
 
@@ -274,12 +272,14 @@ def run_sweep(case: Case, levels: list[float], pool: str = TOTAL_POOL, *, pareto
     timings["least_budget"] = time.perf_counter() - mark
     front = None
     if pareto is not None:
+        from retrofit_opt.studies.pareto import pareto_frontier  # Pyomo: imported only when asked
         mark = time.perf_counter()
         front = pareto_frontier(case, pareto[0], pareto[1], pareto_steps, time_limit=time_limit, mip_gap=mip_gap,
                                 progress=stage("pareto"))
         timings["pareto"] = time.perf_counter() - mark
     ranking = None
     if priority_levels:
+        from retrofit_opt.studies.priority import nested_priority
         mark = time.perf_counter()
         ranking = nested_priority(case, priority_levels, pool, priority_weights, time_limit=time_limit,
                                   mip_gap=mip_gap, weights_from=weights_from)
