@@ -95,3 +95,13 @@ def test_an_error_in_the_background_fill_is_raised_to_the_caller(monkeypatch):
     table.wait()  # raised once; the table still answers what it can
     assert table.get("lcse", case.projects[0]) == economics.levelised_cost_of_saved_energy(case.projects[0],
                                                                                           case.parameters)
+
+
+def test_compare_remembers_the_indicators_of_the_base_case_only():
+    """Only the base case's sheets are written by ``compare``: the scenarios' solves do not
+    spend a thread on indicators nobody reads."""
+    from retrofit_opt.studies.compare import compare_scenarios
+    case = load_case(ROOT / "cases" / "ganhe_2024.xlsx")
+    runs = compare_scenarios(case, time_limit=30, explain=False)
+    assert len(runs) > 1 and runs[0].result.indicators is not None
+    assert all(run.result.indicators is None for run in runs[1:])

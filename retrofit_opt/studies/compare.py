@@ -33,7 +33,7 @@ def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: f
     out = []
     for k, (scenario, (variant, explaining)) in enumerate(zip(runs, variants)):
         out.append(ScenarioResult(scenario, solve_case(variant, time_limit=time_limit, mip_gap=mip_gap,
-                                                       explain=explaining)))
+                                                       explain=explaining, indicators=scenario is BASE)))
         if progress:
             progress(k + 1, len(runs))
     return out
@@ -43,7 +43,8 @@ def _compare_on(executor, runs, variants, time_limit, mip_gap, progress) -> list
     from concurrent.futures import as_completed
     results: list[Result | None] = [None] * len(runs)
     with executor.open() as pool:
-        futures = {pool.submit(solve_case, variant, time_limit=time_limit, mip_gap=mip_gap, explain=explaining): k
+        futures = {pool.submit(solve_case, variant, time_limit=time_limit, mip_gap=mip_gap, explain=explaining,
+                               indicators=k == 0): k  # the base case's sheets are written
                    for k, (variant, explaining) in enumerate(variants)}
         for done, future in enumerate(as_completed(futures), 1):
             results[futures[future]] = future.result()

@@ -196,7 +196,7 @@ def _tornado(case: Case, result, limit: int, time_limit, mip_gap) -> tuple[list[
         runs = []
         for row in (0, 1):
             swung = solve_case(scenario_case(case, swings, row), time_limit=time_limit, mip_gap=mip_gap,
-                               explain=False, diagnose=False)
+                               explain=False, diagnose=False, indicators=False)
             has_plan = swung.status in ("optimal", "feasible")
             runs.append((swung.objective if has_plan else None, swung.status,
                          has_plan and swung.plan != result.plan))

@@ -21,7 +21,8 @@ from retrofit_opt.studies.start import start_option_values, start_plan
 
 def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
                explain: bool = True, explain_limit: int | None = None, explain_seconds: float | None = None,
-               diagnose: bool = True, deadline: Deadline | None = None, on_stage=None) -> Result:
+               diagnose: bool = True, deadline: Deadline | None = None, on_stage=None,
+               indicators: bool = True) -> Result:
     """Solve ``case``; the result carries the plan, its evaluation, and (on request) why
     each left-out project is out and what infeasible targets would need.
 
@@ -36,7 +37,10 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     left after a reserve for writing the results, the explanations and the diagnosis what
     is left after that.  HiGHS starts from a plan that satisfies the rules when the empty
     or the greedy plan does, and that plan is the answer if HiGHS finds none in time.
-    ``on_stage(name)`` is called as each stage begins (build, solve, explain, diagnose)."""
+    ``on_stage(name)`` is called as each stage begins (build, solve, explain, diagnose).
+    ``indicators``: the plan-free indicators of every project, for the results workbook, are
+    computed on a second thread while HiGHS solves (:mod:`retrofit_opt.indicators`); a
+    study that solves many variants and writes none of their workbooks passes False."""
     stage = on_stage or (lambda name: None)
     params = case.parameters
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
@@ -52,7 +56,7 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     if start is not None:
         solver.warm_start(start_option_values(data, start))
     stage("solve")
-    indicators = IndicatorTable(case).fill_in_background()  # while HiGHS solves (it releases the GIL)
+    table = IndicatorTable(case).fill_in_background() if indicators else None  # while HiGHS solves (no GIL)
     outcome = solver.solve(time_limit=min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)))
     solved = time.perf_counter()
 
@@ -88,7 +92,8 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
         stage("diagnose")
         diagnosis = run_diagnosis(case, min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)), mip_gap)
     finished = time.perf_counter()
-    indicators.wait()
+    if table is not None:
+        table.wait()
     if diagnosis is not None:
         from dataclasses import replace
         checks = [replace(c, best_reachable=diagnosis.best_reachable.get(c.label)) for c in checks]
@@ -99,4 +104,4 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
         timings={"build": built - started, "solve": outcome.seconds, "explain": explained - solved,
                  "diagnose": finished - explained, "total": finished - started},
         options={"time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective},
-        exclusions=exclusions, diagnosis=diagnosis, indicators=indicators)
+        exclusions=exclusions, diagnosis=diagnosis, indicators=table)
