@@ -137,7 +137,9 @@ def _has_formulas(path: Path) -> bool:
             with archive.open(info) as src:
                 tail = b""
                 for chunk in iter(lambda: src.read(1 << 20), b""):
-                    if _FORMULA_TAG.search(tail + chunk):
+                    text = tail + chunk
+                    # the regular expression only where a formula tag can start (<f …> or <x:f …>)
+                    if (b"<f" in text or b":f" in text) and _FORMULA_TAG.search(text):
                         return True
                     tail = chunk[-32:]
     return False
@@ -319,8 +321,9 @@ def _read_sheets(values_wb, formulas_wb, problems: list[Problem], fast=None) -> 
                                     "it is read like the other sheets", "unhide it (right-click a sheet tab → "
                                     "Unhide) and check it, or delete it if it is not part of the case",
                                     sheet=title, severity="warning"))
+        fast_rows, xml = _fast_rows(fast, values_wb[title], title)
         _read_sheet(sheet, values_wb[title], formulas_wb[title] if formulas_wb is not None else None, problems,
-                    _fast_rows(fast, values_wb[title], title))
+                    fast_rows, xml)
         found[sheet.name] = sheet
     check_required_sheets(found, problems)
     return found
@@ -368,21 +371,25 @@ def clean_value(value):
     return value
 
 
-def _fast_rows(fast, ws, title: str) -> list[tuple] | None:
-    """The sheet's values read by calamine, or ``None`` (then openpyxl streams them)."""
+def _fast_rows(fast, ws, title: str) -> tuple[list[tuple] | None, bytes | None]:
+    """The sheet's values read by calamine, or ``None`` (then openpyxl streams them), and
+    the sheet's XML when it was read (for :func:`_merged_ranges`)."""
     if fast is None:
-        return None
+        return None, None
     try:
         with ws._get_source() as src:
             xml = src.read()
     except Exception:
-        return None  # openpyxl's own pass reports the damage
-    return sheet_rows(fast, title, xml, MAX_COLUMNS)
+        return None, None  # openpyxl's own pass reports the damage
+    return sheet_rows(fast, title, xml, MAX_COLUMNS), xml
 
 
 def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem],
-                fast_rows: list[tuple] | None = None) -> None:
-    merged = _merged_ranges(ws_formulas if ws_formulas is not None else ws_values, sheet.title)
+                fast_rows: list[tuple] | None = None, xml: bytes | None = None) -> None:
+    merged = _merged_ranges(ws_formulas if ws_formulas is not None else ws_values, sheet.title, xml)
+    if fast_rows is not None and ws_formulas is None and not merged and len(set(map(len, fast_rows))) <= 1:
+        _read_table_by_column(sheet, fast_rows, problems)
+        return
     top_left: dict[str, object] = {}  # merged range → the value in its top-left cell
     if fast_rows is not None:
         rows = iter(fast_rows)
@@ -396,6 +403,8 @@ def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]
         pairs = zip(rows, itertools.repeat(()))  # no formulas in the workbook
     header_row = None
     headers: dict[int, RawColumn] = {}
+    keys: list[tuple[int, str]] = []  # (index, column key) of the headers
+    last_index = -1
     uncached = []  # (row, column index, RawColumn or None for a header, formula): no value read
     for number, (values, formulas) in enumerate(pairs, start=1):
         if len(values) < len(formulas):  # calamine's grid ends at the last value, not at a formula past it
@@ -416,24 +425,72 @@ def _read_sheet(sheet: RawSheet, ws_values, ws_formulas, problems: list[Problem]
                 header_row = number
                 sheet.header_row = number
                 headers = resolve_headers(sheet, values, problems, number)
+                keys = [(index, column.key) for index, column in headers.items()]
+                last_index = max(headers, default=-1)
                 for index, (value, formula) in enumerate(zip(values, formulas)):
                     if value is None and _formula_text(formula):
                         uncached.append((number, index, None, _formula_text(formula)))
             continue
         cells: dict[str, object] = {}
-        for index, column in headers.items():
-            value = values[index] if index < len(values) else None
-            formula = _formula_text(formulas[index] if index < len(formulas) else None)
-            if value is None and formula:
-                uncached.append((number, index, column, formula))
-            value = clean_value(value)
-            if value is not None:
-                cells[column.key] = value
+        if not formulas and len(values) > last_index:  # the common row: no formulas, as wide as the table
+            for index, key in keys:
+                value = values[index]
+                if value is not None:
+                    if isinstance(value, str):  # clean_value, inline: this loop runs once per cell
+                        value = value.strip()
+                        if not value:
+                            continue
+                    cells[key] = value
+        else:
+            for index, column in headers.items():
+                value = values[index] if index < len(values) else None
+                formula = _formula_text(formulas[index] if index < len(formulas) else None)
+                if value is None and formula:
+                    uncached.append((number, index, column, formula))
+                value = clean_value(value)
+                if value is not None:
+                    cells[column.key] = value
         if cells:
             sheet.rows.append(RawRow(number, cells))
     _check_uncached(sheet, ws_formulas, uncached, problems)
     if header_row is not None:
         _check_merged(sheet, merged, top_left, headers, header_row, problems)
+
+
+def _read_table_by_column(sheet: RawSheet, rows: list[tuple], problems: list[Problem]) -> None:
+    """What :func:`_read_sheet` reads from equally long rows without formulas or merged
+    cells, a column at a time: the header row found as there, the data rows' text cleaned
+    by one comprehension per column (:func:`clean_value`), each row's cells gathered by one
+    dict comprehension.  Empty rows are skipped and the row limit applies as there."""
+    for position, values in enumerate(rows):
+        if values.count(None) != len(values) and any(v is not None and str(v).strip() for v in values):
+            break
+    else:
+        return  # no header: nothing to read
+    number = position + 1
+    sheet.header_row = number
+    headers = resolve_headers(sheet, values, problems, number)
+    numbered = [(start, values) for start, values in enumerate(rows[position + 1:], start=number + 1)
+                if values.count(None) != len(values)]
+    if not numbered or not headers:
+        return  # nothing to keep (and the row limit cannot be reached without rows kept)
+    table = list(zip(*(values for _, values in numbered)))
+    columns = []
+    for index in headers:
+        column = table[index]
+        if any(isinstance(v, str) for v in column):
+            column = [(v.strip() or None) if isinstance(v, str) else v for v in column]  # clean_value
+        columns.append(column)
+    keys = [column.key for column in headers.values()]
+    for (number, _), values in zip(numbered, zip(*columns)):
+        if len(sheet.rows) >= MAX_ROWS:
+            problems.append(Problem(f"more than {MAX_ROWS} rows with data; the rest is not read (row {number} "
+                                    "and below)", "split the case, or delete stray content below the table",
+                                    sheet=sheet.title, row=number, severity="error"))
+            break
+        cells = {key: value for key, value in zip(keys, values) if value is not None}
+        if cells:
+            sheet.rows.append(RawRow(number, cells))
 
 
 def _check_uncached(sheet: RawSheet, ws, uncached, problems: list[Problem]) -> None:
@@ -483,10 +540,12 @@ def _formula_text(cell) -> str | None:
     return None
 
 
-def _merged_ranges(ws, title: str) -> dict[str, tuple[int, int, int, int]]:
+def _merged_ranges(ws, title: str, xml: bytes | None = None) -> dict[str, tuple[int, int, int, int]]:
     """Merged ranges of more than one cell: "C2:C4" → (min_col, min_row, max_col, max_row).
-    Read-only worksheets do not expose them, so the sheet's XML is scanned (parsed only when
-    it mentions a merge at all)."""
+    Read-only worksheets do not expose them, so the sheet's XML (``xml`` when the caller
+    has read it already) is scanned, and parsed only when it mentions a merge at all."""
+    if xml is not None and b"mergeCell" not in xml:
+        return {}
     try:
         with ws._get_source() as src:
             tail = b""

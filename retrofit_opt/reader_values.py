@@ -25,8 +25,11 @@ openpyxl as before (which also reports damaged sheets).
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
+
+import numpy as np
 
 MAX_GRID_CELLS = 20_000_000  # cells of calamine's dense grid (about 0.6 GB at most)
 DENSITY = 5  # … and at most this many times the sheet's cell elements (plus a margin)
@@ -59,9 +62,74 @@ def _column_number(letters: bytes) -> int:
 
 def grid_is_safe(xml: bytes) -> bool:
     """Does the sheet XML address every cell (``r="B7"``) within a grid small and dense
-    enough for calamine, with no Excel error value (``t="e"``) among them?"""
-    if _ERROR_CELL.search(xml):
+    enough for calamine, with no Excel error value (``t="e"``) among them?
+
+    The same answer as :func:`grid_is_safe_by_regex`; for the usual sheet (every cell tag
+    written ``<c r="B7"`` with no namespace prefix) the references are decoded with numpy
+    over the bytes instead of a regular expression per cell."""
+    if b't="e"' in xml and _ERROR_CELL.search(xml):  # the search only where it can match
         return False  # openpyxl reads "#N/A"; calamine a blank, which would pass as "missing"
+    bounds = _plain_reference_bounds(xml)
+    if bounds is None:
+        return grid_is_safe_by_regex(xml)
+    count, min_row, max_row, min_col, max_col = bounds
+    if not count:
+        return True
+    grid = (max_row - min_row + 1) * (max_col - min_col + 1)
+    return grid <= MAX_GRID_CELLS and grid <= DENSITY * count + GRID_MARGIN
+
+
+_TAG_ENDS = np.frombuffer(b" \t\n\r\f\v/>", dtype=np.uint8)  # what may follow "<c" in a cell tag
+_REF_START = np.frombuffer(b' r="', dtype=np.uint8)
+
+
+def _plain_reference_bounds(xml: bytes):
+    """(cells, first row, last row, first column, last column) when every cell tag of the
+    sheet is ``<c r="…"`` with a reference of 1–3 capitals and 1–7 digits (what
+    ``_CELL_REF`` would find at each tag ``_CELL_TAG`` finds), else ``None``."""
+    if b":c" in xml:
+        return None  # maybe a namespace prefix (<x:c …>): left to the regular expressions
+    buf = np.frombuffer(xml, dtype=np.uint8)
+    padded = np.concatenate([buf, np.zeros(16, dtype=np.uint8)])
+    opens = np.flatnonzero((buf[:-1] == 60) & (buf[1:] == 99))  # "<c"
+    tags = opens[np.isin(padded[opens + 2], _TAG_ENDS)]
+    if not len(tags):
+        return 0, 0, 0, 0, 0
+    window = np.lib.stride_tricks.sliding_window_view(padded, 15)[tags + 2]  # 15 bytes after each "<c"
+    if not (window[:, :4] == _REF_START).all():
+        return None
+    ref = window[:, 4:]  # 11 bytes: up to 3 capitals, 7 digits and the closing quote
+    capital = (ref >= 65) & (ref <= 90)
+    digit = (ref >= 48) & (ref <= 57)
+    letters = np.argmin(np.hstack([capital, np.zeros((len(ref), 1), dtype=bool)]), axis=1)
+    if letters.min() < 1 or letters.max() > 3:
+        return None
+    rows = np.zeros(len(ref), dtype=np.int64)
+    cols = np.zeros(len(ref), dtype=np.int64)
+    digits = np.zeros(len(ref), dtype=np.int64)
+    for k in (1, 2, 3):
+        at = letters == k
+        if not at.any():
+            continue
+        run = np.argmin(np.hstack([digit[at, k:k + 8], np.zeros((int(at.sum()), 1), dtype=bool)]), axis=1)
+        digits[at] = run
+        for j in range(k):
+            cols[at] = cols[at] * 26 + ref[at, j].astype(np.int64) - 64
+    if digits.min() < 1 or digits.max() > 7:
+        return None
+    ends = ref[np.arange(len(ref)), letters + digits]
+    if not (ends == 34).all():  # the closing quote
+        return None
+    for j in range(7):
+        value = ref[np.arange(len(ref)), np.minimum(letters + j, 10)].astype(np.int64) - 48
+        rows = np.where(j < digits, rows * 10 + value, rows)
+    return len(tags), int(rows.min()), int(rows.max()), int(cols.min()), int(cols.max())
+
+
+def grid_is_safe_by_regex(xml: bytes) -> bool:
+    """:func:`grid_is_safe` by regular expressions over every cell (the reference)."""
+    if _ERROR_CELL.search(xml):
+        return False
     refs = _CELL_REF.findall(xml)
     if len(refs) != len(_CELL_TAG.findall(xml)):
         return False  # a cell without a reference (allowed, rare): openpyxl places it
@@ -85,6 +153,13 @@ def sheet_rows(book, title: str, xml: bytes, max_columns: int) -> list[tuple] | 
         data = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
     except Exception:
         return None
+    if len(set(map(len, data))) == 1 and data[0]:
+        return _mapped_by_column(data, max_columns)
+    return _mapped_by_cell(data, max_columns)
+
+
+def _mapped_by_cell(data: list[list], max_columns: int) -> list[tuple] | None:
+    """:func:`sheet_rows`'s mapping of calamine's values to openpyxl's, cell by cell."""
     out = []
     for row in data:
         values = []
@@ -105,3 +180,29 @@ def sheet_rows(book, title: str, xml: bytes, max_columns: int) -> list[tuple] | 
             values.append(v)
         out.append(tuple(values))
     return out
+
+
+_PLAIN = frozenset({str, float, int, bool})
+
+
+def _mapped_by_column(data: list[list], max_columns: int) -> list[tuple] | None:
+    """The same mapping as :func:`_mapped_by_cell` for a rectangular grid, a column at a
+    time: the types of a column are checked at once, and a column of text (or of floats)
+    is mapped by one comprehension."""
+    columns = []
+    for column in itertools.islice(zip(*data), max_columns):
+        kinds = set(map(type, column))
+        if not kinds <= _PLAIN:
+            return None  # a date, time or error: openpyxl's types and texts
+        if float in kinds:
+            floats = [v for v in column if type(v) is float] if len(kinds) > 1 else column
+            if not all(map(math.isfinite, floats)) or max(floats) >= _WHOLE or min(floats) <= -_WHOLE:
+                return None  # NaN/infinity, or a whole number whose stored text calamine does not tell
+        if kinds == {str}:
+            columns.append([v or None for v in column])
+        elif kinds == {float}:
+            columns.append([int(v) if v.is_integer() else v for v in column])
+        else:
+            columns.append([None if type(v) is str and not v else int(v) if type(v) is float and v.is_integer()
+                            else v for v in column])
+    return list(zip(*columns))

@@ -7,6 +7,7 @@ the factors), projects, the other sheets, then the rules that span sheets.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections import defaultdict
 
@@ -51,6 +52,65 @@ class _Sheet:
         self.problems.append(Problem(message, fix, self.title, row.row if row else None,
                                      self.label(key) if key else None, value, severity))
 
+    def typed_column(self, key: str) -> list:
+        """The typed value of ``key`` in every row (aligned with :attr:`rows`), as
+        :meth:`get` with ``default=None`` gives it, or :data:`SLOW` where only :meth:`get`
+        may type the cell because it might report a problem.  The caller calls :meth:`get`
+        for those cells in its own row order, so problems are reported exactly as before.
+
+        Whole columns of plain numbers, text and blanks are typed here without a call per
+        cell; text in other columns (yes/no, lists, choices) is typed once per distinct
+        value (:meth:`_probe`)."""
+        values = list(map(dict.get, [row.cells for row in self.rows], itertools.repeat(key)))
+        spec = self.specs.get(key)
+        blank = SLOW if spec is not None and spec.required and self.has(key) else None
+        if blank is None and values.count(None) == len(values):
+            return values
+        type_ = spec.type if spec else "number"
+        factor = self.raw.columns[key].factor if self.raw and key in self.raw.columns else 1.0
+        numbers = _FAST_NUMBERS.get(type_)
+        texts = type_ in ("text", "id")
+        resolution = spec is not None and spec.type == "number"
+        kinds = set(map(type, values))
+        if type_ == "number" and kinds <= _FLOAT_OR_BLANK:
+            return _float_column(values, blank, factor, resolution)
+        if texts and kinds <= _TEXT_OR_BLANK:  # text stripped; "#…" may be an Excel error value
+            return [blank if v is None else t if (t := v.strip())[:1] != "#" else SLOW for v in values]
+        probed: dict[str, object] = {}
+        out = []
+        append = out.append
+        for value in values:
+            kind = type(value)
+            if value is None:
+                append(blank)
+            elif kind is str:
+                if texts:
+                    text = value.strip()
+                    append(text if text[:1] != "#" else SLOW)  # "#…" may be an Excel error value
+                else:
+                    typed = probed.get(value, _UNSEEN)
+                    if typed is _UNSEEN:
+                        typed = probed[value] = self._probe(key, value)
+                    append(typed)
+            elif (kind is float or kind is int) and numbers is not None:
+                append(numbers(value, factor, resolution))
+            else:
+                append(SLOW)
+        return out
+
+    def _probe(self, key: str, value):
+        """What :meth:`get` gives for ``value`` in column ``key``, or :data:`SLOW` when it
+        would report a problem (or fail): get is a pure function of the value and the
+        column apart from the problems it reports."""
+        saved, self.problems = self.problems, []
+        try:
+            typed = self.get(RawRow(0, {key: value}), key)
+            return SLOW if self.problems else typed
+        except Exception:
+            return SLOW  # let get fail again where it is called in row order
+        finally:
+            self.problems = saved
+
     def get(self, row: RawRow, key: str, default=None):
         """The typed, unit-converted value of a cell; ``default`` when blank or wrong."""
         value = row.cells.get(key)
@@ -77,6 +137,69 @@ class _Sheet:
                          "write 0 if nothing is meant, or check the value and the unit in the header", value)
             return default
         return typed
+
+
+SLOW = object()  # a cell :meth:`_Sheet.typed_column` leaves to :meth:`_Sheet.get`
+_UNSEEN = object()
+_WRITTEN_BOUND = 10 ** 15  # cells.to_number's bound on a written number, as an int
+
+
+def _plain_float(value):
+    """``float(value)`` for an int or float that cells.to_number accepts, else ``None``."""
+    if type(value) is int:
+        return float(value) if -_WRITTEN_BOUND <= value <= _WRITTEN_BOUND else None
+    return value if abs(value) <= 1e15 else None  # NaN and infinities fail the comparison
+
+
+def _fast_number(value, factor: float, resolution: bool):
+    """:meth:`_Sheet.get` of a plain int or float in a number column, or SLOW when get
+    would report a problem."""
+    number = _plain_float(value)
+    if number is None:
+        return SLOW
+    typed = number * factor
+    size = abs(typed)
+    if size > MAX_MAGNITUDE or resolution and 0 < size < limits.RESOLUTION:
+        return SLOW
+    return typed
+
+
+_FLOAT_OR_BLANK = frozenset({float, int, type(None)})
+_TEXT_OR_BLANK = frozenset({str, type(None)})
+
+
+def _float_column(values: list, blank, factor: float, resolution: bool) -> list:
+    """:func:`_fast_number` over a column of floats, ints and blanks, in one comprehension:
+    a value is typed when it is within cells.to_number's bound (NaN and infinities are not)
+    and, after the unit factor, at most MAX_MAGNITUDE and zero or at least the resolution."""
+    low = limits.RESOLUTION if resolution else 0.0
+    bound = _WRITTEN_BOUND
+    return [blank if v is None else
+            t if (-bound <= v <= bound if type(v) is int else abs(v) <= 1e15)
+            and ((t := float(v) * factor) == 0 or low <= abs(t) <= MAX_MAGNITUDE) else SLOW
+            for v in values]
+
+
+def _fast_integer(value, factor: float, resolution: bool):
+    if type(value) is int:
+        return value if -_WRITTEN_BOUND <= value <= _WRITTEN_BOUND else SLOW
+    return int(value) if abs(value) <= 1e15 and value.is_integer() else SLOW
+
+
+def _fast_year(value, factor: float, resolution: bool):
+    year = _fast_integer(value, factor, resolution)
+    return year if year is not SLOW and cells.YEAR_RANGE[0] <= year <= cells.YEAR_RANGE[1] else SLOW
+
+
+def _fast_share(value, factor: float, resolution: bool):
+    number = _plain_float(value)
+    if number is None:
+        return SLOW
+    share = number * factor
+    return share if 0 <= share <= 1 else SLOW
+
+
+_FAST_NUMBERS = {"number": _fast_number, "integer": _fast_integer, "year": _fast_year, "share": _fast_share}
 
 
 def convert(value, type_: str, factor: float = 1.0, kind: str = "", field: str = ""):
@@ -272,13 +395,7 @@ def _projects(sheet: _Sheet, params: Parameters) -> tuple[list[Project], dict[st
     tce, co2, prices = (accounting.tce_factors(params), accounting.co2_factors(params),
                         accounting.price_factors(params))
     projects = []
-    # a blank cell of an optional column reads as None without a call (most cells of a
-    # 50,000-row sheet are blank: the calls were a second of reading)
-    required = {k for k in (*PROJECT_SCALARS, *metric_units) if (spec := sheet.specs.get(k)) is not None and spec.required}
-    for row in sheet.rows:
-        cells = row.cells
-        values = {k: sheet.get(row, k) if k in cells or k in required else None for k in PROJECT_SCALARS}
-        metrics = {m: sheet.get(row, m) if m in cells or m in required else None for m in metric_units}
+    for row, values, metrics in _project_cells(sheet, metric_units):
         if values["id"] is None or values["capex"] is None:
             continue
         carriers = {c: metrics[c] for c in schema.CARRIERS if metrics.get(c)}
@@ -330,6 +447,26 @@ def _projects(sheet: _Sheet, params: Parameters) -> tuple[list[Project], dict[st
     return projects, metric_units
 
 
+def _project_cells(sheet: _Sheet, metric_units: dict[str, str]):
+    """(row, scalars, metrics) per projects row: the typed values of :data:`PROJECT_SCALARS`
+    and of the metrics, exactly as ``{k: sheet.get(row, k) for k in …}`` gives them (a blank
+    cell of an optional column is ``None``).  Typed a column at a time
+    (:meth:`_Sheet.typed_column`); a cell that may hold a problem is typed by
+    :meth:`_Sheet.get` in the row's own order, so problems are reported as cell by cell."""
+    keys = (*PROJECT_SCALARS, *metric_units)
+    rows = sheet.rows
+    present = set().union(*(row.cells for row in rows))
+    blanks = [None] * len(rows)
+    columns = [sheet.typed_column(k) if k in present or k in sheet.specs and sheet.specs[k].required else blanks
+               for k in keys]
+    split = len(PROJECT_SCALARS)
+    slow = [j for j, column in enumerate(columns) if column is not blanks and SLOW in column]
+    for row, typed in zip(rows, zip(*columns)):
+        if slow and any(typed[j] is SLOW for j in slow):
+            typed = tuple(sheet.get(row, k) if v is SLOW else v for k, v in zip(keys, typed))
+        yield row, dict(zip(PROJECT_SCALARS, typed[:split])), dict(zip(metric_units, typed[split:]))
+
+
 def _sizes_ok(sheet: _Sheet, row: RawRow, values: dict, params: Parameters) -> bool:
     """build_years and lifetime within their bounds, checked before anything is sized by them."""
     ok = True
@@ -350,21 +487,46 @@ def _sizes_ok(sheet: _Sheet, row: RawRow, values: dict, params: Parameters) -> b
 
 def _pool_name(text: str) -> str:
     """Pools match like headers do (case, spaces, underscores, full-width forms ignored)."""
+    if type(text) is str:
+        known = _POOL_NAMES.get(text)
+        if known is None:
+            known = _POOL_NAMES[text] = _spelt_pool(text)
+            if len(_POOL_NAMES) > 10_000:
+                _POOL_NAMES.clear()
+        return known
+    return _spelt_pool(text)
+
+
+_POOL_NAMES: dict[str, str] = {}  # text → _spelt_pool(text): a case names a few pools 50,000 times
+
+
+def _spelt_pool(text) -> str:
     canonical = pool_alias(text)
     if canonical is not None:
         return canonical
     return " ".join(str(text).split())
 
 
+def _normalised(name: str, seen: dict[str, str]) -> str:
+    """schema.normalise_name, once per distinct name in ``seen``."""
+    norm = seen.get(name) if type(name) is str else None
+    if norm is None:
+        norm = schema.normalise_name(name)
+        if type(name) is str:
+            seen[name] = norm
+    return norm
+
+
 def _unify_pools(projects: list[Project], budgets: list[Budget]) -> tuple[list[Project], list[Budget]]:
     """Pools that differ only in case, spaces or width are one pool, spelled as the budgets
     sheet (else the first project) spells it."""
     spelling: dict[str, str] = {}
+    norms: dict[str, str] = {}
     for name in [b.pool for b in budgets] + [p.budget_pool for p in projects]:
-        spelling.setdefault(schema.normalise_name(name), name)
+        spelling.setdefault(_normalised(name, norms), name)
 
     def canonical(name):
-        return spelling[schema.normalise_name(name)]
+        return spelling[_normalised(name, norms)]
 
     def respelt(item, field: str):  # a copy only when the spelling changes (50,000 copies cost a second)
         name = getattr(item, field)
@@ -373,9 +535,22 @@ def _unify_pools(projects: list[Project], budgets: list[Budget]) -> tuple[list[P
     return [respelt(p, "budget_pool") for p in projects], [respelt(b, "pool") for b in budgets]
 
 
+_EVEN_SHARES: dict[int, tuple[float, ...]] = {}
+
+
+def _even_shares(build_years: int) -> tuple[float, ...]:
+    """Equal capex shares over the build years (one tuple per number of years)."""
+    shares = _EVEN_SHARES.get(build_years) if type(build_years) is int else None
+    if shares is None:
+        shares = tuple(1.0 / build_years for _ in range(build_years))
+        if type(build_years) is int and len(_EVEN_SHARES) < 1000:
+            _EVEN_SHARES[build_years] = shares
+    return shares
+
+
 def _capex_shares(sheet: _Sheet, row: RawRow, profile, capex, build_years: int) -> tuple[float, ...]:
     if profile is None or capex is None:
-        return tuple(1.0 / build_years for _ in range(build_years))
+        return _even_shares(build_years)
     if len(profile) != build_years:
         sheet.problem(row, "capex_profile", f"capex_profile has {len(profile)} entries but build_years is "
                       f"{build_years}", "give one entry per build year, separated by /", "/".join(

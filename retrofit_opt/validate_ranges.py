@@ -45,10 +45,13 @@ def attach_ranges(case: Case, projects_sheet, parameters_sheet) -> Case:
     """The case with its project ranges read and every range checked.  Problems go to the
     sheets' shared problem list; the caller raises them together with all the others."""
     rows = {row.row: row for row in projects_sheet.rows}
+    # a blank cell of an optional column is None without a call (get would say nothing)
+    required = {key for key in READ_HERE if (spec := projects_sheet.specs.get(key)) is not None and spec.required}
     projects = []
     for project in case.projects:
         raw_row = rows.get(project.row)
-        values = {key: projects_sheet.get(raw_row, key) for key in READ_HERE} if raw_row is not None else {}
+        values = {key: projects_sheet.get(raw_row, key) for key in READ_HERE
+                  if key in raw_row.cells or key in required} if raw_row is not None else {}
         given = {k: v for k, v in values.items() if v is not None}
         if given:
             project = dataclasses.replace(project, **given)
@@ -59,6 +62,9 @@ def attach_ranges(case: Case, projects_sheet, parameters_sheet) -> Case:
 
 
 def _check_project_ranges(sheet, p: Project) -> None:
+    if p.saving_low is None and p.saving_high is None and p.co2_low is None and p.co2_high is None and \
+            p.capex_low is None and p.capex_high is None:
+        return  # no range: no rule applies (most projects of a large case)
     at = _At(p.row)
     for prefix, estimate_name, estimate_of in PROJECT_RANGES:
         low, high = getattr(p, f"{prefix}_low"), getattr(p, f"{prefix}_high")
