@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from retrofit_opt.report.print_setup import prepare_for_print
 from retrofit_opt.report.save import save_workbook
 from retrofit_opt.report.streamed import max_column, streamed_rows
 from retrofit_opt.report.writer import MONEY, TOTAL_FONT, Formula, SheetWriter, display_width
-from test_report_writer_rows import FORMATS, openpyxl_writes, random_value, saved_parts, shown
+from test_report_writer_rows import FORMATS, openpyxl_writes, random_value, row_both_ways, saved_parts, shown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,14 +51,7 @@ def test_streamed_rows_save_as_the_same_cells_made_one_by_one(seed, finished):
             col = first + rng.randrange(len(values))
             w.put(row, col, "existing", MONEY)
             openpyxl_writes(theirs.active, row, col, "existing", MONEY, None, False, False)
-        w.row(row, first, values, formats, font=font, wrap=wrap, blanks=blanks, measure=measure)
-        for offset, (value, fmt) in enumerate(zip(values, formats)):
-            openpyxl_writes(theirs.active, row, first + offset, value, fmt, font, wrap, blanks)
-            if measure and value is not None and value != "":
-                text = shown(value, fmt)
-                if isinstance(value, str):
-                    text = ILLEGAL_CHARACTERS_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-                widths[first + offset] = max(widths.get(first + offset, -1), display_width(text))
+        row_both_ways(w, theirs.active, widths, row, first, values, formats, font, wrap, blanks, measure)
         if rng.random() < 0.05:  # a formula after the row, in the same row (past its cells)
             w.put(row, 18, Formula("=1+1", 2.0), MONEY)
             cell = theirs.active.cell(row=row, column=18)

@@ -64,6 +64,20 @@ def openpyxl_writes(ws, row: int, col: int, value, fmt, font, wrap: bool, blanks
         cell.alignment = WRAP
 
 
+def row_both_ways(w, oracle_ws, widths: dict, row: int, first: int, values, formats, font, wrap: bool,
+                  blanks: bool, measure: bool) -> None:
+    """One table row by ``w.row`` and by the oracle's assignments into ``oracle_ws``; the
+    widths the oracle expects grow in ``widths``."""
+    w.row(row, first, values, formats, font=font, wrap=wrap, blanks=blanks, measure=measure)
+    for offset, (value, fmt) in enumerate(zip(values, formats)):
+        openpyxl_writes(oracle_ws, row, first + offset, value, fmt, font, wrap, blanks)
+        if measure and value is not None and value != "":
+            text = shown(value, fmt)
+            if isinstance(value, str):
+                text = ILLEGAL_CHARACTERS_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+            widths[first + offset] = max(widths.get(first + offset, -1), display_width(text))
+
+
 def shown(value, fmt) -> str:
     return value if isinstance(value, str) else SheetWriter._number_text(value, fmt)
 
@@ -92,14 +106,7 @@ def test_rows_store_what_openpyxl_assignments_store(seed):
         measure = rng.random() < 0.9
         if step > 1 and rng.random() < 0.1:  # a row written over cells that exist already
             row = rng.randrange(1, step)
-        w.row(row, first, values, formats, font=font, wrap=wrap, blanks=blanks, measure=measure)
-        for offset, (value, fmt) in enumerate(zip(values, formats)):
-            openpyxl_writes(theirs.active, row, first + offset, value, fmt, font, wrap, blanks)
-            if measure and value is not None and value != "":
-                text = shown(value, fmt)
-                if isinstance(value, str):
-                    text = ILLEGAL_CHARACTERS_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-                widths[first + offset] = max(widths.get(first + offset, -1), display_width(text))
+        row_both_ways(w, theirs.active, widths, row, first, values, formats, font, wrap, blanks, measure)
         if rng.random() < 0.05:
             w.put(row, 13, Formula("=1+1", 2.0), MONEY)
             cell = theirs.active.cell(row=row, column=13)

@@ -105,23 +105,22 @@ def set_font(workbook) -> None:
                 style = cell._style = StyleArray()  # a plain cell: the workbook's default font (id 0)
             elif cell._value is None and not any(style):
                 continue
-            old_id = style[FONT_ID]  # style.fontId without its descriptor (millions of cells)
-            font_id = renamed.get(old_id)
-            if font_id is None:
-                changed = copy(fonts[old_id])
-                changed.name = FONT
-                font_id = renamed[old_id] = fonts.add(changed)
-            style[FONT_ID] = font_id
+            _rename_font(style, fonts, renamed)
         streamed = streamed_rows(ws)
         if streamed is not None:
             # After the sheet's cells: each streamed style's font was first used by a real
             # cell (the first cell of each style is one), so the fonts are added in the order
             # a cell-by-cell workbook adds them.
             for style in streamed.styles.values():
-                old_id = style[FONT_ID]
-                font_id = renamed.get(old_id)
-                if font_id is None:
-                    changed = copy(fonts[old_id])
-                    changed.name = FONT
-                    font_id = renamed[old_id] = fonts.add(changed)
-                style[FONT_ID] = font_id
+                _rename_font(style, fonts, renamed)
+
+
+def _rename_font(style: StyleArray, fonts, renamed: dict[int, int]) -> None:
+    """Point ``style`` at the copy of its font in FONT (made and added on first use)."""
+    old_id = style[FONT_ID]  # style.fontId without its descriptor (millions of cells)
+    font_id = renamed.get(old_id)
+    if font_id is None:
+        changed = copy(fonts[old_id])
+        changed.name = FONT
+        font_id = renamed[old_id] = fonts.add(changed)
+    style[FONT_ID] = font_id
