@@ -231,12 +231,6 @@ def capex_present_value(project: Project, params: Parameters) -> float:
     return sum(project.capex * share / (1 + r) ** k for k, share in enumerate(project.capex_shares))
 
 
-def _to_horizon(value: float, params: Parameters, start_year: int | None) -> float:
-    if start_year is not None and params.start_year is not None:
-        value /= (1 + params.discount_rate) ** (start_year - params.start_year)
-    return value
-
-
 def npv_at_start(project: Project, params: Parameters) -> float:
     """NPV valued at the project's own start year, 万元 (the given ``npv`` if any)."""
     if project.npv_given is not None:
@@ -276,7 +270,9 @@ def npv(project: Project, params: Parameters, start_year: int | None = None) -> 
 
 def at_horizon(value: float, params: Parameters, start_year: int | None) -> float:
     """A value at a project's start year (万元) discounted to the horizon's start."""
-    return _to_horizon(value, params, start_year)
+    if start_year is not None and params.start_year is not None:
+        value /= (1 + params.discount_rate) ** (start_year - params.start_year)
+    return value
 
 
 def enterprise_npv_at_start(project: Project, params: Parameters) -> float:

@@ -19,8 +19,8 @@ from openpyxl import Workbook, load_workbook
 from retrofit_opt.report.print_setup import prepare_for_print
 from retrofit_opt.report.save import save_workbook
 from retrofit_opt.report.streamed import max_column, streamed_rows
-from retrofit_opt.report.writer import MONEY, TOTAL_FONT, Formula, SheetWriter, display_width
-from test_report_writer_rows import FORMATS, openpyxl_writes, random_value, row_both_ways, saved_parts, shown
+from retrofit_opt.report.writer import MONEY, Formula, SheetWriter, display_width
+from test_report_writer_rows import openpyxl_writes, random_row, row_both_ways, saved_parts, shown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,13 +40,7 @@ def test_streamed_rows_save_as_the_same_cells_made_one_by_one(seed, finished):
     w = SheetWriter(ours.active, {}, streamed=True)
     widths: dict[int, int] = {}
     for row in range(1, 301):
-        first = rng.choice([1, 1, 1, 3])
-        values = [random_value(rng) for _ in range(rng.randrange(1, 12))]
-        formats = [rng.choice(FORMATS) for _ in values]
-        font = rng.choice([None, None, None, TOTAL_FONT])
-        wrap = rng.random() < 0.15
-        blanks = rng.random() < 0.5
-        measure = rng.random() < 0.9
+        first, values, formats, font, wrap, blanks, measure = random_row(rng)
         if rng.random() < 0.1:  # a real cell first, where the row then writes (it goes through put)
             col = first + rng.randrange(len(values))
             w.put(row, col, "existing", MONEY)

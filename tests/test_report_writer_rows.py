@@ -64,6 +64,15 @@ def openpyxl_writes(ws, row: int, col: int, value, fmt, font, wrap: bool, blanks
         cell.alignment = WRAP
 
 
+def random_row(rng: random.Random) -> tuple:
+    """A random table row: first column, values, formats, font, wrap, blanks, measure."""
+    first = rng.choice([1, 1, 1, 3])
+    values = [random_value(rng) for _ in range(rng.randrange(1, 12))]
+    formats = [rng.choice(FORMATS) for _ in values]
+    font = rng.choice([None, None, None, TOTAL_FONT])
+    return first, values, formats, font, rng.random() < 0.15, rng.random() < 0.5, rng.random() < 0.9
+
+
 def row_both_ways(w, oracle_ws, widths: dict, row: int, first: int, values, formats, font, wrap: bool,
                   blanks: bool, measure: bool) -> None:
     """One table row by ``w.row`` and by the oracle's assignments into ``oracle_ws``; the
@@ -97,13 +106,7 @@ def test_rows_store_what_openpyxl_assignments_store(seed):
     widths: dict[int, int] = {}
     for step in range(1, 301):
         row = step
-        first = rng.choice([1, 1, 1, 3])
-        values = [random_value(rng) for _ in range(rng.randrange(1, 12))]
-        formats = [rng.choice(FORMATS) for _ in values]
-        font = rng.choice([None, None, None, TOTAL_FONT])
-        wrap = rng.random() < 0.15
-        blanks = rng.random() < 0.5
-        measure = rng.random() < 0.9
+        first, values, formats, font, wrap, blanks, measure = random_row(rng)
         if step > 1 and rng.random() < 0.1:  # a row written over cells that exist already
             row = rng.randrange(1, step)
         row_both_ways(w, theirs.active, widths, row, first, values, formats, font, wrap, blanks, measure)

@@ -189,7 +189,7 @@ def option_npv(data: ModelData, npv_by_project: np.ndarray) -> np.ndarray:
     """NPV of every start option in every scenario: the project's sampled NPV at its
     start, discounted to the horizon's start like :func:`economics.npv`."""
     params = data.case.parameters
-    factors = np.array([economics._to_horizon(1.0, params, start) for _, start in data.options])
+    factors = np.array([economics.at_horizon(1.0, params, start) for _, start in data.options])
     columns = [p for p, _ in data.options]
     return npv_by_project[:, columns] * factors if columns else np.zeros((npv_by_project.shape[0], 0))
 

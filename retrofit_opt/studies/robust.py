@@ -364,7 +364,7 @@ def mean_cvar(npv: np.ndarray, probabilities: np.ndarray, alpha: float, risk_ave
 def _plan_npv(case: Case, plan: dict, npv_by_project: np.ndarray) -> np.ndarray:
     from retrofit_opt import economics
     params = case.parameters
-    weights = np.array([economics._to_horizon(1.0, params, plan[p.id]) if p.id in plan else 0.0
+    weights = np.array([economics.at_horizon(1.0, params, plan[p.id]) if p.id in plan else 0.0
                         for p in case.projects])
     return npv_by_project @ weights
 
