@@ -489,13 +489,18 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
                                     progress=lambda done, total: progress("scenarios", done, total))
             runs = [ScenarioResult(scenario, run.result) for scenario, run in robust]
         else:
+            from retrofit_opt.report.background import WorkbookInBackground
+            base = {}  # the base case's sheets, built while the other scenarios solve
             runs = compare_scenarios(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=False,
                                      explain_base=not no_explain,
                                      progress=lambda done, total: progress("scenarios", done, total),
-                                     executor=executor)
+                                     executor=executor,
+                                     on_base=lambda result: base.setdefault(
+                                         "sheets", WorkbookInBackground(result, lang or loaded.language)))
         progress.close()
         write_comparison(runs, out, lang or loaded.language,
-                         robust=joint if joint is not None else robust[0][1] if robust else None)
+                         robust=joint if joint is not None else robust[0][1] if robust else None,
+                         base=None if robust or joint is not None else base.get("sheets"))
     except RetrofitError as err:
         progress.close()
         _fail(err)

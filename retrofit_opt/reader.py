@@ -13,6 +13,7 @@ import re
 import stat
 import warnings
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,14 +89,17 @@ def read_case(path: str | Path, problems: list[Problem]) -> RawCase | None:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
         try:
-            values_wb = load_workbook(_source(path), read_only=True, data_only=True)
+            with _sized_without_a_scan():
+                values_wb = load_workbook(_source(path), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for corrupt files
             problems.append(_unreadable(path, exc))
             return None
         try:
             # The formulas pass is needed only where there are formulas: a workbook without
             # any is read once, not twice.
-            formulas_wb = load_workbook(_source(path), read_only=True, data_only=False) if _has_formulas(path) else None
+            with _sized_without_a_scan():
+                formulas_wb = load_workbook(_source(path), read_only=True, data_only=False) \
+                    if _has_formulas(path) else None
         except Exception as exc:
             values_wb.close()
             problems.append(_unreadable(path, exc))
@@ -113,6 +117,35 @@ def read_case(path: str | Path, problems: list[Problem]) -> RawCase | None:
             if formulas_wb is not None:
                 formulas_wb.close()
     return RawCase(sheets, path.name, digest, case_language(sheets))
+
+
+_SIZE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(dimension|sheetData)[\s>/]")
+_SIZE_HEAD = 1 << 16  # bytes of a sheet's XML searched for its <dimension> before <sheetData>
+
+
+@contextmanager
+def _sized_without_a_scan():
+    """openpyxl's read-only worksheets find their size at opening (``_get_size``): the
+    ``<dimension>`` element, which the schema puts before ``<sheetData>`` — but a sheet
+    without one (written by openpyxl's write-only mode, among others) is parsed to its end
+    just to learn that there is none, and then has no size, which is what this replacement
+    gives at once when the sheet's XML reaches ``<sheetData>`` first (0.75 s of a
+    10,000-project case).  Every other sheet is sized by openpyxl's own code."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    original = ReadOnlyWorksheet._get_size
+
+    def get_size(ws):
+        with ws._get_source() as src:
+            first = _SIZE_TAG.search(src.read(_SIZE_HEAD))
+        if first is not None and first.group(1) == b"sheetData":
+            return  # no <dimension> (one after the rows would be out of order, and openpyxl ignores it too)
+        original(ws)
+
+    ReadOnlyWorksheet._get_size = get_size
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = original
 
 
 def _source(path: Path):

@@ -72,6 +72,29 @@ def test_streamed_rows_save_as_the_same_cells_made_one_by_one(seed, finished):
     assert [name for name in oracle if mine[name] != oracle[name]] == []
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_rows_of_one_shape_save_as_the_same_cells_whatever_their_texts(seed):
+    """Table rows of one shape (the same formats and kinds of value, as a sheet's rows are)
+    are written through one pattern per shape; a row whose text needs escaping or
+    ``xml:space`` (XML specials, spaces at either end, all spaces) must still be written
+    as openpyxl writes it, and so must the plain rows before and after it."""
+    rng = random.Random(seed)
+    texts = ["P-0001", "余热回收改造", "  leading", "trailing  ", "   ", "a & b", "x < y", "]]>", "\u00a0nbsp",
+             "nbsp\u00a0", "{0} {1:.16g} {", "plain text", "项目 7"]
+    ours, theirs = Workbook(), Workbook()
+    w = SheetWriter(ours.active, {}, streamed=True)
+    widths: dict[int, int] = {}
+    formats = [None, MONEY, None, "0.0", None]
+    for row in range(1, 401):
+        values = [rng.choice(texts), rng.choice([1.5, -2, 10 ** 17, 0.1 + 0.2]), rng.choice(texts),
+                  rng.uniform(-1e6, 1e6), rng.choice(texts)]
+        row_both_ways(w, theirs.active, widths, row, 1, values, formats, None, False, True, True)
+    assert len(streamed_rows(ours.active).rows) > 390
+    assert w.widths == widths
+    mine, oracle = fast_saved_parts(ours), saved_parts(theirs)
+    assert [name for name in oracle if mine[name] != oracle[name]] == []
+
+
 def test_a_streamed_cell_overwritten_is_an_error_at_save_not_a_wrong_sheet():
     wb = Workbook()
     w = SheetWriter(wb.active, {}, streamed=True)

@@ -236,10 +236,10 @@ def _write_detail(w: SheetWriter, row: int, col: int, text: str) -> None:
     blank detail is an empty cell of the same wrapped style."""
     import math
 
-    from retrofit_opt.report.writer import display_width
+    from retrofit_opt.report.writer import display_width, safe_text
     if text:
-        w.put(row, col, text, wrap=True)
-        text = w.ws.cell(row=row, column=col).value or ""  # as stored: control characters removed
+        w.row(row, col, [text], wrap=True)  # as put() writes it; kept in the row's record when streamed
+        text = (text if text.isprintable() else safe_text(text))[:32767]  # as stored: control characters removed
     else:
         w.empty(row, col, wrap=True)
     w.widths[col] = min(w.widths.get(col, 0), DETAIL_WIDTH) if w.widths.get(col, 0) > DETAIL_WIDTH else \

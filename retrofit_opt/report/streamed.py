@@ -20,13 +20,15 @@ from typing import NamedTuple
 
 from openpyxl.styles.cell_style import StyleArray
 
-EMPTY = object()  # a cell that exists without a value (counted in the sheet's used range, not written)
+EMPTY = object()  # a cell that exists without a value (counted in the sheet's used range; written only when styled)
 
 
 class Record(NamedTuple):
     """Cells ``first``, ``first + 1``, … of one row: ``values[i]`` is the stored value (text
     already cut to Excel's 32,767 characters, or a finite number), ``None`` for no cell here
-    (a blank, or a real cell), :data:`EMPTY` for an empty cell; ``styles[i]`` its style."""
+    (a blank, or a real cell), :data:`EMPTY` for an empty cell; ``styles[i]`` its style
+    (``None`` for no cell and for an empty cell without style, which openpyxl does not
+    write; an empty cell with a style is written, as openpyxl writes it)."""
 
     first: int
     values: tuple
@@ -52,18 +54,23 @@ class StreamedRows:
             used = (offsets[0], offsets[-1]) if offsets else None
         if used is None:
             return False
-        key = tuple(map(id, styles))
-        shared = self._style_tuples.get(key)
-        if shared is None:
-            shared = self._style_tuples[key] = tuple(styles)
-            for style in shared:
-                if style is not None:
-                    self.styles[id(style)] = style
+        self.keep(row, first, tuple(values), self.shared(styles), used)
+        return True
+
+    def keep(self, row: int, first: int, values: tuple, shared: tuple, used: tuple[int, int]) -> None:
+        """:meth:`add` of a record whose values are a tuple, its styles the :meth:`shared`
+        tuple and ``used`` known.  A record that goes on where the row's last one ends joins
+        it: the row is one record (a table row written in parts, e.g. Not selected's, is
+        then saved as one)."""
         records = self.rows.get(row)
         if records is None:
-            self.rows[row] = [Record(first, tuple(values), shared)]
+            self.rows[row] = [Record(first, values, shared)]
         else:
-            records.append(Record(first, tuple(values), shared))
+            last = records[-1]
+            if last.first + len(last.values) == first:  # it goes on where the row's last record ends: one record
+                records[-1] = Record(last.first, last.values + values, self.shared(last.styles + shared))
+            else:
+                records.append(Record(first, values, shared))
         low, high = first + used[0], first + used[1]
         if self.min_row is None:
             self.min_row = self.max_row = row
@@ -77,7 +84,17 @@ class StreamedRows:
                 self.min_col = low
             if high > self.max_col:
                 self.max_col = high
-        return True
+
+    def shared(self, styles) -> tuple:
+        """The one tuple of these styles every record with the same styles holds."""
+        key = tuple(map(id, styles))
+        shared = self._style_tuples.get(key)
+        if shared is None:
+            shared = self._style_tuples[key] = tuple(styles)
+            for style in shared:
+                if style is not None:
+                    self.styles[id(style)] = style
+        return shared
 
 
 def streamed_rows(ws) -> StreamedRows | None:

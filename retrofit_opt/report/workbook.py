@@ -144,11 +144,21 @@ def _select_first(wb) -> None:
 
 
 def build_comparison_workbook(runs, lang: str | None = None, written_at: datetime | None = None,
-                              provenance: dict | None = None, robust=None) -> Report:
+                              provenance: dict | None = None, robust=None, base=None) -> Report:
     """``retrofit-opt compare``: Scenarios and Scenario matrix first, then the base case's
-    own sheets (``runs[0]``: Summary, Portfolio, Not selected, …, Run info)."""
+    own sheets (``runs[0]``: Summary, Portfolio, Not selected, …, Run info).  ``base``: those
+    sheets already being built (a :class:`~retrofit_opt.report.background.WorkbookInBackground`
+    of ``runs[0].result`` in ``lang``, started while the scenarios solved; without
+    ``provenance`` and ``robust``)."""
     from retrofit_opt.report.scenarios_sheet import write_scenario_matrix, write_scenarios
-    report = build_workbook(runs[0].result, lang, written_at, provenance, robust=robust)
+    if base is not None:
+        if provenance is not None or robust is not None:
+            raise ValueError("a workbook built in the background has no provenance or robustness sheet")
+        report = base.report(runs[0].result)
+        if report.lang != report_language(runs[0].result, lang):
+            raise ValueError(f"the base sheets were built in {report.lang!r}, not {lang!r}")
+    else:
+        report = build_workbook(runs[0].result, lang, written_at, provenance, robust=robust)
     for index, (key, writer) in enumerate((("scenarios", write_scenarios),
                                            ("scenario_matrix", write_scenario_matrix))):
         ws = report.workbook.create_sheet(L.sheet_title(key, report.lang), index)
@@ -158,8 +168,10 @@ def build_comparison_workbook(runs, lang: str | None = None, written_at: datetim
 
 
 def write_comparison(runs, out: Path, lang: str | None = None, provenance: dict | None = None,
-                     robust=None) -> Report:
-    report = build_comparison_workbook(runs, lang, provenance=provenance, robust=robust)
+                     robust=None, base=None) -> Report:
+    """Build the comparison workbook (:func:`build_comparison_workbook`; ``base``: its base
+    sheets built in the background), then write it atomically to ``out``."""
+    report = build_comparison_workbook(runs, lang, provenance=provenance, robust=robust, base=base)
     finish_workbook(report, runs[0].result.case)
     write_atomically(Path(out), saver(report.workbook))
     return report

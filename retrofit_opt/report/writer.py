@@ -402,7 +402,16 @@ class SheetWriter:
 
     def empty(self, row: int, col: int, *, wrap: bool = False):
         """An empty cell, styled (wrapped) as a text cell of the same options would be: as
-        ``ws.cell(row, col)`` with ``alignment = WRAP``, the style resolved once per sheet."""
+        ``ws.cell(row, col)`` with ``alignment = WRAP``, the style resolved once per sheet.
+        The cell made, or ``None`` when a streamed writer keeps it in the row's record."""
+        if self._streamed is not None and (row, col) not in self.ws._cells:
+            template = self._styles.get((None, None, wrap, False), _UNSEEN)
+            if template is not _UNSEEN:  # kept in the row's record: written as openpyxl writes it
+                self._streamed.add(row, col, [EMPTY], [template if template is not None else self._streamed.plain],
+                                   (0, 0))
+                if row > self.ws._current_row:
+                    self.ws._current_row = row
+                return None
         cell = self._new_cell(row, col, None, None, wrap, False)
         if cell is None:  # the cell exists: style it through openpyxl
             cell = self.ws.cell(row=row, column=col)

@@ -1,26 +1,30 @@
 """Solve every scenario of a case (PRODUCT.md §1 workflow 2), the case as given first."""
 from __future__ import annotations
 
+import threading
 from typing import Callable
 
 from retrofit_opt.case import Case, Scenario
 from retrofit_opt.errors import CaseError, Problem
 from retrofit_opt.results import Result, ScenarioResult
 from retrofit_opt.scenarios import apply_scenario
-from retrofit_opt.studies.solve import solve_case
+from retrofit_opt.studies.solve import Prepared, prepare_case, solve_case
 
 BASE = Scenario("base", "the case as given")
 
 
 def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
                       explain: bool = False, explain_base: bool | None = None,
-                      progress: Callable[[int, int], None] | None = None, executor=None) -> list[ScenarioResult]:
+                      progress: Callable[[int, int], None] | None = None, executor=None,
+                      on_base: Callable[[Result], None] | None = None) -> list[ScenarioResult]:
     """The case as given (``base``) and every scenario of its ``scenarios`` sheet, each
     solved from scratch.  ``explain`` runs the force-in explanations for every scenario;
     ``explain_base`` (default: ``explain``) for the base case only, whose Not selected
     sheet the comparison workbook shows.  ``progress(done, total)`` after each solve.
     ``executor`` (an :class:`~retrofit_opt.studies.execution.ExecutorSpec`; default: this
-    process) runs the scenarios side by side; each worker receives its variant case."""
+    process) runs the scenarios side by side; each worker receives its variant case.
+    ``on_base(result)`` as soon as the base case is solved, before the other scenarios (in
+    this process: while they solve; the CLI starts building the base case's sheets there)."""
     if not case.scenarios:
         raise CaseError([Problem("the case has no scenarios to compare",
                                  "add a 'scenarios' (情景) sheet with one row per scenario, e.g. a "
@@ -29,17 +33,23 @@ def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: f
     variants = [(case if scenario is BASE else apply_scenario(case, scenario),
                  explain if scenario is not BASE or explain_base is None else explain_base) for scenario in runs]
     if executor is not None and executor.kind != "serial" and len(runs) > 1:
-        return _compare_on(executor, runs, variants, time_limit, mip_gap, progress)
+        return _compare_on(executor, runs, variants, time_limit, mip_gap, progress, on_base)
     out = []
+    ahead = None
     for k, (scenario, (variant, explaining)) in enumerate(zip(runs, variants)):
+        prepared = ahead.prepared() if ahead is not None else None
+        ahead = PreparedAhead(variants[k + 1][0]) if k + 1 < len(runs) else None
         out.append(ScenarioResult(scenario, solve_case(variant, time_limit=time_limit, mip_gap=mip_gap,
-                                                       explain=explaining, indicators=scenario is BASE)))
+                                                       explain=explaining, indicators=scenario is BASE,
+                                                       prepared=prepared)))
+        if k == 0 and on_base is not None:
+            on_base(out[0].result)
         if progress:
             progress(k + 1, len(runs))
     return out
 
 
-def _compare_on(executor, runs, variants, time_limit, mip_gap, progress) -> list[ScenarioResult]:
+def _compare_on(executor, runs, variants, time_limit, mip_gap, progress, on_base) -> list[ScenarioResult]:
     from concurrent.futures import as_completed
     results: list[Result | None] = [None] * len(runs)
     with executor.open() as pool:
@@ -47,7 +57,36 @@ def _compare_on(executor, runs, variants, time_limit, mip_gap, progress) -> list
                                indicators=k == 0): k  # the base case's sheets are written
                    for k, (variant, explaining) in enumerate(variants)}
         for done, future in enumerate(as_completed(futures), 1):
-            results[futures[future]] = future.result()
+            k = futures[future]
+            results[k] = future.result()
+            if k == 0 and on_base is not None:
+                on_base(results[0])
             if progress:
                 progress(done, len(runs))
     return [ScenarioResult(scenario, result) for scenario, result in zip(runs, results)]
+
+
+class PreparedAhead:
+    """:func:`~retrofit_opt.studies.solve.prepare_case` of the next scenario on a daemon
+    thread, made while HiGHS solves the current one (it runs without the GIL): the next
+    scenario's model arrays and start plan are ready when its turn comes.  Pure Python,
+    nothing solved, nothing written; an interrupted run simply drops it."""
+
+    def __init__(self, case: Case):
+        self._case = case
+        self._prepared: Prepared | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="prepare-scenario", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        try:
+            self._prepared = prepare_case(self._case)
+        except BaseException as exc:  # noqa: BLE001 - raised again by prepared(), in the caller's thread
+            self._error = exc
+
+    def prepared(self) -> Prepared:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._prepared

@@ -10,7 +10,7 @@ from retrofit_opt.case import Case
 from retrofit_opt.errors import SolverError
 from retrofit_opt.indicators import IndicatorTable
 from retrofit_opt.deadline import MIN_SOLVE_SECONDS, Deadline, write_reserve
-from retrofit_opt.model.arrays import model_arrays
+from retrofit_opt.model.arrays import ModelArrays, model_arrays
 from retrofit_opt.model.data import ModelData
 from retrofit_opt.model.extract import plan_from_values
 from retrofit_opt.results import Result
@@ -19,10 +19,28 @@ from retrofit_opt.studies.explain import EXPLAIN_SECONDS, FORCE_IN_SECONDS, expl
 from retrofit_opt.studies.start import start_option_values, start_plan
 
 
+@dataclasses.dataclass(frozen=True)
+class Prepared:
+    """What :func:`solve_case` needs of a case before HiGHS: the model's data and arrays,
+    and the start plan (:func:`~retrofit_opt.studies.start.start_plan`); pure Python,
+    nothing solved."""
+
+    case: Case
+    data: ModelData
+    arrays: ModelArrays
+    start: dict | None
+
+
+def prepare_case(case: Case) -> Prepared:
+    """The model's data and arrays and the start plan of ``case`` (:class:`Prepared`)."""
+    data = ModelData.from_case(case)
+    return Prepared(case, data, model_arrays(data), start_plan(case))
+
+
 def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
                explain: bool = True, explain_limit: int | None = None, explain_seconds: float | None = None,
                diagnose: bool = True, deadline: Deadline | None = None, on_stage=None,
-               indicators: bool = True) -> Result:
+               indicators: bool = True, prepared: "Prepared | None" = None) -> Result:
     """Solve ``case``; the result carries the plan, its evaluation, and (on request) why
     each left-out project is out and what infeasible targets would need.
 
@@ -40,7 +58,9 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     ``on_stage(name)`` is called as each stage begins (build, solve, explain, diagnose).
     ``indicators``: the plan-free indicators of every project, for the results workbook, are
     computed on a second thread while HiGHS solves (:mod:`retrofit_opt.indicators`); a
-    study that solves many variants and writes none of their workbooks passes False."""
+    study that solves many variants and writes none of their workbooks passes False.
+    ``prepared``: :func:`prepare_case` of ``case``, made ahead (``compare`` prepares the next
+    scenario while HiGHS solves this one)."""
     stage = on_stage or (lambda name: None)
     params = case.parameters
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
@@ -48,11 +68,13 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     reserve = write_reserve(case)
     started = time.perf_counter()
     stage("build")
-    data = ModelData.from_case(case)
-    arrays = model_arrays(data)
+    if prepared is None:
+        prepared = prepare_case(case)
+    elif prepared.case is not case:
+        raise ValueError("the prepared model is of another case")
+    data, arrays, start = prepared.data, prepared.arrays, prepared.start
     solver = ArraySolver(arrays, time_limit, mip_gap)
     built = time.perf_counter()
-    start = start_plan(case)
     if start is not None:
         solver.warm_start(start_option_values(data, start))
     stage("solve")
