@@ -177,8 +177,10 @@ def pool_spend(case: Case, plan: Plan, pool: str, year: int | None) -> float:
     return spend(case, plan, Budget(pool, 0.0, year))
 
 
-def metric_totals(case: Case, plan: Plan) -> dict:
-    """Each metric's total at the evaluation year (multi-year: also at every milestone)."""
+def metric_totals(case: Case, plan: Plan, npv=None) -> dict:
+    """Each metric's total at the evaluation year (multi-year: also at every milestone).
+    ``npv(project, start)``: :func:`retrofit_opt.economics.npv` of the case's projects, or
+    a function returning the same numbers (the indicator table's, remembered)."""
     years = [case.evaluation_year]
     years += sorted({t.year for t in case.targets if t.year is not None and t.year not in years})
     by_year = {y: metric_totals_in_year(case, plan, case.metrics, y) for y in years}
@@ -189,7 +191,10 @@ def metric_totals(case: Case, plan: Plan) -> dict:
         else:
             totals[metric] = {str(y): by_year[y][metric] for y in years}
     totals["capex"] = sum(case.project(pid).capex for pid in plan)
-    totals["npv"] = sum(economics.npv(case.project(pid), case.parameters, s) for pid, s in plan.items())
+    if npv is None:
+        totals["npv"] = sum(economics.npv(case.project(pid), case.parameters, s) for pid, s in plan.items())
+    else:
+        totals["npv"] = sum(npv(case.project(pid), s) for pid, s in plan.items())
     return totals
 
 

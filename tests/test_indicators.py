@@ -105,3 +105,15 @@ def test_compare_remembers_the_indicators_of_the_base_case_only():
     runs = compare_scenarios(case, time_limit=30, explain=False)
     assert len(runs) > 1 and runs[0].result.indicators is not None
     assert all(run.result.indicators is None for run in runs[1:])
+
+
+@pytest.mark.parametrize("source", ["qinghai_2025", "generated"])
+def test_the_plans_npv_total_read_from_the_table_is_the_economics_one(source):
+    """solve_case totals the plan's NPV from the indicator table; the same sum, to the bit,
+    as evaluate.metric_totals computes it from the economics functions."""
+    from retrofit_opt import evaluate
+    case = generated(300, 3, 5) if source == "generated" else load_case(ROOT / "cases" / f"{source}.xlsx")
+    result = solve_case(case, explain=False, mip_gap=1e-2, time_limit=60)
+    assert result.indicators is not None and len(result.plan) > 3
+    assert result.totals == evaluate.metric_totals(case, result.plan)
+    assert result.totals["npv"] == evaluate.metric_totals(case, result.plan, IndicatorTable(case).npv)["npv"]

@@ -98,6 +98,53 @@ def test_the_fast_save_writes_openpyxls_bytes_for_a_generated_case(projects, yea
     assert [name for name in theirs if ours[name] != theirs[name]] == []
 
 
+@pytest.mark.parametrize("years, lang", [(1, "zh"), (3, "en")])
+def test_the_fast_save_writes_openpyxls_bytes_for_a_comparison_workbook(years, lang):
+    """The comparison workbook (Scenarios, the streamed Scenario matrix with its filled
+    chosen cells, the base case's sheets), single-period and multi-year (start years in the
+    matrix)."""
+    from retrofit_opt.case import Scenario
+    from retrofit_opt.results import ScenarioResult
+    from retrofit_opt.scenarios import apply_scenario
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from generate import generate_case
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    case = generate_case(300, years, seed=11)
+    scenarios = [Scenario("base", "as given"), Scenario("tight", "budgets × 0.7", {"budget_scale": 0.7})]
+    runs = [ScenarioResult(s, solve_case(case if k == 0 else apply_scenario(case, s), explain=False, mip_gap=1e-2,
+                                         time_limit=60)) for k, s in enumerate(scenarios)]
+    assert runs[0].result.plan and runs[1].result.plan != runs[0].result.plan
+
+    def build(streamed: bool):
+        def make():
+            kept = W.STREAMED_SHEETS
+            W.STREAMED_SHEETS = kept if streamed else frozenset()
+            try:
+                report = W.build_comparison_workbook(runs, lang, WRITTEN_AT)
+            finally:
+                W.STREAMED_SHEETS = kept
+            W.finish_workbook(report, case, WRITTEN_AT)
+            return report.workbook
+        return make
+
+    ours, theirs = parts(save_workbook, build(True)), parts(openpyxl_save, build(False))
+    assert sorted(ours) == sorted(theirs)
+    assert [name for name in theirs if ours[name] != theirs[name]] == []
+    matrix = load_workbook(io.BytesIO(_saved(build(True)))).worksheets[1]
+    filled = {(cell.row, cell.column) for row in matrix.iter_rows(min_row=5, min_col=4, max_col=5) for cell in row
+              if cell.fill.fgColor.rgb not in (None, "00000000")}
+    chosen = {(5 + k, 4 + s) for s, run in enumerate(runs) for k, p in enumerate(case.projects) if p.id in run.result.plan}
+    assert filled == chosen
+
+
+def _saved(make) -> bytes:
+    buffer = io.BytesIO()
+    save_workbook(make(), buffer)
+    return buffer.getvalue()
+
+
 HOSTILE = ["  leading", "trailing  ", "   ", "a & b < c > d", '"quoted" \'single\'', "=SUM(A1:A2)", "+1", "-2",
            "@x", "tab\there", "line\nbreak", "bell\x07char", "x" * 40000, "节能量（吨标准煤/年）", "#N/A", "]]>",
            "\u00a0nbsp\u00a0", "emoji 😀"]

@@ -8,7 +8,6 @@ results' own evaluation (budget uses, target checks, totals).
 from __future__ import annotations
 
 from openpyxl.styles import PatternFill
-from openpyxl.styles.cell_style import StyleArray
 
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.charts import bars, reference
@@ -147,22 +146,6 @@ def write_scenarios(w: SheetWriter, runs, lang: str) -> None:
              [reference(w.ws, 10, head, last)])
 
 
-class _StyleIndex:
-    """One style attribute (e.g. the chosen cells' fill) given to many cells: openpyxl
-    looks the value up in the workbook's style table (hashing it) on every assignment, so
-    the first assignment goes through openpyxl and later cells get the resulting index —
-    the same index the assignment would store (``StyleDescriptor.__set__``)."""
-
-    def __init__(self, ws, collection: str, key: str, value):
-        self.index = getattr(ws.parent, collection).add(value)
-        self.key = key
-
-    def set(self, cell) -> None:
-        if not cell._style:
-            cell._style = StyleArray()
-        setattr(cell._style, self.key, self.index)
-
-
 def write_scenario_matrix(w: SheetWriter, runs, lang: str) -> None:
     """Project × scenario: 1 (multi-year: the start year) when chosen, blank when not."""
     t = lambda key, **fmt: L.label(key, lang, **fmt)  # noqa: E731
@@ -176,17 +159,14 @@ def write_scenario_matrix(w: SheetWriter, runs, lang: str) -> None:
              + [scenario_name(run.scenario, k, lang) for k, run in enumerate(runs)] + [t("matrix.count")])
     row = head
     plans = [run.result.plan for run in runs]
-    fill = _StyleIndex(w.ws, "_fills", "fillId", CHOSEN_FILL)
+    chosen_format = [YEAR if multi else INTEGER] * len(plans)
     for k, project in enumerate(case.projects):
         row = head + 1 + k
         w.row(row, 1, [project.id, project.name, project.capex], [None, None, MONEY])
-        count = 0
-        for s, plan in enumerate(plans):
-            if project.id in plan:
-                start = plan[project.id]
-                fill.set(w.put(row, 4 + s, start if multi and start is not None else 1, YEAR if multi else INTEGER))
-                count += 1
-        w.put(row, 4 + len(runs), count, INTEGER)
+        chosen = [(plan[project.id] if multi and plan[project.id] is not None else 1) if project.id in plan else None
+                  for plan in plans]
+        w.row(row, 4, chosen, chosen_format, fill=CHOSEN_FILL)
+        w.row(row, 4 + len(runs), [len(chosen) - chosen.count(None)], [INTEGER])
     total = row + 1
     w.put(total, 2, t("matrix.total"))
     for s, run in enumerate(runs):

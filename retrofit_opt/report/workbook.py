@@ -39,7 +39,7 @@ SHEETS = ("summary", "portfolio", "not_selected", "enterprises", "cash_flow", "y
 MULTI_YEAR_ONLY = ("yearly_plan",)  # written only for multi-year cases
 # The long tables, written once and never read back: their rows are kept as values until the
 # save (report/streamed.py), not as openpyxl cells.
-STREAMED_SHEETS = frozenset({"portfolio", "not_selected", "macc"})
+STREAMED_SHEETS = frozenset({"portfolio", "not_selected", "macc", "scenario_matrix"})
 
 
 @dataclass
@@ -162,7 +162,7 @@ def build_comparison_workbook(runs, lang: str | None = None, written_at: datetim
     for index, (key, writer) in enumerate((("scenarios", write_scenarios),
                                            ("scenario_matrix", write_scenario_matrix))):
         ws = report.workbook.create_sheet(L.sheet_title(key, report.lang), index)
-        writer(SheetWriter(ws, report.formulas), runs, report.lang)
+        writer(SheetWriter(ws, report.formulas, streamed=key in STREAMED_SHEETS), runs, report.lang)
     _select_first(report.workbook)
     return report
 

@@ -71,6 +71,16 @@ def number_format(unit: str) -> str:
 _ALL_FORMATS = None
 
 
+@dataclass(frozen=True, eq=False)
+class _Look:
+    """A font (or ``None``) and a fill given together to cells (:meth:`SheetWriter.put`'s
+    ``fill``): passed where a font goes, so that a filled cell's style is resolved once per
+    sheet like any other (its identity is part of the style's key)."""
+
+    font: Font | None
+    fill: PatternFill
+
+
 @dataclass(frozen=True)
 class Formula:
     """A live formula, e.g. ``=SUM(H2:H9)``, and the tool's own number it must equal."""
@@ -134,10 +144,14 @@ class SheetWriter:
         self._styles: dict[tuple, StyleArray | None] = {}  # (format, id(font), wrap, quote prefix) → style
         self._fonts: list = []  # the fonts of the style keys, alive as long as the keys
         self._number_bounds: dict[tuple, tuple] = {}  # (column, format) → (least, greatest, widest) measured
+        self._looks: dict[tuple, _Look] = {}  # (id(font), id(fill)) → the look of a filled cell
 
     # ------------------------------------------------------------------ cells
     def put(self, row: int, col: int, value, fmt: str | None = None, *, font=None, measure: bool = True,
-            wrap: bool = False):
+            wrap: bool = False, fill=None):
+        """One cell: ``value`` in ``fmt``, with ``font``, wrapped, filled with ``fill``."""
+        if fill is not None:
+            font = self._look(font, fill)
         kind = type(value)
         if kind is str and value:
             return self._text(row, col, value, font, wrap, measure)
@@ -232,9 +246,22 @@ class SheetWriter:
         else:
             self._number_bounds[key] = (min(bounds[0], value), max(bounds[1], value), max(bounds[2], width))
 
+    def _look(self, font, fill) -> "_Look":
+        """The one :class:`_Look` of ``font`` and ``fill`` (a style key holds its id)."""
+        key = (id(font), id(fill))
+        look = self._looks.get(key)
+        if look is None:
+            look = self._looks[key] = _Look(font, fill)
+        return look
+
     @staticmethod
     def _style_cell(cell, font, wrap: bool) -> None:
-        if font is not None:
+        """``font``: a Font, or a :class:`_Look` (a font and a fill)."""
+        if type(font) is _Look:
+            if font.font is not None:
+                cell.font = font.font
+            cell.fill = font.fill
+        elif font is not None:
             cell.font = font
         if wrap:
             cell.alignment = WRAP
@@ -292,7 +319,7 @@ class SheetWriter:
                                                    min(display_width(text), HEADER_WIDTH))
 
     def row(self, row: int, col: int, values: list, formats: list | None = None, *, font=None,
-            measure: bool = True, wrap: bool = False, blanks: bool = False) -> None:
+            measure: bool = True, wrap: bool = False, blanks: bool = False, fill=None) -> None:
         """A table row: ``values[i]`` in column ``col + i`` with ``formats[i]``, as
         :meth:`put` writes each.  A blank value (``None`` or ``""``) leaves its cell absent
         rather than creating an empty one, which openpyxl would not write anyway; with
@@ -302,7 +329,9 @@ class SheetWriter:
         A plain text (printable: no control character to remove) or a finite ``int`` or
         ``float``, in a new cell of a style the sheet has used before, is made here
         directly; anything else goes through :meth:`put`.  In a ``streamed`` writer the
-        row is kept as values (:meth:`_streamed_row`)."""
+        row is kept as values (:meth:`_streamed_row`).  ``fill``: every cell's fill."""
+        if fill is not None:
+            font = self._look(font, fill)
         if self._streamed is not None:
             return self._streamed_row(row, col, values, formats, font, measure, wrap, blanks)
         ws = self.ws

@@ -122,7 +122,7 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     return Result(
         case=case, status=outcome.status, termination=outcome.termination, objective=objective,
         bound=outcome.bound, gap=outcome.gap, plan=plan, budget_uses=uses,
-        target_checks=checks, totals=evaluate.metric_totals(case, plan),
+        target_checks=checks, totals=evaluate.metric_totals(case, plan, table.npv if table is not None else None),
         timings={"build": built - started, "solve": outcome.seconds, "explain": explained - solved,
                  "diagnose": finished - explained, "total": finished - started},
         options={"time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective},
