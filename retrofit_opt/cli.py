@@ -472,6 +472,7 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
     executor = _executor(jobs, scheduler)
     progress = _Progress()
     robust = joint = None
+    base = {}  # the base case's sheets, built while the other scenarios solve (the plain comparison)
     try:
         check_output_path(out, case)
         loaded = load_case(case)
@@ -490,7 +491,6 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
             runs = [ScenarioResult(scenario, run.result) for scenario, run in robust]
         else:
             from retrofit_opt.report.background import WorkbookInBackground
-            base = {}  # the base case's sheets, built while the other scenarios solve
             runs = compare_scenarios(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=False,
                                      explain_base=not no_explain,
                                      progress=lambda done, total: progress("scenarios", done, total),
@@ -500,7 +500,7 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
         progress.close()
         write_comparison(runs, out, lang or loaded.language,
                          robust=joint if joint is not None else robust[0][1] if robust else None,
-                         base=None if robust or joint is not None else base.get("sheets"))
+                         base=base.get("sheets"))
     except RetrofitError as err:
         progress.close()
         _fail(err)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
+from retrofit_opt.report.workbook import build_workbook
+
 
 class WorkbookInBackground:
     """:func:`~retrofit_opt.report.workbook.build_workbook` of ``result`` on a daemon
@@ -19,7 +21,6 @@ class WorkbookInBackground:
     caller's thread, whatever the build raised)."""
 
     def __init__(self, result, lang: str | None = None, written_at: datetime | None = None):
-        from retrofit_opt.report.workbook import build_workbook
         self._result = result
         self._report = None
         self._error: BaseException | None = None
