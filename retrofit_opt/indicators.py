@@ -11,9 +11,8 @@ remembers it.
 """
 from __future__ import annotations
 
-import threading
-
 from retrofit_opt import economics
+from retrofit_opt.background import InBackground
 from retrofit_opt.case import Case, Project
 
 PLAN_FREE = {
@@ -35,8 +34,7 @@ class IndicatorTable:
     def __init__(self, case: Case):
         self.case = case
         self._values: dict[str, dict[str, object]] = {name: {} for name in PLAN_FREE}
-        self._filling: threading.Thread | None = None
-        self._error: BaseException | None = None
+        self._filling: InBackground | None = None
 
     def get(self, name: str, project: Project):
         self.wait()
@@ -66,23 +64,14 @@ class IndicatorTable:
 
     def fill_in_background(self) -> "IndicatorTable":
         """:meth:`fill` on a daemon thread; :meth:`get` and :meth:`wait` wait for it."""
-        def work():
-            try:
-                self.fill()
-            except BaseException as exc:  # noqa: BLE001 - raised again by wait(), in the caller's thread
-                self._error = exc
-        self._filling = threading.Thread(target=work, name="indicators", daemon=True)
-        self._filling.start()
+        self._filling = InBackground(self.fill, name="indicators")
         return self
 
     def wait(self) -> None:
-        """Wait for a background fill; its error, if any, is raised here."""
+        """Wait for a background fill; its error, if any, is raised here (once)."""
         if self._filling is not None:
-            self._filling.join()
-            self._filling = None
-            if self._error is not None:
-                error, self._error = self._error, None
-                raise error
+            filling, self._filling = self._filling, None
+            filling.result()
 
 
 def indicator_table(result) -> IndicatorTable:

@@ -246,21 +246,7 @@ class _TextRowsWriter(WorksheetWriter):
                 parts.append("</row>")
                 raw("".join(parts))
                 return
-            for value, part in zip(values, self._record_parts(record)):
-                if part is None:
-                    continue  # no cell, or an empty one (not written; a stored value always has a style)
-                letter, attr = part
-                if value is EMPTY:
-                    if attr:
-                        parts.append(f'<c r="{letter}{number}"{attr} t="n" />')
-                elif type(value) is str:
-                    parts.append(f'<c r="{letter}{number}"{attr} t="inlineStr"><is><t{_space(value)}>'
-                                 f'{_escape(value)}</t></is></c>')
-                else:
-                    parts.append(f'<c r="{letter}{number}"{attr} t="n"><v>{"%.16g" % value}</v></c>')
-            parts.append("</row>")
-            raw("".join(parts))
-            return
+            # a text to escape or to keep its spaces: cell by cell, as below
         entries = []
         for record in records:
             col = record.first
@@ -296,7 +282,7 @@ class _TextRowsWriter(WorksheetWriter):
         type of each value) as one ``str.format`` pattern — ``{0}`` the row's number,
         ``{k + 1}`` value ``k`` — and a function picking the row's texts out of its values
         (``None`` when it has none).  The pattern writes the bytes of the cell-by-cell branch
-        below for every row whose texts need neither escaping nor ``xml:space``
+        of :meth:`_write_streamed_row` for every row whose texts need neither escaping nor ``xml:space``
         (:data:`_NEEDS_CARE`); numbers as ``"%.16g" % value`` writes them."""
         pieces, text_positions = [], []
         for k, (value, part) in enumerate(zip(record.values, self._record_parts(record))):

@@ -152,9 +152,9 @@ def build_comparison_workbook(runs, lang: str | None = None, written_at: datetim
     ``provenance`` and ``robust``)."""
     from retrofit_opt.report.scenarios_sheet import write_scenario_matrix, write_scenarios
     if base is not None:
+        report = base.report(runs[0].result)  # waited for first: a refusal leaves no build running
         if provenance is not None or robust is not None:
             raise ValueError("a workbook built in the background has no provenance or robustness sheet")
-        report = base.report(runs[0].result)
         if report.lang != report_language(runs[0].result, lang):
             raise ValueError(f"the base sheets were built in {report.lang!r}, not {lang!r}")
     else:

@@ -1,9 +1,9 @@
 """Solve every scenario of a case (PRODUCT.md §1 workflow 2), the case as given first."""
 from __future__ import annotations
 
-import threading
 from typing import Callable
 
+from retrofit_opt.background import InBackground
 from retrofit_opt.case import Case, Scenario
 from retrofit_opt.errors import CaseError, Problem
 from retrofit_opt.results import Result, ScenarioResult
@@ -66,27 +66,14 @@ def _compare_on(executor, runs, variants, time_limit, mip_gap, progress, on_base
     return [ScenarioResult(scenario, result) for scenario, result in zip(runs, results)]
 
 
-class PreparedAhead:
+class PreparedAhead(InBackground):
     """:func:`~retrofit_opt.studies.solve.prepare_case` of the next scenario on a daemon
     thread, made while HiGHS solves the current one (it runs without the GIL): the next
     scenario's model arrays and start plan are ready when its turn comes.  Pure Python,
     nothing solved, nothing written; an interrupted run simply drops it."""
 
     def __init__(self, case: Case):
-        self._case = case
-        self._prepared: Prepared | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._work, name="prepare-scenario", daemon=True)
-        self._thread.start()
-
-    def _work(self) -> None:
-        try:
-            self._prepared = prepare_case(self._case)
-        except BaseException as exc:  # noqa: BLE001 - raised again by prepared(), in the caller's thread
-            self._error = exc
+        super().__init__(prepare_case, case, name="prepare-scenario")
 
     def prepared(self) -> Prepared:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._prepared
+        return self.result()

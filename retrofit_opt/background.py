@@ -1,0 +1,34 @@
+"""Work on a daemon thread while the caller goes on.
+
+HiGHS runs without the GIL, so Python work that does not depend on the solve can fill the
+second core meanwhile (issue 19): the plan-free indicators during the main solve
+(:mod:`retrofit_opt.indicators`), and in ``compare`` the next scenario's model and the base
+case's sheets during the other scenarios' solves.  Nothing here writes a file; a run that
+is interrupted simply drops the work (the thread is a daemon).
+"""
+from __future__ import annotations
+
+import threading
+
+
+class InBackground:
+    """``work(*args)`` on a daemon thread named ``name``; :meth:`result` waits for it and
+    returns its value, raising in the caller's thread whatever it raised."""
+
+    def __init__(self, work, *args, name: str):
+        self._value = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work, args), name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self, work, args) -> None:
+        try:
+            self._value = work(*args)
+        except BaseException as exc:  # noqa: BLE001 - raised again by result(), in the caller's thread
+            self._error = exc
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
