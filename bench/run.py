@@ -122,17 +122,40 @@ class Run:
     stderr: str
 
 
+# Forks the command from a bare interpreter and reports its wall clock and peak RSS.  Linux keeps
+# a process's peak RSS across execve, and a child forked (or vforked) from this benchmark starts
+# with this process's peak (300 MB and more once cases are generated): measured directly, every
+# small process would report that.  Forked from this launcher (about 10 MB), a child's peak is
+# its own.
+LAUNCHER = """
+import json, os, sys, time
+report = sys.argv[1]
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - started
+with open(report, "w") as out:
+    json.dump({"wall": wall, "maxrss_kb": usage.ru_maxrss, "code": os.waitstatus_to_exitcode(status)}, out)
+"""
+
+
 def run_measured(cmd, *, env=None, cwd=None) -> Run:
-    """Run ``cmd``; wall clock from spawn to exit and the child's own peak RSS (wait4)."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=err, env=env, cwd=cwd)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
+    """Run ``cmd``; wall clock from fork to exit and its own peak RSS (``wait4`` in
+    :data:`LAUNCHER`, so that this process's peak is not counted as the child's)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "run.json"
+        subprocess.run([sys.executable, "-S", "-c", LAUNCHER, str(report), *[str(c) for c in cmd]],
+                       stdout=out, stderr=err, env=env, cwd=cwd, check=False)
+        measured = json.loads(report.read_text())
         out.seek(0)
         err.seek(0)
-        return Run(wall, usage.ru_maxrss / 1024.0, proc.returncode, out.read(), err.read())
+        return Run(measured["wall"], measured["maxrss_kb"] / 1024.0, measured["code"], out.read(), err.read())
 
 
 def cli_command() -> list[str]:
@@ -418,7 +441,7 @@ def patched_copy(patches: list[Path], work: Path) -> tuple[Path | None, list[str
 def proposals(rows: list[dict], sizes, work: Path, time_limit: float, mip_gap: float) -> dict:
     patches = sorted((HERE / "proposals").glob("*.patch"))
     if not patches:
-        return {"notes": ["no proposals"], "rows": []}
+        return {"notes": ["none: bench/proposals/ holds no patch at present"], "rows": []}
     try:
         root, notes = patched_copy(patches, work)
     except OSError as exc:  # no git on this machine
@@ -738,7 +761,7 @@ def report(m: dict, args, startup, rows, sens, qual, mk, cases, generated, props
         out += ["", "## Before and after the proposals", "", "; ".join(props["notes"])]
     out += ["", "## Peak memory", ""]
     out.append(memory_table(rows))
-    out.append("\nPeak resident set size of each process (`wait4` rusage, `ru_maxrss`).")
+    out.append("\nPeak resident set size of each process (`wait4` rusage, `ru_maxrss`, of the command forked from a bare interpreter: `LAUNCHER` in `bench/run.py`).")
     out += ["", f"## Quality: Chu–Beasley instances, {args.quality_limit:g} s each", ""]
     if qual:
         out.append(f"`solve_case` on each instance mapped as in the data README (items → projects with capex 1, "

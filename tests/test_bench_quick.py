@@ -51,3 +51,23 @@ def test_bench_quick(tmp_path):
     for row in props.get("rows", []):
         assert row["lp"]["identical"], row["lp"]["differences"]  # the proposals leave the model unchanged
         assert math.isclose(row["after"]["objective"], row["before"]["objective"], rel_tol=1e-9)
+
+
+def test_peak_memory_is_the_commands_own():
+    """Linux keeps a peak RSS across fork and execve: a command started straight from a big
+    benchmark process would report the benchmark's peak.  ``run_measured`` forks it from a
+    bare interpreter, so a tiny command reports a small peak while this process holds 300 MB."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import run as bench_run
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    held = bytearray(300 * 2**20)
+    held[::4096] = b"\x01" * len(held[::4096])  # touch every page: resident
+    tiny = bench_run.run_measured([sys.executable, "-c", "pass"])
+    big = bench_run.run_measured([sys.executable, "-c", "b = bytearray(200 * 2**20); b[::4096] = b'\\x01' * len(b[::4096])"])
+    failing = bench_run.run_measured([sys.executable, "-c", "raise SystemExit(3)"])
+    del held
+    assert tiny.code == 0 and tiny.maxrss_mb < 100, tiny
+    assert big.code == 0 and 200 <= big.maxrss_mb < 300, big
+    assert failing.code == 3
