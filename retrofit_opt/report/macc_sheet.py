@@ -155,11 +155,10 @@ def write_macc(w: SheetWriter, result, lang: str) -> None:
         w.put(row, 1, t("macc.empty"), measure=False)
         w.finish(None)
         return
-    for bar in curve:
-        w.row(row, 1, [bar.order, bar.project.id, bar.project.name, yes_no(bar.chosen, lang), bar.width,
-                       bar.height, bar.start, bar.end, bar.net_cost],
-              [INTEGER, None, None, None, CO2_FORMAT, COST_FORMAT, CO2_FORMAT, CO2_FORMAT, MONEY])
-        row += 1
+    w.rows(row, 1, [[bar.order, bar.project.id, bar.project.name, yes_no(bar.chosen, lang), bar.width, bar.height,
+                     bar.start, bar.end, bar.net_cost] for bar in curve],
+           [INTEGER, None, None, None, CO2_FORMAT, COST_FORMAT, CO2_FORMAT, CO2_FORMAT, MONEY])
+    row += len(curve)
     table = indicator_table(result)
     left_out = [p for p in case.projects if not p.excluded and table.get("abatement_cost", p) is None]
     if left_out:
@@ -177,15 +176,13 @@ def write_macc(w: SheetWriter, result, lang: str) -> None:
     w.header(row, 1, point_headers)
     first = row + 1
     row = first
-    used = set()
-    point_formats = {2: [CO2_FORMAT, COST_FORMAT], 3: [CO2_FORMAT, None, COST_FORMAT]}
+    used = {2 if bar.chosen else 3 for bar in curve}
+    points = []
     for bar in curve:
-        col = 2 if bar.chosen else 3
-        used.add(col)
-        formats = point_formats[col]
         for x, y in ((bar.start, 0.0), (bar.start, bar.height), (bar.end, bar.height), (bar.end, 0.0)):
-            w.row(row, 1, [x, y] if col == 2 else [x, None, y], formats, measure=False)
-            row += 1
+            points.append([x, y, None] if bar.chosen else [x, None, y])  # a blank is no cell
+    w.rows(row, 1, points, [CO2_FORMAT, COST_FORMAT, COST_FORMAT], measure=False)
+    row += len(points)
     if carbon_price:
         used.add(4)
         for x in (0.0, curve[-1].end):
@@ -203,12 +200,10 @@ def write_macc(w: SheetWriter, result, lang: str) -> None:
         w.note(row, t("macc.note_labels", shown=f"{len(labelled):,}", bars=f"{len(curve):,}"))
         row += 1
     w.header(row, 1, [t("macc.label_id"), t("macc.x"), t("macc.height")])
-    label_rows = []
-    for bar in labelled:
-        row += 1
-        w.row(row, 1, [bar.project.id, (bar.start + bar.end) / 2, bar.height], [None, CO2_FORMAT, COST_FORMAT],
-              measure=False)
-        label_rows.append((row, bar.project.id))
+    w.rows(row + 1, 1, [[bar.project.id, (bar.start + bar.end) / 2, bar.height] for bar in labelled],
+           [None, CO2_FORMAT, COST_FORMAT], measure=False)
+    label_rows = [(row + 1 + k, bar.project.id) for k, bar in enumerate(labelled)]
+    row += len(labelled)
 
     chart = ScatterChart()
     chart.title = t("macc.chart_title")

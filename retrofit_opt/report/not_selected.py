@@ -283,23 +283,25 @@ def write_not_selected(w: SheetWriter, result, lang: str) -> None:
                t("not_selected.related"), t("not_selected.displaced"), t("portfolio.payback"),
                *[c.header for c in indicators]]
     w.header(1, 1, headers)
-    row = 2
     loss_format = number_format(unit)
+    left, details, right = [], [], []  # the columns before the detail sentence, the sentences, the columns after
     for project in case.projects:
         if project.id in result.plan:
             continue
         code, detail, loss, related = reason_of(result, project)
         start = first_start(case, project)
         payback = payback_cell(project, params, t("portfolio.never"), table)
-        w.row(row, 1, [project.id, project.name, project.enterprise, project.sector, project.capex,
-                       project.metric("energy_saving"), project.metric("co2_reduction"),
-                       reason_text(code, lang, result, loss, result.exclusions.get(project.id))],
-              [None, None, None, None, MONEY, number_format(energy_unit), number_format(co2_unit), None])
-        _write_detail(w, row, DETAIL_COLUMN, detail_text(result, project, code, detail, loss, related, lang))
-        w.row(row, DETAIL_COLUMN + 1, [loss, ", ".join(related), displaced_cell(result, project), payback,
-                                       *[c.value(project, start) for c in indicators]],
-              [loss_format, None, None, PAYBACK, *[c.fmt for c in indicators]])
-        row += 1
+        left.append([project.id, project.name, project.enterprise, project.sector, project.capex,
+                     project.metric("energy_saving"), project.metric("co2_reduction"),
+                     reason_text(code, lang, result, loss, result.exclusions.get(project.id))])
+        details.append(detail_text(result, project, code, detail, loss, related, lang))
+        right.append([loss, ", ".join(related), displaced_cell(result, project), payback,
+                      *[c.value(project, start) for c in indicators]])
+    w.rows(2, 1, left, [None, None, None, None, MONEY, number_format(energy_unit), number_format(co2_unit), None])
+    for offset, text in enumerate(details):
+        _write_detail(w, 2 + offset, DETAIL_COLUMN, text)
+    w.rows(2, DETAIL_COLUMN + 1, right, [loss_format, None, None, PAYBACK, *[c.fmt for c in indicators]])
+    row = 2 + len(left)
     if row == 2:
         w.put(row, 1, t("not_selected.none"), measure=False)
     else:

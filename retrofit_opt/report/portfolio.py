@@ -190,9 +190,9 @@ def write_portfolio(w: SheetWriter, result, lang: str) -> None:
     letter = {c.key: get_column_letter(i + 1) for i, c in enumerate(cols)}
     w.header(1, 1, [c.header for c in cols])
     lines = ranked(result)
-    row = FIRST_ROW
     formats = [c.fmt for c in cols]
     na = t("portfolio.na")
+    table_rows = []
     for rank, line in enumerate(lines, start=1):
         values = []
         for c in cols:
@@ -202,8 +202,9 @@ def write_portfolio(w: SheetWriter, result, lang: str) -> None:
                 values.append(line.per_wan if line.per_wan is not None else na)
             else:
                 values.append(c.value(line.project, line.start))
-        w.row(row, 1, values, formats, blanks=True)  # column i + 1 is cols[i] (``index``)
-        row += 1
+        table_rows.append(values)
+    w.rows(FIRST_ROW, 1, table_rows, formats, blanks=True)  # column i + 1 is cols[i] (``index``)
+    row = FIRST_ROW + len(table_rows)
     objective = result.options.get("objective", case.parameters.objective)
     rule = t(f"portfolio.rule.{objective}")
     if not lines:

@@ -157,17 +157,19 @@ def write_scenario_matrix(w: SheetWriter, runs, lang: str) -> None:
     w.header(head, 1, [L.field_name("projects", "id", lang), L.field_name("projects", "name", lang),
                        L.column_header("projects", "capex", lang, "万元")]
              + [scenario_name(run.scenario, k, lang) for k, run in enumerate(runs)] + [t("matrix.count")])
-    row = head
     plans = [run.result.plan for run in runs]
     chosen_format = [YEAR if multi else INTEGER] * len(plans)
-    for k, project in enumerate(case.projects):
-        row = head + 1 + k
-        w.row(row, 1, [project.id, project.name, project.capex], [None, None, MONEY])
+    names, marks, counts = [], [], []
+    for project in case.projects:
         chosen = [(plan[project.id] if multi and plan[project.id] is not None else 1) if project.id in plan else None
                   for plan in plans]
-        w.row(row, 4, chosen, chosen_format, fill=CHOSEN_FILL)
-        w.row(row, 4 + len(runs), [len(chosen) - chosen.count(None)], [INTEGER])
-    total = row + 1
+        names.append([project.id, project.name, project.capex])
+        marks.append(chosen)
+        counts.append([len(chosen) - chosen.count(None)])
+    w.rows(head + 1, 1, names, [None, None, MONEY])
+    w.rows(head + 1, 4, marks, chosen_format, fill=CHOSEN_FILL)
+    w.rows(head + 1, 4 + len(runs), counts, [INTEGER])
+    total = head + 1 + len(case.projects)
     w.put(total, 2, t("matrix.total"))
     for s, run in enumerate(runs):
         w.put(total, 4 + s, len(run.result.plan), INTEGER)

@@ -85,6 +85,27 @@ class StreamedRows:
             if high > self.max_col:
                 self.max_col = high
 
+    def keep_rows(self, first: int, kept: list[tuple[int, tuple, tuple, tuple[int, int]]]) -> None:
+        """:meth:`keep` of records ``(row, values, shared, used)`` from column ``first``, rows
+        ascending (a table's): a row without a record gets its own list, the used range
+        grows once."""
+        if not kept:
+            return
+        rows = self.rows
+        for row, values, shared, used in kept:
+            if row in rows:
+                self.keep(row, first, values, shared, used)
+            else:
+                rows[row] = [Record(first, values, shared)]
+        low = first + min(used[0] for _, _, _, used in kept)
+        high = first + max(used[1] for _, _, _, used in kept)
+        top, bottom = kept[0][0], kept[-1][0]
+        if self.min_row is None:
+            self.min_row, self.max_row, self.min_col, self.max_col = top, bottom, low, high
+        else:
+            self.min_row, self.max_row = min(self.min_row, top), max(self.max_row, bottom)
+            self.min_col, self.max_col = min(self.min_col, low), max(self.max_col, high)
+
     def shared(self, styles) -> tuple:
         """The one tuple of these styles every record with the same styles holds."""
         key = tuple(map(id, styles))

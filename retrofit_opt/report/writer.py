@@ -14,6 +14,7 @@ import math
 import unicodedata
 from array import array
 from dataclasses import dataclass
+from itertools import repeat
 
 from openpyxl import LXML
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -429,6 +430,26 @@ class SheetWriter:
         if added and row > self.ws._current_row:
             self.ws._current_row = row
 
+    def rows(self, row: int, col: int, rows: list, formats: list | None = None, *, font=None,
+             measure: bool = True, wrap: bool = False, blanks: bool = False, fill=None) -> None:
+        """A table: ``rows[i]`` at row ``row + i``, each as :meth:`row` writes it — the same
+        cells, styles, widths and used range, in the same order.
+
+        In a ``streamed`` writer the table is sorted out a column at a time (a column of
+        finite numbers, of plain texts or of blanks needs no look at each cell) and every
+        row whose cells have styles the sheet has met is kept as its record directly; a row
+        with anything else (a style met for the first time, a cell that exists already, a
+        text to clean or quote, NaN) is written by :meth:`row` itself."""
+        if fill is not None:
+            font = self._look(font, fill)
+        rows = rows if isinstance(rows, list) else list(rows)
+        width = len(rows[0]) if rows else 0
+        if self._streamed is None or not width or any(len(values) != width for values in rows):
+            for offset, values in enumerate(rows):
+                self.row(row + offset, col, values, formats, font=font, measure=measure, wrap=wrap, blanks=blanks)
+            return
+        _StreamedTable(self, row, col, rows, width, formats, font, measure, wrap, blanks).write()
+
     def empty(self, row: int, col: int, *, wrap: bool = False):
         """An empty cell, styled (wrapped) as a text cell of the same options would be: as
         ``ws.cell(row, col)`` with ``alignment = WRAP``, the style resolved once per sheet.
@@ -496,3 +517,162 @@ class SheetWriter:
             height = lines * size * 1.45 + 4
             current = self.ws.row_dimensions[row].height or 0
             self.ws.row_dimensions[row].height = max(current, height)
+
+
+_NUMBER, _TEXT, _BLANK, _OTHER = range(4)  # what a table cell is (:class:`_StreamedTable`)
+
+
+def _cell_kind(value) -> int:
+    """A finite number, a plain text (printable, not starting as a formula would, not cut),
+    a blank (``None`` or ``""``), or anything else (written by :meth:`SheetWriter.row`)."""
+    kind = type(value)
+    if kind is float or kind is int:
+        return _NUMBER if value - value == 0 else _OTHER
+    if kind is str:
+        if not value:
+            return _BLANK
+        return _TEXT if len(value) <= 32767 and value.isprintable() and not value.startswith(RISKY_START) \
+            else _OTHER
+    return _BLANK if value is None else _OTHER
+
+
+def _column_kind(column: tuple):
+    """The kind every cell of ``column`` has, or each cell's kind when they differ."""
+    types = set(map(type, column))
+    if types <= {float, int}:
+        try:
+            if all(map(math.isfinite, column)):
+                return _NUMBER
+        except OverflowError:  # an int beyond any float: each cell on its own
+            pass
+    if types == {str} and "" not in column and max(map(len, column)) <= 32767 \
+            and "".join(column).isprintable() and not any(map(str.startswith, column, repeat(RISKY_START))):
+        return _TEXT
+    if types <= {str, type(None)} and not any(column):
+        return _BLANK
+    return [_cell_kind(value) for value in column]
+
+
+class _StreamedTable:
+    """:meth:`SheetWriter.rows` in a streamed writer.  Each row's cells have kinds
+    (:func:`_cell_kind`); the kinds of a row decide its record's styles and extent.  A row
+    of kinds whose styles the sheet has all met is kept as a record here; its cells' widths
+    are measured a column at a time (the widest text, the least and the greatest number:
+    the width of a number as shown grows with its magnitude).  Any other row goes through
+    :meth:`SheetWriter.row`, in the table's order, so that styles are met in the order
+    a row-by-row table meets them."""
+
+    def __init__(self, writer: SheetWriter, row: int, col: int, rows: list, width: int, formats, font,
+                 measure: bool, wrap: bool, blanks: bool):
+        self.writer, self.row, self.col, self.rows, self.width = writer, row, col, rows, width
+        self.formats, self.font, self.measure, self.wrap, self.blanks = formats, font, measure, wrap, blanks
+
+    def write(self) -> None:
+        w, row, col, width = self.writer, self.row, self.col, self.width
+        columns = list(zip(*self.rows))
+        kinds = [_column_kind(column) for column in columns]
+        varying = [j for j, kind in enumerate(kinds) if type(kind) is list]
+        last = row + len(self.rows) - 1
+        occupied = {r for r, c in w.ws._cells if row <= r <= last and col <= c < col + width}
+        stored = self._stored_columns(columns, kinds)
+        records = list(zip(*stored))
+        fast: list[int] = []  # offsets of the rows kept here
+        kept: list[tuple] = []  # their records: (row, values, styles, extent)
+        shapes: dict[tuple, tuple | None] = {}  # the varying columns' kinds → (styles, extent), None: not yet met
+        constant = tuple(kind if type(kind) is int else None for kind in kinds)
+        keys = list(zip(*[kinds[j] for j in varying])) if varying else None
+        for offset, values in enumerate(self.rows):
+            key = keys[offset] if keys is not None else ()
+            shape = shapes.get(key)
+            if shape is None or row + offset in occupied:
+                if shape is None and _OTHER not in key and row + offset not in occupied:
+                    shape = self._shape(constant, varying, key)
+                    if shape is not None:
+                        shapes[key] = shape
+                if shape is None or row + offset in occupied:
+                    w.row(row + offset, col, values, self.formats, font=self.font, measure=self.measure,
+                          wrap=self.wrap, blanks=self.blanks)
+                    continue
+            styles, used = shape
+            if used is not None:
+                kept.append((row + offset, records[offset], styles, used))
+                fast.append(offset)
+        w._streamed.keep_rows(col, kept)
+        if fast and row + fast[-1] > w.ws._current_row:
+            w.ws._current_row = row + fast[-1]
+        if self.measure and fast:
+            self._measure(columns, kinds, fast)
+
+    def _stored_columns(self, columns: list[tuple], kinds: list) -> list:
+        """Each column as a record stores it: a blank as :data:`EMPTY` (with ``blanks``) or
+        no cell."""
+        blank = EMPTY if self.blanks else None
+        stored = []
+        for column, kind in zip(columns, kinds):
+            if kind is _BLANK:
+                stored.append((blank,) * len(column))
+            elif type(kind) is list and _BLANK in kind:
+                stored.append([blank if k is _BLANK else value for value, k in zip(column, kind)])
+            else:
+                stored.append(column)
+        return stored
+
+    def _shape(self, constant: tuple, varying: list[int], key: tuple):
+        """The shared styles and the extent of a row of these kinds, as :meth:`SheetWriter.row`
+        would keep it; ``None`` while a style of it is not met (the row goes through ``row``)."""
+        w = self.writer
+        styles = w._styles
+        font_key = id(self.font) if self.font is not None else None
+        plain = w._streamed.plain
+        kinds = list(constant)
+        for j, kind in zip(varying, key):
+            kinds[j] = kind
+        row_styles, used = [], []
+        for j, kind in enumerate(kinds):
+            if kind is _BLANK:
+                row_styles.append(None)
+                if self.blanks:
+                    used.append(j)
+                continue
+            fmt = (self.formats[j] if self.formats else None) if kind is _NUMBER else None
+            template = styles.get((fmt, font_key, self.wrap, False), _UNSEEN)
+            if template is _UNSEEN:
+                return None
+            row_styles.append(template if template is not None else plain)
+            used.append(j)
+        return w._streamed.shared(row_styles), ((used[0], used[-1]) if used else None)
+
+    def _measure(self, columns: list[tuple], kinds: list, fast: list[int]) -> None:
+        """The widths of the kept rows' cells, a column at a time."""
+        w = self.writer
+        every = len(fast) == len(self.rows)
+        for j, (column, kind) in enumerate(zip(columns, kinds)):
+            if kind is _BLANK:
+                continue
+            target = self.col + j
+            if type(kind) is list:
+                numbers = [column[i] for i in fast if kind[i] is _NUMBER]
+                texts = [column[i] for i in fast if kind[i] is _TEXT]
+            elif kind is _NUMBER:
+                numbers, texts = (column if every else [column[i] for i in fast]), ()
+            else:
+                numbers, texts = (), (column if every else [column[i] for i in fast])
+            if numbers:
+                fmt = self.formats[j] if self.formats else None
+                w._measure_number(target, min(numbers), fmt)
+                w._measure_number(target, max(numbers), fmt)
+            if texts:
+                self._measure_texts(target, texts)
+
+    def _measure_texts(self, col: int, texts) -> None:
+        """The widest of ``texts`` (:func:`display_width`), as measuring each would find it:
+        a text is at most as wide as twice its length, so from the longest down."""
+        w = self.writer
+        longest = max(texts, key=len)
+        if "".join(texts).isascii():  # printable ASCII: one line, its length
+            w._measure_text(col, longest)
+            return
+        for text in sorted(texts, key=len, reverse=True):
+            if 2 * len(text) <= w.widths.get(col, -1):
+                break
+            w._measure_text(col, text)
