@@ -14,6 +14,7 @@ uses lxml instead (``openpyxl.LXML``), the whole save is openpyxl's own.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import operator
 import re
@@ -29,6 +30,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from retrofit_opt.report.gc_pause import cyclic_gc_paused
 from retrofit_opt.report.streamed import EMPTY, streamed_rows
+from retrofit_opt.report.zip_thread import ArchiveOnAThread
 
 
 # zlib's fastest level: a 50,000-project workbook (110 MB of XML) deflates in 0.7 s instead of
@@ -339,9 +341,8 @@ class _TextRowsExcelWriter(ExcelWriter):
         writer = _TextRowsWriter(ws)
         writer.write()
         ws._rels = writer._rels
-        self._archive.write(writer.out, ws.path[1:])
+        self._archive.write(writer.out, ws.path[1:], after=writer.cleanup)  # deflated on the archive's thread
         self.manifest.append(ws)
-        writer.cleanup()
 
 
 @cyclic_gc_paused()
@@ -352,7 +353,14 @@ def save_workbook(workbook, filename) -> None:
         return
     archive = ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=COMPRESS_LEVEL)
     workbook.properties.modified = datetime.datetime.now(tz=datetime.timezone.utc).replace(tzinfo=None)
-    _TextRowsExcelWriter(workbook, archive).save()
+    threaded = ArchiveOnAThread(archive)
+    try:
+        _TextRowsExcelWriter(workbook, threaded).save()
+    except BaseException:
+        threaded.abandon()
+        with contextlib.suppress(Exception):  # the save's own error is the one to report
+            archive.close()
+        raise
 
 
 def saver(workbook):
