@@ -274,6 +274,14 @@ class Case:
     def project(self, project_id: str) -> Project:
         return self._by_id()[project_id]
 
+    def metrics_in_use(self) -> frozenset[str]:
+        """The metrics some project of the case has a non-zero value of (computed once)."""
+        cached = self.__dict__.get("_metrics_in_use_cache")
+        if cached is None:
+            cached = metrics_in_use(self.projects)
+            object.__setattr__(self, "_metrics_in_use_cache", cached)
+        return cached
+
     def _by_id(self) -> dict[str, Project]:
         cached = self.__dict__.get("_by_id_cache")
         if cached is None:
@@ -290,3 +298,8 @@ class Case:
         last = min(self.parameters.end_year - project.build_years + 1,
                    project.latest_year if project.latest_year is not None else self.parameters.end_year)
         return tuple(range(first, last + 1))
+
+
+def metrics_in_use(projects) -> frozenset[str]:
+    """The metrics one of ``projects`` has a non-zero value of (``Project.metric`` true)."""
+    return frozenset(name for project in projects for name, value in project.metrics.items() if value)

@@ -37,7 +37,8 @@ class IndicatorTable:
         self._filling: InBackground | None = None
 
     def get(self, name: str, project: Project):
-        self.wait()
+        if self._filling is not None:
+            self.wait()
         values = self._values[name]
         try:
             return values[project.id]

@@ -19,7 +19,7 @@ METRICS = ("energy_saving", "co2_reduction", "so2_reduction", "nox_reduction", "
 def shown_metrics(case) -> list[str]:
     """energy and CO2 always; the pollutants and water when a project of the case has them."""
     return [m for m in METRICS if m in ("energy_saving", "co2_reduction")
-            or any(p.metric(m) for p in case.projects)]
+            or m in case.metrics_in_use()]
 
 
 def groups(case, plan, field: str) -> dict[str, dict]:

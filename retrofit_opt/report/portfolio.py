@@ -9,7 +9,7 @@ from typing import Callable
 from openpyxl.utils import get_column_letter
 
 from retrofit_opt import economics, funding
-from retrofit_opt.case import TOTAL_POOL
+from retrofit_opt.case import TOTAL_POOL, metrics_in_use
 from retrofit_opt.indicators import IndicatorTable, indicator_table
 from retrofit_opt.report import labels as L
 from retrofit_opt.report.common import contribution, contribution_unit, evaluation_years, total_at
@@ -61,9 +61,8 @@ def ranked(result) -> list[Line]:
 def shown_metrics(result) -> list[str]:
     """energy_saving and co2_reduction always, any other metric a chosen project has."""
     case = result.case
-    chosen = [case.project(pid) for pid in result.plan]
-    return [m for m in case.metrics
-            if m in ("energy_saving", "co2_reduction") or any(p.metric(m) for p in chosen)]
+    in_use = metrics_in_use(map(case.project, result.plan))
+    return [m for m in case.metrics if m in ("energy_saving", "co2_reduction") or m in in_use]
 
 
 def columns(result, lang: str, table: IndicatorTable | None = None) -> list[Column]:

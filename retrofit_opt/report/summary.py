@@ -358,7 +358,7 @@ def summary_metrics(result) -> list[str]:
     """Metrics shown in the key figures: energy and CO2 always, any other a project of the case has."""
     case = result.case
     return [m for m in case.metrics
-            if m in ("energy_saving", "co2_reduction") or any(p.metric(m) for p in case.projects)]
+            if m in ("energy_saving", "co2_reduction") or m in case.metrics_in_use()]
 
 
 # ------------------------------------------------------------------------------ diagnosis

@@ -124,6 +124,7 @@ def add_robustness_sheet(report: Report, robust, index: int) -> None:
     write_robustness(SheetWriter(ws, report.formulas), robust, report.lang)
 
 
+@cyclic_gc_paused()  # one pause over build, finish and save: the collector resumes (and catches up) once
 def write_results(result, out: Path, lang: str | None = None, provenance: dict | None = None,
                   robust=None) -> Report:
     """Build the workbook, then write it atomically to ``out``: the file is complete or
@@ -167,6 +168,7 @@ def build_comparison_workbook(runs, lang: str | None = None, written_at: datetim
     return report
 
 
+@cyclic_gc_paused()
 def write_comparison(runs, out: Path, lang: str | None = None, provenance: dict | None = None,
                      robust=None, base=None) -> Report:
     """Build the comparison workbook (:func:`build_comparison_workbook`; ``base``: its base
