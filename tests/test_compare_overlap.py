@@ -23,7 +23,8 @@ from retrofit_opt.report.gc_pause import cyclic_gc_paused
 from retrofit_opt.report.save import save_workbook
 from retrofit_opt.scenarios import apply_scenario
 from retrofit_opt.studies.compare import PreparedAhead, compare_scenarios
-from retrofit_opt.studies.solve import prepare_case, solve_case
+from retrofit_opt.background import InBackground
+from retrofit_opt.studies.solve import prepare_case, solve_case, solve_case_then
 
 WRITTEN_AT = datetime(2026, 1, 2, 3, 4, 5)
 
@@ -71,6 +72,23 @@ def test_a_scenario_prepared_ahead_solves_as_one_prepared_in_place(case):
     with_ahead = solve_case(variant, mip_gap=0, explain=False, prepared=ahead)
     alone = solve_case(variant, mip_gap=0, explain=False)
     assert (with_ahead.status, with_ahead.objective, with_ahead.plan) == (alone.status, alone.objective, alone.plan)
+
+
+def same_result(a, b) -> bool:
+    return (a.status, a.objective, a.bound, a.plan, a.totals, a.budget_uses, a.target_checks, a.exclusions) == \
+        (b.status, b.objective, b.bound, b.plan, b.totals, b.budget_uses, b.target_checks, b.exclusions)
+
+
+def test_a_plan_evaluated_on_a_thread_is_the_plan_evaluated_in_place(case):
+    """compare evaluates each scenario's plan on a thread while the next one solves; a
+    solve that re-solves (explanations) is finished in place."""
+    for variant in (case, *[apply_scenario(case, s) for s in case.scenarios]):
+        later = solve_case_then(variant, mip_gap=0, explain=False)
+        assert isinstance(later, InBackground)
+        assert same_result(later.result(), solve_case(variant, mip_gap=0, explain=False))
+    explained = solve_case_then(case, mip_gap=0, explain=True)
+    assert not isinstance(explained, InBackground) and explained.result().exclusions
+    assert same_result(explained.result(), solve_case(case, mip_gap=0, explain=True))
 
 
 def test_a_model_prepared_for_another_case_is_refused(case):

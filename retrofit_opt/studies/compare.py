@@ -8,7 +8,7 @@ from retrofit_opt.case import Case, Scenario
 from retrofit_opt.errors import CaseError, Problem
 from retrofit_opt.results import Result, ScenarioResult
 from retrofit_opt.scenarios import apply_scenario
-from retrofit_opt.studies.solve import Prepared, prepare_case, solve_case
+from retrofit_opt.studies.solve import Prepared, prepare_case, solve_case, solve_case_then
 
 BASE = Scenario("base", "the case as given")
 
@@ -34,19 +34,18 @@ def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: f
                  explain if scenario is not BASE or explain_base is None else explain_base) for scenario in runs]
     if executor is not None and executor.kind != "serial" and len(runs) > 1:
         return _compare_on(executor, runs, variants, time_limit, mip_gap, progress, on_base)
-    out = []
+    pending = []  # each scenario's result, evaluated on a thread while the next one solves
     ahead = None
     for k, (scenario, (variant, explaining)) in enumerate(zip(runs, variants)):
         prepared = ahead.prepared() if ahead is not None else None
         ahead = PreparedAhead(variants[k + 1][0]) if k + 1 < len(runs) else None
-        out.append(ScenarioResult(scenario, solve_case(variant, time_limit=time_limit, mip_gap=mip_gap,
-                                                       explain=explaining, indicators=scenario is BASE,
-                                                       prepared=prepared)))
+        pending.append(solve_case_then(variant, time_limit=time_limit, mip_gap=mip_gap, explain=explaining,
+                                       indicators=scenario is BASE, prepared=prepared))
         if k == 0 and on_base is not None:
-            on_base(out[0].result)
+            on_base(pending[0].result())
         if progress:
             progress(k + 1, len(runs))
-    return out
+    return [ScenarioResult(scenario, done.result()) for scenario, done in zip(runs, pending)]
 
 
 def _compare_on(executor, runs, variants, time_limit, mip_gap, progress, on_base) -> list[ScenarioResult]:

@@ -6,6 +6,7 @@ import math
 import time
 
 from retrofit_opt import evaluate
+from retrofit_opt.background import InBackground
 from retrofit_opt.case import Case
 from retrofit_opt.errors import SolverError
 from retrofit_opt.indicators import IndicatorTable
@@ -61,6 +62,32 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     study that solves many variants and writes none of their workbooks passes False.
     ``prepared``: :func:`prepare_case` of ``case``, made ahead (``compare`` prepares the next
     scenario while HiGHS solves this one)."""
+    return solve_case_then(case, time_limit=time_limit, mip_gap=mip_gap, explain=explain,
+                           explain_limit=explain_limit, explain_seconds=explain_seconds, diagnose=diagnose,
+                           deadline=deadline, on_stage=on_stage, indicators=indicators, prepared=prepared,
+                           evaluate_in_background=False).result()
+
+
+class _Done:
+    """A result already made (:func:`solve_case_then` without a thread)."""
+
+    def __init__(self, result: Result):
+        self._result = result
+
+    def result(self) -> Result:
+        return self._result
+
+
+def solve_case_then(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
+                    explain: bool = True, explain_limit: int | None = None, explain_seconds: float | None = None,
+                    diagnose: bool = True, deadline: Deadline | None = None, on_stage=None,
+                    indicators: bool = True, prepared: "Prepared | None" = None,
+                    evaluate_in_background: bool = True):
+    """:func:`solve_case`, returning once HiGHS is done: ``.result()`` gives the
+    :class:`Result`.  With ``evaluate_in_background``, reading the plan back and evaluating
+    it (pure Python, the solver no longer needed) go on on a daemon thread while the caller
+    starts its next solve (``compare``: HiGHS solves the next scenario meanwhile, without
+    the GIL).  A solve whose explanations or diagnosis re-solve the model is finished here."""
     stage = on_stage or (lambda name: None)
     params = case.parameters
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
@@ -86,19 +113,18 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
     if from_start:  # HiGHS found nothing in time: the start plan satisfies every rule
         outcome = dataclasses.replace(outcome, status="feasible", objective=evaluate.objective_value(case, start),
                                       gap=None, termination=outcome.termination + " (start plan)")
-    plan = dict(start) if from_start else plan_from_values(solver.option_values(), data) if outcome.has_solution else {}
-    objective = evaluate.objective_value(case, plan) if outcome.has_solution else None
-    if objective is not None and not math.isclose(objective, outcome.objective, rel_tol=1e-6, abs_tol=1e-4):
-        raise SolverError(f"internal check failed: the solver's objective {outcome.objective} differs from "
-                          f"the plan's recomputed objective {objective}")
-    uses, checks = evaluate.budget_uses(case, plan), evaluate.target_checks(case, plan)  # once: for the check and the result
-    violations = evaluate.plan_violations(case, plan, uses, checks) if outcome.has_solution else []
-    if violations:
-        raise SolverError("internal check failed: the solver's plan breaks the case's rules ("
-                          + "; ".join(violations[:5]) + "); this is a solver fault — please report it "
-                          "with the case file")
+    values = solver.option_values() if outcome.has_solution and not from_start else None
+    explaining = outcome.has_solution and explain and not from_start and not solver.abandoned
+    diagnosing = outcome.status == "infeasible" and diagnose and bool(case.targets)
+    timings = {"build": built - started, "solve": outcome.seconds}
+    options = {"time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective}
+    if evaluate_in_background and not explaining and not diagnosing:
+        return InBackground(_evaluated, case, data, start if from_start else None, values, outcome, table, timings,
+                            options, started, solved, name="evaluate-plan")
+
+    plan, objective, uses, checks = _checked_plan(case, data, start if from_start else None, values, outcome)
     exclusions, diagnosis = {}, None
-    if outcome.has_solution and explain and not from_start and not solver.abandoned:
+    if explaining:
         budget = max(0.0, deadline.for_stage(reserve))  # what the deadline leaves for the explanations
         scaled = explain_budget(outcome.seconds) if explain_seconds is None else explain_seconds
         stage("explain")
@@ -109,21 +135,49 @@ def solve_case(case: Case, *, time_limit: float | None = None, mip_gap: float | 
                                         hard_cap=min(max(EXPLAIN_SECONDS, 2 * outcome.seconds), budget),
                                         limit=explain_limit)
     explained = time.perf_counter()
-    if outcome.status == "infeasible" and diagnose and case.targets and deadline.for_stage(reserve) > 0:
+    if diagnosing and deadline.for_stage(reserve) > 0:
         from retrofit_opt.studies.diagnose import diagnose as run_diagnosis
         stage("diagnose")
         diagnosis = run_diagnosis(case, min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)), mip_gap)
     finished = time.perf_counter()
+    if diagnosis is not None:
+        checks = [dataclasses.replace(c, best_reachable=diagnosis.best_reachable.get(c.label)) for c in checks]
+    timings.update({"explain": explained - solved, "diagnose": finished - explained, "total": finished - started})
+    return _Done(_result(case, outcome, plan, objective, uses, checks, table, timings, options, exclusions, diagnosis))
+
+
+def _checked_plan(case: Case, data: ModelData, start_plan: dict | None, values, outcome):
+    """The plan (the start plan when HiGHS found none, else read from ``values``), its
+    objective, budget uses and target checks, after checking that it has the solver's objective and
+    breaks no rule of the case (:class:`SolverError` if not: a solver fault)."""
+    plan = dict(start_plan) if start_plan is not None else plan_from_values(values, data) if values is not None else {}
+    objective = evaluate.objective_value(case, plan) if outcome.has_solution else None
+    if objective is not None and not math.isclose(objective, outcome.objective, rel_tol=1e-6, abs_tol=1e-4):
+        raise SolverError(f"internal check failed: the solver's objective {outcome.objective} differs from "
+                          f"the plan's recomputed objective {objective}")
+    uses, checks = evaluate.budget_uses(case, plan), evaluate.target_checks(case, plan)  # once: for the check and the result
+    violations = evaluate.plan_violations(case, plan, uses, checks) if outcome.has_solution else []
+    if violations:
+        raise SolverError("internal check failed: the solver's plan breaks the case's rules ("
+                          + "; ".join(violations[:5]) + "); this is a solver fault — please report it "
+                          "with the case file")
+    return plan, objective, uses, checks
+
+
+def _evaluated(case, data, start_plan, values, outcome, table, timings, options, started, solved) -> Result:
+    """The rest of :func:`solve_case_then` when nothing is re-solved: the checked plan and
+    its evaluation."""
+    plan, objective, uses, checks = _checked_plan(case, data, start_plan, values, outcome)
+    finished = time.perf_counter()
+    timings = {**timings, "explain": finished - solved, "diagnose": 0.0, "total": finished - started}
+    return _result(case, outcome, plan, objective, uses, checks, table, timings, options, {}, None)
+
+
+def _result(case, outcome, plan, objective, uses, checks, table, timings, options, exclusions, diagnosis) -> Result:
     if table is not None:
         table.wait()
-    if diagnosis is not None:
-        from dataclasses import replace
-        checks = [replace(c, best_reachable=diagnosis.best_reachable.get(c.label)) for c in checks]
     return Result(
         case=case, status=outcome.status, termination=outcome.termination, objective=objective,
         bound=outcome.bound, gap=outcome.gap, plan=plan, budget_uses=uses,
         target_checks=checks, totals=evaluate.metric_totals(case, plan, table.npv if table is not None else None),
-        timings={"build": built - started, "solve": outcome.seconds, "explain": explained - solved,
-                 "diagnose": finished - explained, "total": finished - started},
-        options={"time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective},
-        exclusions=exclusions, diagnosis=diagnosis, indicators=table)
+        timings=timings, options=options, exclusions=exclusions, diagnosis=diagnosis, indicators=table)
