@@ -42,9 +42,15 @@ PEAK_RSS_LIMIT_MIB = 400  # a refused file must not be inflated: the child stays
 TIME_LIMIT = 60  # seconds
 
 # The child limits itself before importing anything, runs the CLI, and on exit reports its
-# peak resident set size on stderr (atexit runs after click's sys.exit as well).
+# peak resident set size on stderr (atexit runs after click's sys.exit as well).  It runs in
+# a process forked first: Linux keeps a peak RSS across execve, so a process started from
+# this test process would report this process's peak (hundreds of MB) as its own.
 CHILD = f"""
-import atexit, resource, sys
+import os, sys
+pid = os.fork()
+if pid:
+    sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+import atexit, resource
 resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))
 atexit.register(lambda: sys.stderr.write(
     "\\n[peak-rss-kib %d]\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
