@@ -67,3 +67,18 @@ def test_an_abandoned_save_skips_what_is_left(tmp_path):
     with pytest.raises(RuntimeError, match="stopped"):
         on_thread.writestr("q.xml", "<q/>")  # nothing is handed to an ended thread
     archive.close()
+
+
+def test_a_clean_up_that_fails_is_reported_and_stops_nothing(tmp_path):
+    part = tmp_path / "part.xml"
+    part.write_text("<p/>")
+    archive = zipfile.ZipFile(io.BytesIO(), "w", zipfile.ZIP_DEFLATED)
+    on_thread = ArchiveOnAThread(archive)
+
+    def fails():
+        raise PermissionError("cannot remove the part")
+
+    on_thread.write(part, "p.xml", after=fails)
+    with pytest.raises(PermissionError, match="cannot remove"):
+        on_thread.close()  # raised, not a thread that died and a close that waits for ever
+    archive.close()

@@ -609,10 +609,10 @@ class _StreamedTable:
         blank = EMPTY if self.blanks else None
         stored = []
         for column, kind in zip(columns, kinds):
-            if kind is _BLANK:
+            if kind == _BLANK:
                 stored.append((blank,) * len(column))
             elif type(kind) is list and _BLANK in kind:
-                stored.append([blank if k is _BLANK else value for value, k in zip(column, kind)])
+                stored.append([blank if k == _BLANK else value for value, k in zip(column, kind)])
             else:
                 stored.append(column)
         return stored
@@ -629,12 +629,12 @@ class _StreamedTable:
             kinds[j] = kind
         row_styles, used = [], []
         for j, kind in enumerate(kinds):
-            if kind is _BLANK:
+            if kind == _BLANK:
                 row_styles.append(None)
                 if self.blanks:
                     used.append(j)
                 continue
-            fmt = (self.formats[j] if self.formats else None) if kind is _NUMBER else None
+            fmt = (self.formats[j] if self.formats else None) if kind == _NUMBER else None
             template = styles.get((fmt, font_key, self.wrap, False), _UNSEEN)
             if template is _UNSEEN:
                 return None
@@ -647,13 +647,13 @@ class _StreamedTable:
         w = self.writer
         every = len(fast) == len(self.rows)
         for j, (column, kind) in enumerate(zip(columns, kinds)):
-            if kind is _BLANK:
+            if kind == _BLANK:
                 continue
             target = self.col + j
             if type(kind) is list:
-                numbers = [column[i] for i in fast if kind[i] is _NUMBER]
-                texts = [column[i] for i in fast if kind[i] is _TEXT]
-            elif kind is _NUMBER:
+                numbers = [column[i] for i in fast if kind[i] == _NUMBER]
+                texts = [column[i] for i in fast if kind[i] == _TEXT]
+            elif kind == _NUMBER:
                 numbers, texts = (column if every else [column[i] for i in fast]), ()
             else:
                 numbers, texts = (), (column if every else [column[i] for i in fast])

@@ -35,14 +35,14 @@ class ArchiveOnAThread:
             if task is None:
                 return
             action, after = task
-            try:
-                if self._error is None and not self._abandoned:
-                    action()
-            except BaseException as error:  # kept for the caller; the later writes are skipped
-                self._error = error
-            finally:
-                if after is not None:
-                    after()
+            for step in (action if self._error is None and not self._abandoned else None, after):
+                if step is None:
+                    continue
+                try:
+                    step()
+                except BaseException as error:  # kept for the caller; the later writes are skipped
+                    if self._error is None:
+                        self._error = error
 
     def _put(self, action, after=None) -> None:
         if not self._thread.is_alive():
@@ -67,7 +67,9 @@ class ArchiveOnAThread:
     def _wait(self) -> None:
         done = threading.Event()
         self._put(_nothing, after=done.set)  # set even when the writes before it failed
-        done.wait()
+        while not done.wait(0.5):
+            if not self._thread.is_alive():  # pragma: no cover - the loop above never leaves early
+                raise RuntimeError("the archive's thread has stopped")
         if self._error is not None:
             raise self._error
 
