@@ -643,7 +643,7 @@ def _sweep_line(run, out: Path) -> str:
 
 
 # ----------------------------------------------------------------------------- batch
-EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+EXIT_INTERRUPTED = 130  # a batch stopped by a KeyboardInterrupt the tool did not see as a signal
 
 
 class _BatchProgress:
@@ -724,8 +724,7 @@ def batch(inputs: tuple[Path, ...], outdir: Path, jobs: int | None, scheduler: s
       retrofit-opt batch cases/ -o batch_out --jobs 2 --no-explain
       retrofit-opt batch cases/ -o batch_out --resume --json
     """
-    import signal
-
+    from retrofit_opt import interrupts
     from retrofit_opt.report import check_output_path
     from retrofit_opt.report.batch_sheet import write_batch_summary
     from retrofit_opt.report.run_output import WORKBOOKS
@@ -742,28 +741,27 @@ def batch(inputs: tuple[Path, ...], outdir: Path, jobs: int | None, scheduler: s
         _fail(RetrofitError(f"cannot create the output folder {outdir}: {err.strerror or err} — choose another -o"))
     except RetrofitError as err:
         _fail(err)
-    received = []
-
-    def terminate(signum, frame):  # SIGTERM stops the batch as Ctrl-C does
-        received.append(signum)
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, terminate)
     progress = _BatchProgress()
     click.echo(f"{len(plan.runs)} runs on {executor.describe()}; workbooks in {outdir}", err=True)
-    try:
-        result = run_batch(plan.runs, workbooks=WORKBOOKS, executor=executor, resume=resume,
-                           province_targets=plan.province_targets, progress=progress)
-    except RetrofitError as err:
-        progress.close()
-        _fail(err)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    progress.close()
-    try:
-        write_batch_summary(result, summary, lang or "zh")
-    except RetrofitError as err:
-        _fail(err)
+    # SIGINT and SIGTERM raise Interrupted (a KeyboardInterrupt: run_batch stops its workers
+    # and returns the finished runs) and are recorded, so that one whose exception a
+    # finalizer swallowed still stops the runs (run_batch looks for it).
+    with interrupts.installed():
+        try:
+            try:
+                result = run_batch(plan.runs, workbooks=WORKBOOKS, executor=executor, resume=resume,
+                                   province_targets=plan.province_targets, progress=progress)
+            except RetrofitError as err:
+                progress.close()
+                _fail(err)
+            progress.close()
+            signum = interrupts.take()  # acted on: the runs are stopped; the roll-up is still written
+            try:
+                write_batch_summary(result, summary, lang or "zh")
+            except RetrofitError as err:
+                _fail(err)
+        except interrupts.Interrupted as stop:  # a second signal, while the roll-up was written
+            sys.exit(_stopped(stop))
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     counts = ", ".join(f"{n} {s}" for s, n in _counts(result.runs).items())
@@ -772,7 +770,7 @@ def batch(inputs: tuple[Path, ...], outdir: Path, jobs: int | None, scheduler: s
                f"{result.failed} failed; {result.seconds:,.1f} s."
                f"{' Interrupted.' if result.interrupted else ''} Roll-up: {summary}", err=as_json)
     if result.interrupted:
-        sys.exit(EXIT_TERMINATED if received else EXIT_INTERRUPTED)
+        sys.exit(interrupts.Interrupted(signum).exit_code if signum is not None else EXIT_INTERRUPTED)
     sys.exit(result.exit_code)
 
 

@@ -22,6 +22,7 @@ NAMES = {signal.SIGINT: "interrupted (Ctrl-C)", signal.SIGTERM: "terminated (SIG
 _cancellers: list = []  # callables that stop the running solve
 _lock = threading.Lock()
 _received: list[int] = []
+_active: list[bool] = []  # non-empty while :func:`installed` holds the handlers
 
 
 class Interrupted(KeyboardInterrupt):
@@ -43,9 +44,21 @@ def received() -> int | None:
 
 
 def check() -> None:
-    """Raise :class:`Interrupted` if a signal arrived (for loops that run in C between checks)."""
-    if _received:
+    """Raise :class:`Interrupted` if a signal arrived while the handlers are installed (for
+    loops that run in C between checks, and after code whose finalizers may have swallowed
+    the signal's exception).  Outside :func:`installed` it does nothing: a signal an earlier
+    command in this process received never stops a later library call."""
+    if _received and _active:
         raise Interrupted(_received[0])
+
+
+def take() -> int | None:
+    """The signal received, now acted on: later :func:`check` calls do not raise for it
+    (the batch command, after stopping its runs, still writes the roll-up).  A further
+    signal stops the command again."""
+    signum = received()
+    _received.clear()
+    return signum
 
 
 @contextlib.contextmanager
@@ -85,9 +98,11 @@ def installed():
         signal.signal(s, _handle)
     hook = sys.unraisablehook
     sys.unraisablehook = _quiet_about_interrupts(hook)
+    _active.append(True)
     try:
         yield
     finally:
+        _active.pop()
         sys.unraisablehook = hook
         for s, handler in previous.items():
             signal.signal(s, handler)

@@ -1,6 +1,7 @@
 """``--resume`` reruns nothing when nothing changed, only the changed case when one changed,
 everything when the options changed; SIGINT mid-batch (a real subprocess) stops the
-workers and leaves only complete workbooks and the roll-up."""
+workers and leaves only complete workbooks and the roll-up, and SIGTERM does the same
+(exit 143)."""
 from __future__ import annotations
 
 import os
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 import openpyxl
+import pytest
 from batch_helpers import BUNDLED, ROOT, batch_json
 
 CASES = {p.stem: p for p in BUNDLED}
@@ -62,7 +64,8 @@ def test_resume_skips_unchanged_runs_and_reruns_changed_ones(tmp_path):
     assert not any(r["resumed"] for r in other_options["runs"])
 
 
-def test_sigint_mid_batch_leaves_only_complete_workbooks_and_the_roll_up(tmp_path):
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_mid_batch_leaves_only_complete_workbooks_and_the_roll_up(tmp_path, signum, code):
     sys.path.insert(0, str(ROOT / "bench"))
     import generate
     cases = tmp_path / "cases"
@@ -79,9 +82,9 @@ def test_sigint_mid_batch_leaves_only_complete_workbooks_and_the_roll_up(tmp_pat
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "the first run never finished"
         time.sleep(0.2)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=120)
-    assert process.returncode == 130, stderr
+    assert process.returncode == code, stderr
     assert "Traceback" not in stderr, stderr
     assert "Interrupted" in stdout and "leaked" not in stderr
     written = sorted(p.name for p in out.iterdir())

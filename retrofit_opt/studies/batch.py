@@ -4,7 +4,11 @@
 (:mod:`retrofit_opt.studies.execution`) that runs the study exactly as the single command
 does and returns the run's workbook as bytes, and writes those bytes atomically to the
 run's output.  A bad case or a failed solve becomes the run's error row; an interrupt
-(Ctrl-C) stops the workers and returns the runs finished so far.
+(Ctrl-C) stops the workers and returns the runs finished so far.  Under the command
+line's handlers (:mod:`retrofit_opt.interrupts`) a signal whose exception a finalizer
+swallowed (Python prints "Exception ignored in ZipFile.__del__" and goes on) still stops
+the batch: the loop looks for a received signal after each case read, each workbook
+written and every half second of waiting.
 
 Studies do not import the report layer: the caller passes ``workbooks``, an object with
 ``to_bytes(command, study, lang, provenance)``, ``write(path, data)`` and
@@ -20,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from retrofit_opt import interrupts
 from retrofit_opt.case import Case
 from retrofit_opt.errors import CaseError, RetrofitError
 from retrofit_opt.results_batch import (ERROR, INTERRUPTED, NOT_RUN, OK_STATUSES, BatchResult, ProvinceTarget,
@@ -28,6 +33,7 @@ from retrofit_opt.studies.execution import ExecutorSpec, dask_worker_count
 
 Progress = Callable[["BatchProgress"], None]
 ERROR_TEXT_LIMIT = 2000
+WAIT_STEP_SECONDS = 0.5  # how long the wait for a finished run goes without looking for a signal
 
 
 @dataclass(frozen=True)
@@ -284,6 +290,7 @@ def _run_on(executor: ExecutorSpec, queue: list[RunSpec], workbooks, records, in
             while queue and len(in_flight) < window:
                 spec = queue.pop(0)
                 task, failure, load_seconds = _load(spec)
+                interrupts.check()  # a signal swallowed by a finalizer while the case was read
                 if failure is not None:
                     records[spec.index] = failure
                     report(failure)
@@ -292,7 +299,8 @@ def _run_on(executor: ExecutorSpec, queue: list[RunSpec], workbooks, records, in
                 in_flight[future] = (spec, load_seconds)
             if not in_flight:
                 continue
-            done, _ = cf.wait(list(in_flight), return_when=cf.FIRST_COMPLETED)
+            done, _ = cf.wait(list(in_flight), timeout=WAIT_STEP_SECONDS, return_when=cf.FIRST_COMPLETED)
+            interrupts.check()
             suspects = []
             for future in done:
                 spec, load_seconds = in_flight.pop(future)
@@ -302,6 +310,7 @@ def _run_on(executor: ExecutorSpec, queue: list[RunSpec], workbooks, records, in
                     continue
                 records[spec.index] = record
                 report(record)
+                interrupts.check()  # e.g. a signal swallowed while the workbook was written
             if suspects:
                 suspects += [spec for spec, _ in in_flight.values()]
                 in_flight.clear()
