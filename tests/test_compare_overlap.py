@@ -54,12 +54,24 @@ def test_base_sheets_built_in_the_background_give_the_same_workbook(case, lang):
     assert saved_parts(background, case) == saved_parts(foreground, case)
 
 
-def test_the_base_callback_comes_once_with_the_base_result_before_the_other_scenarios(case):
+def test_the_base_callback_comes_once_with_the_base_result_while_the_other_scenarios_solve(case):
+    """``on_base`` runs on a thread of its own once the base is evaluated, so the next
+    scenario's solve need not wait for the evaluation; it has run when the comparison returns."""
+    import threading
     events = []
-    runs = compare_scenarios(case, mip_gap=0, on_base=lambda result: events.append(("base", result)),
+    runs = compare_scenarios(case, mip_gap=0, on_base=lambda result: events.append(
+                                 ("base", result, threading.current_thread() is threading.main_thread())),
                              progress=lambda done, total: events.append(("done", done)))
-    assert [e[0] if e[0] == "base" else e for e in events] == ["base", *[("done", k) for k in range(1, len(runs) + 1)]]
-    assert events[0][1] is runs[0].result
+    assert [e for e in events if e[0] == "done"] == [("done", k) for k in range(1, len(runs) + 1)]
+    bases = [e for e in events if e[0] == "base"]
+    assert len(bases) == 1 and bases[0][1] is runs[0].result and bases[0][2] is False
+
+
+def test_an_error_of_the_base_callback_reaches_the_caller(case):
+    def refuse(result):
+        raise RuntimeError("the base sheets could not be started")
+    with pytest.raises(RuntimeError, match="could not be started"):
+        compare_scenarios(case, mip_gap=0, on_base=refuse)
 
 
 def test_a_scenario_prepared_ahead_solves_as_one_prepared_in_place(case):

@@ -23,8 +23,10 @@ def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: f
     sheet the comparison workbook shows.  ``progress(done, total)`` after each solve.
     ``executor`` (an :class:`~retrofit_opt.studies.execution.ExecutorSpec`; default: this
     process) runs the scenarios side by side; each worker receives its variant case.
-    ``on_base(result)`` as soon as the base case is solved, before the other scenarios (in
-    this process: while they solve; the CLI starts building the base case's sheets there)."""
+    ``on_base(result)`` as soon as the base case is solved and evaluated, before the other
+    scenarios end (in this process: on a thread of its own while they solve — the CLI
+    starts building the base case's sheets there; what it raises is raised when the
+    comparison ends)."""
     if not case.scenarios:
         raise CaseError([Problem("the case has no scenarios to compare",
                                  "add a 'scenarios' (情景) sheet with one row per scenario, e.g. a "
@@ -37,12 +39,14 @@ def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: f
     pending = []  # each scenario's result, evaluated on a thread while the next one solves
     ahead = None
     for k, (scenario, (variant, explaining)) in enumerate(zip(runs, variants)):
-        prepared = ahead.prepared() if ahead is not None else None
+        # The base case is prepared before the next scenario's preparation starts: both are
+        # Python, and the base's is the one HiGHS waits for.
+        prepared = ahead.prepared() if ahead is not None else prepare_case(variant)
         ahead = PreparedAhead(variants[k + 1][0]) if k + 1 < len(runs) else None
         pending.append(solve_case_then(variant, time_limit=time_limit, mip_gap=mip_gap, explain=explaining,
                                        indicators=scenario is BASE, prepared=prepared))
-        if k == 0 and on_base is not None:
-            on_base(pending[0].result())
+        if k == 0 and on_base is not None:  # called once the base is evaluated; the next solve starts now
+            pending[0] = InBackground(_then, pending[0], on_base, name="base-result")
         if progress:
             progress(k + 1, len(runs))
     return [ScenarioResult(scenario, done.result()) for scenario, done in zip(runs, pending)]
@@ -63,6 +67,13 @@ def _compare_on(executor, runs, variants, time_limit, mip_gap, progress, on_base
             if progress:
                 progress(done, len(runs))
     return [ScenarioResult(scenario, result) for scenario, result in zip(runs, results)]
+
+
+def _then(done, call) -> Result:
+    """``call(result)`` once ``done`` (a solve being evaluated) has its result; the result."""
+    result = done.result()
+    call(result)
+    return result
 
 
 class PreparedAhead(InBackground):
