@@ -14,6 +14,7 @@ from retrofit_opt.report import labels as L
 from retrofit_opt.report.writer import MONEY, SECTION_FONT, TITLE_FONT, TOTAL_FONT, Formula, SheetWriter, number_format
 
 METRICS = ("energy_saving", "co2_reduction", "so2_reduction", "nox_reduction", "pm_reduction", "water_saving")
+ID_LIST_WIDTH = 40  # characters of an id list shown on one line (By enterprise); longer lists wrap
 
 
 def shown_metrics(case) -> list[str]:
@@ -133,8 +134,13 @@ def _table(w: SheetWriter, result, lang: str, field: str, row: int) -> int:
         formats = [None] * len(first_col) + ["0", "0", *[MONEY] * len(money_keys),
                                              *[number_format(case.metric_units.get(m, "")) for m in metrics]]
         w.row(row, 1, values, formats)
-        for offset, key in enumerate(("chosen", "left_out")):  # id lists wrap in a column of header width
-            w.put(row, len(values) + 1 + offset, ", ".join(p.id for p in g[key]), measure=False, wrap=True)
+        for offset, key in enumerate(("chosen", "left_out")):
+            # An id list is on one line up to ID_LIST_WIDTH characters, wrapped beyond, its
+            # row as tall as the wrapped list (at most FITTED_LINES lines).
+            col, ids = len(values) + 1 + offset, ", ".join(p.id for p in g[key])
+            w.put(row, col, ids, measure=False, wrap=True)
+            w.widen(col, ids, ID_LIST_WIDTH)
+            w.fit_height(row, col)
         for key in ("chosen", "left_out"):
             sums[key] = sums.get(key, 0) + len(g[key])
         for key in (*money_keys, *metrics):

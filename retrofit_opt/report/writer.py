@@ -56,6 +56,11 @@ TITLE_FONT = Font(bold=True, size=14)
 NOTE_FONT = Font(italic=True, color="555555")
 TOTAL_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
+NUMBER_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="right")
+PLACEHOLDERS = frozenset({"—", "-", "–", "n/a", "N/A"})  # a number's stand-in in a numeric column
+HEADER_LOOKAHEAD = 20  # rows below a header looked at to tell a column of numbers
+FITTED_LINES = 8  # the most lines a row grows to for a wrapped cell (SheetWriter.fit_height)
 MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 6, 60, 22
 NOTE_MAX_SPAN = 12  # a note spans the table's columns, at most this many
 NOTE_WIDTH = 120  # characters across one landscape A4 page at 100 %
@@ -111,6 +116,17 @@ _new_cell_object = Cell.__new__
 _new_array = array.__new__  # StyleArray(template) without its Python-level __new__
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes when wrapped in a column (or merged span) ``width`` characters
+    wide (:func:`display_width`: a CJK character counts two), each line break starting one."""
+    return sum(max(1, math.ceil(display_width(part) / max(width * 0.95, 1.0))) for part in text.split("\n"))
+
+
+def line_height(lines: int, size: float = 11) -> float:
+    """Points for ``lines`` lines of ``size``-point text."""
+    return lines * size * 1.45 + 4
+
+
 def _plain_cell(ws, row: int, col: int, value, data_type: str, template: StyleArray | None) -> Cell:
     """``Cell(ws, row, col, value, style_array=template)`` without openpyxl's generic checks
     (a third of the time of a 50,000-project workbook's cells): ``value`` must already be
@@ -140,6 +156,8 @@ class SheetWriter:
         self.registry = registry  # (sheet title, "H12") → expected value, for every formula
         self.widths: dict[int, int] = {}
         self.header_widths: dict[int, int] = {}
+        self.header_cells: list[tuple[int, int]] = []  # (row, column) of every header cell
+        self.fitted_cells: list[tuple[int, int]] = []  # wrapped cells whose row grows to show them (fit_height)
         self.notes: list[tuple[int, int, str]] = []  # (row, first column, text): merged and wrapped at finish
         self.note_span = 0  # columns a note spans (0: the sheet's used width, at most NOTE_MAX_SPAN)
         self._styles: dict[tuple, StyleArray | None] = {}  # (format, id(font), wrap, quote prefix) → style
@@ -315,7 +333,8 @@ class SheetWriter:
         for offset, text in enumerate(values):
             cell = self.put(row, col + offset, text, font=HEADER_FONT, measure=False)
             cell.fill = HEADER_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cell.alignment = HEADER_ALIGNMENT
+            self.header_cells.append((row, col + offset))
             self.header_widths[col + offset] = max(self.header_widths.get(col + offset, 0),
                                                    min(display_width(text), HEADER_WIDTH))
 
@@ -481,12 +500,86 @@ class SheetWriter:
 
     # ------------------------------------------------------------------ layout
     def finish(self, freeze: str | None) -> None:
+        """Freeze panes at ``freeze``, set the column widths, merge and wrap the notes, and
+        right-align the header of every column of numbers (:meth:`_heads_numbers`)."""
         if freeze:
             self.ws.freeze_panes = freeze
+        header_rows = {row for row, _ in self.header_cells}
+        for row, col in self.header_cells:
+            if self._heads_numbers(row, col, header_rows):
+                self.ws.cell(row=row, column=col).alignment = NUMBER_HEADER_ALIGNMENT
         for col in set(self.widths) | set(self.header_widths):
             width = max(self.widths.get(col, 0), self.header_widths.get(col, 0)) + 2
             self.ws.column_dimensions[get_column_letter(col)].width = max(MIN_WIDTH, min(MAX_WIDTH, width))
+        self._fit_header_heights()
         self._merge_notes()
+
+    def widen(self, col: int, text: str, at_most: int) -> None:
+        """Column ``col`` grows to show ``text`` on one line, but to no more than
+        ``at_most`` characters (a long text then wraps: :meth:`fit_height`)."""
+        width = min(display_width(text), at_most)
+        if width > self.widths.get(col, -1):
+            self.widths[col] = width
+
+    def fit_height(self, row: int, col: int) -> None:
+        """At :meth:`finish`, row ``row`` grows to show the wrapped text of the cell at
+        (row, col) in its column's final width — at most :data:`FITTED_LINES` lines (the
+        cell keeps all of its text)."""
+        self.fitted_cells.append((row, col))
+
+    def _fit_header_heights(self) -> None:
+        """A header row is as tall as its most wrapped header (a header is at most
+        :data:`HEADER_WIDTH` wide and wraps): a second line would otherwise cover the
+        first row of the table.  Likewise each row of a :meth:`fit_height` cell."""
+        lines: dict[int, int] = {}
+        for row, col in (*self.header_cells, *self.fitted_cells):
+            cell = self.ws._cells.get((row, col))
+            text = cell.value if cell is not None else None
+            if not isinstance(text, str):
+                continue
+            width = self.ws.column_dimensions[get_column_letter(col)].width or 8.43
+            lines[row] = max(lines.get(row, 1), min(FITTED_LINES, wrapped_lines(text, width)))
+        for row, count in lines.items():
+            if count > 1:
+                current = self.ws.row_dimensions[row].height or 0
+                self.ws.row_dimensions[row].height = max(current, line_height(count))
+
+    def _heads_numbers(self, row: int, col: int, header_rows: set[int]) -> bool:
+        """Does the header at (row, col) head numbers?  Numbers are right-aligned, so a
+        left-aligned header over them stands over the column's left edge — nearer the
+        previous column's numbers than its own.  Looks at the column's cells below, up to
+        the next header row or :data:`HEADER_LOOKAHEAD` rows: more numbers (or formulas)
+        than texts, a placeholder such as "—" counting as neither."""
+        numbers = texts = 0
+        for below in range(row + 1, row + 1 + HEADER_LOOKAHEAD):
+            if below in header_rows:
+                break
+            value = self._value_at(below, col)
+            if value is None:
+                continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                numbers += 1
+            elif isinstance(value, str) and value.startswith("=") and \
+                    self.ws._cells.get((below, col)) is not None and self.ws._cells[(below, col)].data_type == "f":
+                numbers += 1  # a formula (the totals): a number once calculated
+            elif not (isinstance(value, str) and value.strip() in PLACEHOLDERS):
+                texts += 1
+        return numbers > texts
+
+    def _value_at(self, row: int, col: int):
+        """The value of the cell at (row, col): a real cell's, else a streamed record's; None
+        for no cell."""
+        cell = self.ws._cells.get((row, col))
+        if cell is not None:
+            return cell._value
+        if self._streamed is None:
+            return None
+        for record in self._streamed.rows.get(row, ()):
+            offset = col - record.first
+            if 0 <= offset < len(record.values):
+                value = record.values[offset]
+                return None if value is EMPTY else value
+        return None
 
     def _fitting_span(self, col: int, used: int) -> int:
         """Columns from ``col`` that fit across one landscape A4 page (NOTE_WIDTH
@@ -511,10 +604,9 @@ class SheetWriter:
                         for c in range(col, last + 1))
             cell = self.ws.cell(row=row, column=col)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            lines = sum(max(1, math.ceil(display_width(part) / max(width * 0.95, 1.0)))
-                        for part in text.split("\n"))
+            lines = wrapped_lines(text, width)
             size = (cell.font.sz or 11) if cell.font is not None else 11
-            height = lines * size * 1.45 + 4
+            height = line_height(lines, size)
             current = self.ws.row_dimensions[row].height or 0
             self.ws.row_dimensions[row].height = max(current, height)
 
