@@ -97,3 +97,28 @@ def test_a_long_id_list_wraps_in_a_taller_row(tmp_path):
     assert ws.column_dimensions[chosen.column_letter].width <= 40 + 2
     height = ws.row_dimensions[row + 1].height
     assert height is not None and ONE_LINE < height <= 8 * 11 * 1.45 + 4  # taller, at most eight lines
+
+
+def test_which_headers_are_right_aligned_in_a_sheet_writer():
+    """Numbers (and formulas, and numbers with a "—" among them) right-align their header;
+    texts, or a column of mostly texts, leave it; a header the sheet aligned itself keeps
+    its own vertical alignment; the look stops at the next header row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    from retrofit_opt.report.writer import Formula, SheetWriter
+    for streamed in (False, True):
+        wb = Workbook()
+        w = SheetWriter(wb.active, {}, streamed=streamed)
+        w.header(1, 1, ["name", "capex", "irr", "total", "mixed", "own"])
+        w.ws.cell(row=1, column=6).alignment = Alignment(vertical="top", wrap_text=True)
+        for r in range(2, 6):
+            w.row(r, 1, [f"P{r}", 10.0 * r, "—" if r == 2 else 0.1, None, "text" if r != 3 else 1, 5])
+        w.put(6, 4, Formula("=SUM(B2:B5)", 140.0))
+        w.header(8, 1, ["name", "capex"])  # a second table: its column B holds texts
+        w.row(9, 1, ["Q1", "not a number"])
+        w.finish(None)
+        aligned = {c: w.ws.cell(row=1, column=c).alignment for c in range(1, 7)}
+        assert [aligned[c].horizontal for c in range(1, 7)] == [None, "right", "right", "right", None, "right"], streamed
+        assert aligned[6].vertical == "top" and aligned[2].vertical == "center"
+        assert w.ws.cell(row=8, column=2).alignment.horizontal is None

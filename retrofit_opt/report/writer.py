@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from copy import copy
 from array import array
 from dataclasses import dataclass
 from itertools import repeat
@@ -507,7 +508,13 @@ class SheetWriter:
         header_rows = {row for row, _ in self.header_cells}
         for row, col in self.header_cells:
             if self._heads_numbers(row, col, header_rows):
-                self.ws.cell(row=row, column=col).alignment = NUMBER_HEADER_ALIGNMENT
+                cell = self.ws.cell(row=row, column=col)
+                if cell.alignment == HEADER_ALIGNMENT:
+                    cell.alignment = NUMBER_HEADER_ALIGNMENT
+                else:  # a header the sheet aligned itself keeps its other settings
+                    aligned = copy(cell.alignment)
+                    aligned.horizontal = "right"
+                    cell.alignment = aligned
         for col in set(self.widths) | set(self.header_widths):
             width = max(self.widths.get(col, 0), self.header_widths.get(col, 0)) + 2
             self.ws.column_dimensions[get_column_letter(col)].width = max(MIN_WIDTH, min(MAX_WIDTH, width))
