@@ -131,16 +131,20 @@ marks = {"started": time.time()}
 from pathlib import Path
 from retrofit_opt import cli
 from retrofit_opt.loader import load_case
+from retrofit_opt.report.background import WorkbookInBackground
 from retrofit_opt.report.workbook import write_comparison
 from retrofit_opt.studies.compare import compare_scenarios
 marks["imports"] = time.time()
 path, time_limit, mip_gap = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 loaded = load_case(path)
 marks["read + validate"] = time.time()
-runs = compare_scenarios(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=False, explain_base=False)
+base = {}  # as the CLI: the base case's sheets built while the other scenarios solve
+runs = compare_scenarios(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=False, explain_base=False,
+                         on_base=lambda result: base.setdefault("sheets", WorkbookInBackground(result,
+                                                                                               loaded.language)))
 marks["study"] = time.time()
 marks["of which HiGHS run"] = sum(r.result.timings["solve"] for r in runs)
-write_comparison(runs, Path(path).with_name("split.xlsx"), loaded.language)
+write_comparison(runs, Path(path).with_name("split.xlsx"), loaded.language, base=base.get("sheets"))
 marks["workbook write"] = time.time()
 print(json.dumps(marks), flush=True)
 cli._skip_the_final_collection()
