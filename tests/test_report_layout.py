@@ -78,6 +78,10 @@ def test_short_id_lists_are_on_one_line_in_a_column_wide_enough(ganhe):
     assert max(map(len, lists)) > 10  # a list longer than the header
     assert ws.column_dimensions[chosen.column_letter].width >= max(map(len, lists))
     assert all((ws.row_dimensions[r].height or 15) < ONE_LINE for r in table)
+    # set off from the column of numbers on their left: the lists and their header indented
+    assert chosen.alignment.indent >= 1 and chosen.alignment.horizontal == "left"
+    assert all(ws.cell(row=r, column=chosen.column).alignment.indent >= 1 for r in table
+               if ws.cell(row=r, column=chosen.column).value)
 
 
 def test_a_long_id_list_wraps_in_a_taller_row(tmp_path):

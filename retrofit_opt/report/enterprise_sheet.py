@@ -7,14 +7,17 @@ by rule and enterprise (:func:`retrofit_opt.funding.plan_awards`: the enterprise
 year applied)."""
 from __future__ import annotations
 
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from retrofit_opt import funding
 from retrofit_opt.report import labels as L
-from retrofit_opt.report.writer import MONEY, SECTION_FONT, TITLE_FONT, TOTAL_FONT, Formula, SheetWriter, number_format
+from retrofit_opt.report.writer import (MONEY, SECTION_FONT, TITLE_FONT, TOTAL_FONT, WRAP_INDENTED, Formula, SheetWriter,
+                                        number_format)
 
 METRICS = ("energy_saving", "co2_reduction", "so2_reduction", "nox_reduction", "pm_reduction", "water_saving")
 ID_LIST_WIDTH = 40  # characters of an id list shown on one line (By enterprise); longer lists wrap
+ID_LIST_HEADER = Alignment(wrap_text=True, vertical="center", horizontal="left", indent=1)
 
 
 def shown_metrics(case) -> list[str]:
@@ -122,6 +125,8 @@ def _table(w: SheetWriter, result, lang: str, field: str, row: int) -> int:
                *[L.metric_header(m, case.metric_units.get(m, ""), lang) for m in metrics],
                t("enterprise.chosen"), t("enterprise.left_out")]
     w.header(row, 1, headers)
+    for col in (len(headers) - 1, len(headers)):  # the id lists' headers, indented as the lists are
+        w.ws.cell(row=row, column=col).alignment = ID_LIST_HEADER
     row += 1
     first = row
     sums = {}
@@ -138,7 +143,7 @@ def _table(w: SheetWriter, result, lang: str, field: str, row: int) -> int:
             # An id list is on one line up to ID_LIST_WIDTH characters, wrapped beyond, its
             # row as tall as the wrapped list (at most FITTED_LINES lines).
             col, ids = len(values) + 1 + offset, ", ".join(p.id for p in g[key])
-            w.put(row, col, ids, measure=False, wrap=True)
+            w.put(row, col, ids, measure=False, wrap=WRAP_INDENTED)  # set off from the numbers on its left
             w.widen(col, ids, ID_LIST_WIDTH)
             w.fit_height(row, col)
         for key in ("chosen", "left_out"):

@@ -57,6 +57,7 @@ TITLE_FONT = Font(bold=True, size=14)
 NOTE_FONT = Font(italic=True, color="555555")
 TOTAL_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+WRAP_INDENTED = Alignment(wrap_text=True, vertical="top", horizontal="left", indent=1)  # text right of a column of numbers
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 NUMBER_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="right")
 PLACEHOLDERS = frozenset({"—", "-", "–", "n/a", "N/A"})  # a number's stand-in in a numeric column
@@ -169,7 +170,8 @@ class SheetWriter:
     # ------------------------------------------------------------------ cells
     def put(self, row: int, col: int, value, fmt: str | None = None, *, font=None, measure: bool = True,
             wrap: bool = False, fill=None):
-        """One cell: ``value`` in ``fmt``, with ``font``, wrapped, filled with ``fill``."""
+        """One cell: ``value`` in ``fmt``, with ``font``, wrapped (``wrap``: True, or an
+        ``Alignment`` that wraps), filled with ``fill``."""
         if fill is not None:
             font = self._look(font, fill)
         kind = type(value)
@@ -275,8 +277,9 @@ class SheetWriter:
         return look
 
     @staticmethod
-    def _style_cell(cell, font, wrap: bool) -> None:
-        """``font``: a Font, or a :class:`_Look` (a font and a fill)."""
+    def _style_cell(cell, font, wrap) -> None:
+        """``font``: a Font, or a :class:`_Look` (a font and a fill); ``wrap``: True for
+        :data:`WRAP`, or an ``Alignment`` of its own (e.g. :data:`WRAP_INDENTED`)."""
         if type(font) is _Look:
             if font.font is not None:
                 cell.font = font.font
@@ -284,7 +287,7 @@ class SheetWriter:
         elif font is not None:
             cell.font = font
         if wrap:
-            cell.alignment = WRAP
+            cell.alignment = wrap if isinstance(wrap, Alignment) else WRAP
 
     def _new_cell(self, row: int, col: int, fmt, font, wrap: bool, quote: bool):
         """A new cell at (row, col) styled as asked, or ``None`` when the cell exists already
