@@ -21,6 +21,16 @@ from retrofit_opt.studies.manifest import plan_batch
 TINY = next(p for p in BUNDLED if p.stem == "tiny")
 
 
+def plan_of_copies(tmp_path, names):
+    """The batch plan of one tiny case copied once per name (cases/<name>.xlsx → out/)."""
+    cases, out = tmp_path / "cases", tmp_path / "out"
+    cases.mkdir()
+    out.mkdir()
+    for name in names:
+        shutil.copy(TINY, cases / f"{name}.xlsx")
+    return plan_batch([cases], out, {"no_explain": True}), out
+
+
 class SignalsFromItsFinalizer:
     """Sends SIGINT to this process from ``__del__``: ``signal.raise_signal`` runs the
     handler before it returns, so the handler raises inside the finalizer."""
@@ -30,13 +40,7 @@ class SignalsFromItsFinalizer:
 
 
 def test_a_signal_swallowed_by_a_finalizer_still_stops_the_batch(tmp_path):
-    cases = tmp_path / "cases"
-    cases.mkdir()
-    for name in ("a", "b", "c", "d"):
-        shutil.copy(TINY, cases / f"{name}.xlsx")
-    out = tmp_path / "out"
-    out.mkdir()
-    plan = plan_batch([cases], out, {"no_explain": True})
+    plan, out = plan_of_copies(tmp_path, ("a", "b", "c", "d"))
     seen = []
 
     def progress(update):
@@ -56,13 +60,7 @@ def test_a_signal_swallowed_by_a_finalizer_still_stops_the_batch(tmp_path):
 def test_a_signal_swallowed_after_the_last_run_still_says_interrupted(tmp_path):
     """The CI failure's shape: the signal came as the last workbook was written, no later
     write looked for it, and the batch reported a clean finish (exit 0, not 130)."""
-    cases = tmp_path / "cases"
-    cases.mkdir()
-    for name in ("a", "b"):
-        shutil.copy(TINY, cases / f"{name}.xlsx")
-    out = tmp_path / "out"
-    out.mkdir()
-    plan = plan_batch([cases], out, {"no_explain": True})
+    plan, out = plan_of_copies(tmp_path, ("a", "b"))
 
     def progress(update):
         if update.record is not None and update.done == update.total:
@@ -85,11 +83,6 @@ def test_outside_the_handlers_an_earlier_signal_stops_nothing(tmp_path):
             pass
     assert interrupts.received() == signal.SIGINT
     interrupts.check()  # no longer installed: nothing raised
-    cases = tmp_path / "cases"
-    cases.mkdir()
-    shutil.copy(TINY, cases / "a.xlsx")
-    out = tmp_path / "out"
-    out.mkdir()
-    plan = plan_batch([cases], out, {"no_explain": True})
+    plan, _ = plan_of_copies(tmp_path, ("a",))
     result = run_batch(plan.runs, workbooks=WORKBOOKS, executor=ExecutorSpec("serial", 1))
     assert not result.interrupted and [r.status for r in result.runs] == ["optimal"]

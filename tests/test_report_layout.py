@@ -123,6 +123,7 @@ def test_which_headers_are_right_aligned_in_a_sheet_writer():
         w.row(9, 1, ["Q1", "not a number"])
         w.finish(None)
         aligned = {c: w.ws.cell(row=1, column=c).alignment for c in range(1, 7)}
-        assert [aligned[c].horizontal for c in range(1, 7)] == [None, "right", "right", "right", None, "right"], streamed
+        assert [aligned[c].horizontal for c in range(1, 7)] == \
+            [None, "right", "right", "right", None, "right"], streamed
         assert aligned[6].vertical == "top" and aligned[2].vertical == "center"
         assert w.ws.cell(row=8, column=2).alignment.horizontal is None

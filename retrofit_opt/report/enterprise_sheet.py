@@ -12,8 +12,8 @@ from openpyxl.utils import get_column_letter
 
 from retrofit_opt import funding
 from retrofit_opt.report import labels as L
-from retrofit_opt.report.writer import (MONEY, SECTION_FONT, TITLE_FONT, TOTAL_FONT, WRAP_INDENTED, Formula, SheetWriter,
-                                        number_format)
+from retrofit_opt.report.writer import (MONEY, SECTION_FONT, TITLE_FONT, TOTAL_FONT, WRAP_INDENTED, Formula,
+                                        SheetWriter, number_format)
 
 METRICS = ("energy_saving", "co2_reduction", "so2_reduction", "nox_reduction", "pm_reduction", "water_saving")
 ID_LIST_WIDTH = 40  # characters of an id list shown on one line (By enterprise); longer lists wrap

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from copy import copy
 from array import array
+from copy import copy
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -57,7 +57,8 @@ TITLE_FONT = Font(bold=True, size=14)
 NOTE_FONT = Font(italic=True, color="555555")
 TOTAL_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-WRAP_INDENTED = Alignment(wrap_text=True, vertical="top", horizontal="left", indent=1)  # text right of a column of numbers
+# Wrapped text set off from a column of numbers on its left (By enterprise's id lists).
+WRAP_INDENTED = Alignment(wrap_text=True, vertical="top", horizontal="left", indent=1)
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 NUMBER_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="right")
 PLACEHOLDERS = frozenset({"—", "-", "–", "n/a", "N/A"})  # a number's stand-in in a numeric column
@@ -569,12 +570,15 @@ class SheetWriter:
                 continue
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 numbers += 1
-            elif isinstance(value, str) and value.startswith("=") and \
-                    self.ws._cells.get((below, col)) is not None and self.ws._cells[(below, col)].data_type == "f":
+            elif isinstance(value, str) and value.startswith("=") and self._is_formula(below, col):
                 numbers += 1  # a formula (the totals): a number once calculated
             elif not (isinstance(value, str) and value.strip() in PLACEHOLDERS):
                 texts += 1
         return numbers > texts
+
+    def _is_formula(self, row: int, col: int) -> bool:
+        cell = self.ws._cells.get((row, col))
+        return cell is not None and cell.data_type == "f"
 
     def _value_at(self, row: int, col: int):
         """The value of the cell at (row, col): a real cell's, else a streamed record's; None
