@@ -13,13 +13,26 @@ import threading
 
 class InBackground:
     """``work(*args)`` on a daemon thread named ``name``; :meth:`result` waits for it and
-    returns its value, raising in the caller's thread whatever it raised."""
+    returns its value, raising in the caller's thread whatever it raised.  With
+    ``started=False`` the thread waits for :meth:`start` (or :meth:`result`): ``compare``
+    starts a scenario's evaluation only once the next scenario's HiGHS runs, so that the
+    Python work of setting that solve up does not share the GIL with it."""
 
-    def __init__(self, work, *args, name: str):
+    def __init__(self, work, *args, name: str, started: bool = True):
         self._value = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(work, args), name=name, daemon=True)
-        self._thread.start()
+        self._lock = threading.Lock()
+        self._started = False
+        if started:
+            self.start()
+
+    def start(self) -> None:
+        """Start the work (once; later calls do nothing)."""
+        with self._lock:
+            if not self._started:
+                self._started = True
+                self._thread.start()
 
     def _run(self, work, args) -> None:
         try:
@@ -28,6 +41,7 @@ class InBackground:
             self._error = exc
 
     def result(self):
+        self.start()
         self._thread.join()
         if self._error is not None:
             raise self._error

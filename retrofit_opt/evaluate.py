@@ -153,23 +153,39 @@ def contribution(case: Case, project: Project, start: int | None, objective: str
     """One project's own contribution to the objective's rank terms (``min_cost``: its
     energy saving), started in ``start``: its metrics count when its capacity counts at
     the evaluation year.  The numerator of the greedy order and of the Portfolio rank."""
+    return contributions(case, [project], start, objective, weights)[0]
+
+
+def contributions(case: Case, projects, start: int | None, objective: str | None = None,
+                  weights=None) -> list[float]:
+    """:func:`contribution` of each of ``projects``, all started in ``start``, the
+    objective's terms looked up once (the greedy order ranks every candidate)."""
     params = case.parameters
     spec = objective_spec(objective or params.objective)
-    counted = counts_in_year(project, start, case.evaluation_year)
+    year = case.evaluation_year
+    if spec.rank_quantity is not None:
+        terms = [(spec.rank_quantity, None)]
+    else:
+        terms = list(spec.rank_coefficients(params.weights if weights is None else weights))
 
-    def value(name: str) -> float:
+    def value(project: Project, counted: bool, name: str) -> float:
         if name == "capex":
             return project.capex
         if name == "npv":
             return economics.npv(project, params, start)
         return project.metric(name) if counted else 0.0
 
-    if spec.rank_quantity is not None:
-        return value(spec.rank_quantity)
-    total = 0.0
-    for name, weight in spec.rank_coefficients(params.weights if weights is None else weights):
-        total += weight * value(name)
-    return total
+    out = []
+    for project in projects:
+        counted = counts_in_year(project, start, year)
+        if spec.rank_quantity is not None:
+            out.append(value(project, counted, spec.rank_quantity))
+            continue
+        total = 0.0
+        for name, weight in terms:
+            total += weight * value(project, counted, name)
+        out.append(total)
+    return out
 
 
 def pool_spend(case: Case, plan: Plan, pool: str, year: int | None) -> float:

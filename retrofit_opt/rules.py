@@ -77,10 +77,13 @@ def total_draw(chosen, budget: Budget, horizon: tuple[int, int] | None) -> float
     pool, covers = budget.pool, budget.covers
     if pool == TOTAL_POOL:
         if budget.group is None:
-            return sum(project.capex * 1.0 for project, _ in chosen)  # as option_spend: capex × share 1.0
-        return sum(project.capex * 1.0 if covers(project) else 0.0 for project, _ in chosen)
-    return sum(project.capex * share if (share := project.pool_shares().get(pool, 0.0)) != 0.0 and covers(project)
-               else 0.0 for project, _ in chosen)
+            return sum([project.capex * 1.0 for project, _ in chosen])  # as option_spend: capex × share 1.0
+        return sum([project.capex * 1.0 if covers(project) else 0.0 for project, _ in chosen])
+    if budget.group is None:  # covers every project
+        return sum([project.capex * share if (share := project.pool_shares().get(pool, 0.0)) != 0.0 else 0.0
+                    for project, _ in chosen])
+    return sum([project.capex * share if (share := project.pool_shares().get(pool, 0.0)) != 0.0 and covers(project)
+                else 0.0 for project, _ in chosen])
 
 
 def horizon_of(case: Case) -> tuple[int, int] | None:
@@ -162,13 +165,19 @@ def metric_totals_in_year(case: Case, plan: dict, metrics, year: int | None) -> 
     found once."""
     # summed in the plan's order, not a set's: a set of ids iterates in an order that changes
     # with each process's hash seed, and so would the last digits of the total
-    projects = [p for p in map(case.project, plan) if counts_in_year(p, plan[p.id], year)]
-    counted = {p.id for p in projects}
-    overlapping = [inter for inter in case.interactions
-                   if inter.project_a in counted and inter.project_b in counted]
+    projects = case.projects_of(plan)
+    if year is not None:  # without a year every chosen project counts (counts_in_year)
+        projects = [p for p in projects if counts_in_year(p, plan[p.id], year)]
+    overlapping = []
+    if case.interactions:
+        counted = {p.id for p in projects}
+        overlapping = [inter for inter in case.interactions
+                       if inter.project_a in counted and inter.project_b in counted]
+    values = [p.metrics for p in projects]
     totals = {}
     for metric in metrics:
-        total = sum(p.metric(metric) for p in projects)
+        # Project.metric's value, the same terms in the same order (a list: faster than a generator)
+        total = sum([v.get(metric, 0.0) for v in values])
         for inter in overlapping:
             total -= inter.overlaps.get(metric, 0.0)
         totals[metric] = total

@@ -155,3 +155,26 @@ def test_the_collector_pause_is_counted_across_threads():
         assert not gc.isenabled()  # resumed as the first pause found it: off
     finally:
         gc.enable()
+
+
+def test_a_held_evaluation_waits_for_its_start_and_the_set_up_callback_comes_before_highs(case):
+    """compare starts a scenario's evaluation (and the next preparation) only once the next
+    solve is set up: ``start_evaluation=False`` holds the thread until ``start()`` or
+    ``result()``; ``on_solving`` is called once, on the caller's thread, before HiGHS runs."""
+    calls = []
+    later = solve_case_then(case, mip_gap=0, explain=False, start_evaluation=False,
+                            on_solving=lambda: calls.append(threading.current_thread().name))
+    assert calls == [threading.current_thread().name]
+    assert isinstance(later, InBackground) and not later._thread.is_alive() and later._thread.ident is None
+    later.start()
+    later.start()  # a second start does nothing
+    assert same_result(later.result(), solve_case(case, mip_gap=0, explain=False))
+    held = InBackground(lambda: threading.current_thread().name, name="held", started=False)
+    assert held.result() == "held"  # result() starts it
+
+
+def test_compare_with_held_evaluations_gives_each_scenario_its_own_result(case):
+    runs = compare_scenarios(case, mip_gap=0)
+    for run in runs:
+        variant = case if run.scenario.name == "base" else apply_scenario(case, run.scenario)
+        assert same_result(run.result, solve_case(variant, mip_gap=0, explain=False))

@@ -330,6 +330,37 @@ def _space(text: str) -> str:
     return ' xml:space="preserve"' if (text[0].isspace() or text[-1].isspace()) and not text.isspace() else ""
 
 
+# A worksheet's XML serialised ahead of the save (:func:`serialise_ahead`): (the sheet's XML,
+# its relationships), kept on the worksheet under this attribute until the save writes it.
+_AHEAD = "_retrofit_opt_sheet_xml"
+
+
+def serialise_ahead(workbook) -> bool:
+    """Serialise every worksheet of ``workbook`` now, as :func:`save_workbook` would, and
+    keep the XML with the sheet: the save then writes it as it is.  ``compare`` does this
+    for the base case's sheets on the thread that built them, while the scenarios solve
+    (issue 19: at 10,000 projects their serialisation was most of the final save).
+
+    Only for sheets that are finished: fonts (:func:`~retrofit_opt.report.print_setup.set_font`),
+    print setup and tab selection as they will be saved; a later change to a cell of such a
+    sheet would not be saved.  The cell styles are numbered in the workbook's table as they
+    are met here (before the sheets serialised later).  False (nothing kept) when the save
+    is openpyxl's own (lxml)."""
+    if LXML or workbook.write_only:
+        return False
+    from io import BytesIO
+
+    for ws in workbook.worksheets:
+        writer = _TextRowsWriter(ws, out=BytesIO())
+        # openpyxl's writer keeps the columns' outline level for the next save's sheetFormatPr:
+        # left as it was, so that a later save of the sheet by openpyxl writes what this wrote
+        outline, level = ws.column_dimensions.max_outline, ws.sheet_format.outlineLevelCol
+        writer.write()
+        ws.column_dimensions.max_outline, ws.sheet_format.outlineLevelCol = outline, level
+        setattr(ws, _AHEAD, (writer.out.getvalue(), writer._rels))
+    return True
+
+
 class _TextRowsExcelWriter(ExcelWriter):
     def write_worksheet(self, ws):
         if self.workbook.write_only:
@@ -338,6 +369,12 @@ class _TextRowsExcelWriter(ExcelWriter):
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
+        ahead = ws.__dict__.pop(_AHEAD, None)
+        if ahead is not None:  # serialised already (serialise_ahead)
+            xml, ws._rels = ahead
+            self._archive.writestr(ws.path[1:], xml)
+            self.manifest.append(ws)
+            return
         writer = _TextRowsWriter(ws)
         writer.write()
         ws._rels = writer._rels

@@ -11,7 +11,7 @@ object only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -27,7 +27,7 @@ from retrofit_opt.report.gc_pause import cyclic_gc_paused
 from retrofit_opt.report.macc_sheet import has_curve, write_macc
 from retrofit_opt.report.not_selected import write_not_selected
 from retrofit_opt.report.output import write_atomically
-from retrofit_opt.report.save import saver
+from retrofit_opt.report.save import saver, serialise_ahead
 from retrofit_opt.report.portfolio import write_portfolio
 from retrofit_opt.report.run_info import write_run_info
 from retrofit_opt.report.summary import write_summary
@@ -47,6 +47,7 @@ class Report:
     workbook: Workbook
     lang: str
     formulas: dict = field(default_factory=dict)  # (sheet title, cell) → the tool's own number
+    written_at: datetime | None = None  # the print footers' date, once set (comparison_base_sheets)
 
 
 def report_language(result, lang: str | None) -> str:
@@ -106,7 +107,26 @@ def finish_workbook(report: Report, case, written_at: datetime | None = None) ->
     for ws in [ws for ws in wb.worksheets if ws.sheet_state != "visible"]:
         wb.move_sheet(ws, offset=len(wb.worksheets) - 1 - wb.worksheets.index(ws))  # helper data last
     finish_charts(wb)
-    prepare_for_print(report.workbook, (case.source_name or "") if case is not None else "", report.lang, written_at)
+    prepare_for_print(report.workbook, (case.source_name or "") if case is not None else "", report.lang,
+                      written_at or report.written_at)
+
+
+def comparison_base_sheets(result, lang: str | None = None, written_at: datetime | None = None,
+                           provenance: dict | None = None, robust=None) -> Report:
+    """The base case's sheets of a comparison workbook (:func:`build_workbook`), finished as
+    they will be saved ahead of the comparison sheets — fonts and print setup
+    (:func:`finish_workbook` does the same again, to the same effect, once those are added;
+    the footers' date is kept for it), no tab selected (the comparison's first sheet will
+    be) — and serialised (:func:`~retrofit_opt.report.save.serialise_ahead`), on whichever
+    thread builds them: in the background or not, the saved workbook is the same."""
+    written_at = written_at or datetime.now(timezone.utc)
+    report = build_workbook(result, lang, written_at, provenance, robust=robust)
+    report.written_at = written_at
+    prepare_for_print(report.workbook, result.case.source_name or "", report.lang, written_at)
+    for ws in report.workbook.worksheets:
+        ws.sheet_view.tabSelected = False
+    serialise_ahead(report.workbook)
+    return report
 
 
 def fit_to_page_width(wb, case=None, lang: str | None = None) -> None:
@@ -159,7 +179,7 @@ def build_comparison_workbook(runs, lang: str | None = None, written_at: datetim
         if report.lang != report_language(runs[0].result, lang):
             raise ValueError(f"the base sheets were built in {report.lang!r}, not {lang!r}")
     else:
-        report = build_workbook(runs[0].result, lang, written_at, provenance, robust=robust)
+        report = comparison_base_sheets(runs[0].result, lang, written_at, provenance, robust=robust)
     for index, (key, writer) in enumerate((("scenarios", write_scenarios),
                                            ("scenario_matrix", write_scenario_matrix))):
         ws = report.workbook.create_sheet(L.sheet_title(key, report.lang), index)

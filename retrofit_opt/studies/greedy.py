@@ -27,7 +27,9 @@ def benefit(case: Case, project: Project) -> float:
 def greedy_order(case: Case) -> list[Project]:
     """Projects that are not excluded, by benefit per 万元, best first (ties: by id)."""
     candidates = [p for p in case.projects if not p.excluded]
-    return sorted(candidates, key=lambda p: (-benefit(case, p) / p.capex, p.id))
+    benefits = evaluate.contributions(case, candidates, None)  # benefit() of each
+    keys = [(-b / p.capex, p.id) for p, b in zip(candidates, benefits)]
+    return [candidates[k] for k in sorted(range(len(candidates)), key=keys.__getitem__)]
 
 
 def greedy_portfolio(case: Case, budget: float) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from typing import Callable
 
 from retrofit_opt import evaluate
 from retrofit_opt.background import InBackground
@@ -74,6 +75,9 @@ class _Done:
     def __init__(self, result: Result):
         self._result = result
 
+    def start(self) -> None:
+        """Nothing to start (as :meth:`InBackground.start`)."""
+
     def result(self) -> Result:
         return self._result
 
@@ -82,12 +86,16 @@ def solve_case_then(case: Case, *, time_limit: float | None = None, mip_gap: flo
                     explain: bool = True, explain_limit: int | None = None, explain_seconds: float | None = None,
                     diagnose: bool = True, deadline: Deadline | None = None, on_stage=None,
                     indicators: bool = True, prepared: "Prepared | None" = None,
-                    evaluate_in_background: bool = True):
+                    evaluate_in_background: bool = True, start_evaluation: bool = True,
+                    on_solving: Callable[[], None] | None = None):
     """:func:`solve_case`, returning once HiGHS is done: ``.result()`` gives the
     :class:`Result`.  With ``evaluate_in_background``, reading the plan back and evaluating
     it (pure Python, the solver no longer needed) go on on a daemon thread while the caller
     starts its next solve (``compare``: HiGHS solves the next scenario meanwhile, without
-    the GIL).  A solve whose explanations or diagnosis re-solve the model is finished here."""
+    the GIL); with ``start_evaluation=False`` that thread waits for the returned object's
+    ``start()`` (or ``result()``).  ``on_solving()`` is called just before HiGHS runs, once
+    the model is set up.  A solve whose explanations or diagnosis re-solve the model is
+    finished here."""
     stage = on_stage or (lambda name: None)
     params = case.parameters
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
@@ -106,6 +114,8 @@ def solve_case_then(case: Case, *, time_limit: float | None = None, mip_gap: flo
         solver.warm_start(start_option_values(data, start))
     stage("solve")
     table = IndicatorTable(case).fill_in_background() if indicators else None  # while HiGHS solves (no GIL)
+    if on_solving is not None:
+        on_solving()
     outcome = solver.solve(time_limit=min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)))
     solved = time.perf_counter()
 
@@ -120,7 +130,7 @@ def solve_case_then(case: Case, *, time_limit: float | None = None, mip_gap: flo
     options = {"time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective}
     if evaluate_in_background and not explaining and not diagnosing:
         return InBackground(_evaluated, case, data, start if from_start else None, values, outcome, table, timings,
-                            options, started, solved, name="evaluate-plan")
+                            options, started, solved, name="evaluate-plan", started=start_evaluation)
 
     plan, objective, uses, checks = _checked_plan(case, data, start if from_start else None, values, outcome)
     exclusions, diagnosis = {}, None
