@@ -14,17 +14,17 @@ import threading
 class InBackground:
     """``work(*args)`` on a daemon thread named ``name``; :meth:`result` waits for it and
     returns its value, raising in the caller's thread whatever it raised.  With
-    ``started=False`` the thread waits for :meth:`start` (or :meth:`result`): ``compare``
+    ``start_now=False`` the thread waits for :meth:`start` (or :meth:`result`): ``compare``
     starts a scenario's evaluation only once the next scenario's HiGHS runs, so that the
     Python work of setting that solve up does not share the GIL with it."""
 
-    def __init__(self, work, *args, name: str, started: bool = True):
+    def __init__(self, work, *args, name: str, start_now: bool = True):
         self._value = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(work, args), name=name, daemon=True)
         self._lock = threading.Lock()
         self._started = False
-        if started:
+        if start_now:
             self.start()
 
     def start(self) -> None:

@@ -163,10 +163,8 @@ def contributions(case: Case, projects, start: int | None, objective: str | None
     params = case.parameters
     spec = objective_spec(objective or params.objective)
     year = case.evaluation_year
-    if spec.rank_quantity is not None:
-        terms = [(spec.rank_quantity, None)]
-    else:
-        terms = list(spec.rank_coefficients(params.weights if weights is None else weights))
+    terms = [] if spec.rank_quantity is not None else \
+        spec.rank_coefficients(params.weights if weights is None else weights)
 
     def value(project: Project, counted: bool, name: str) -> float:
         if name == "capex":

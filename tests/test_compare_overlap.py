@@ -169,7 +169,7 @@ def test_a_held_evaluation_waits_for_its_start_and_the_set_up_callback_comes_bef
     later.start()
     later.start()  # a second start does nothing
     assert same_result(later.result(), solve_case(case, mip_gap=0, explain=False))
-    held = InBackground(lambda: threading.current_thread().name, name="held", started=False)
+    held = InBackground(lambda: threading.current_thread().name, name="held", start_now=False)
     assert held.result() == "held"  # result() starts it
 
 

@@ -21,8 +21,9 @@ class WorkbookInBackground(InBackground):
     """The base case's sheets of ``compare``
     (:func:`~retrofit_opt.report.workbook.comparison_base_sheets` of ``result``) on a daemon
     thread; :meth:`report` waits for it and returns the :class:`Report` (raising, in the
-    caller's thread, whatever the build raised).  No other thread may change the workbook's styles meanwhile (openpyxl's
-    style tables are not thread-safe): ``compare`` only solves until it asks for the report."""
+    caller's thread, whatever the build raised).  No other thread may change the workbook's
+    styles meanwhile (openpyxl's style tables are not thread-safe): ``compare`` only solves
+    until it asks for the report."""
 
     def __init__(self, result, lang: str | None = None, written_at: datetime | None = None):
         self._result = result

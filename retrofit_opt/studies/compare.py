@@ -58,7 +58,7 @@ def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: f
                                        indicators=scenario is BASE, prepared=prepared, start_evaluation=False,
                                        on_solving=while_solving))
         if k == 0 and on_base is not None:  # called once the base is evaluated, during the next solve
-            pending[0] = InBackground(_then, pending[0], on_base, name="base-result", started=False)
+            pending[0] = InBackground(_then, pending[0], on_base, name="base-result", start_now=False)
         if progress:
             progress(k + 1, len(runs))
     pending[-1].start()

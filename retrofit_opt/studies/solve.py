@@ -130,7 +130,7 @@ def solve_case_then(case: Case, *, time_limit: float | None = None, mip_gap: flo
     options = {"time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective}
     if evaluate_in_background and not explaining and not diagnosing:
         return InBackground(_evaluated, case, data, start if from_start else None, values, outcome, table, timings,
-                            options, started, solved, name="evaluate-plan", started=start_evaluation)
+                            options, started, solved, name="evaluate-plan", start_now=start_evaluation)
 
     plan, objective, uses, checks = _checked_plan(case, data, start if from_start else None, values, outcome)
     exclusions, diagnosis = {}, None
