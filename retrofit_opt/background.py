@@ -40,6 +40,13 @@ class InBackground:
         except BaseException as exc:  # noqa: BLE001 - raised again by result(), in the caller's thread
             self._error = exc
 
+    def settle(self, timeout: float) -> None:
+        """Wait at most ``timeout`` s for started work to end (its result, if any, is
+        kept); work never started stays so.  ``compare`` settles its background work
+        before a signal stops the command, so that no HiGHS run outlives it."""
+        if self._started:
+            self._thread.join(timeout)
+
     def result(self):
         self.start()
         self._thread.join()

@@ -494,7 +494,7 @@ def compare(case: Path, out: Path | None, as_json: bool, time_limit, mip_gap, la
             runs = compare_scenarios(loaded, time_limit=time_limit, mip_gap=mip_gap, explain=False,
                                      explain_base=not no_explain,
                                      progress=lambda done, total: progress("scenarios", done, total),
-                                     executor=executor,
+                                     executor=executor, on_stage=_stage_trace(),
                                      on_base=lambda result: base.setdefault(
                                          "sheets", WorkbookInBackground(result, lang or loaded.language)))
         progress.close()

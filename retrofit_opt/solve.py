@@ -113,6 +113,9 @@ def guarded_run(highs, limit: float, cancel, abandon):
             # process aborts at exit (highspy does the same after its own threaded solve).
             _reset_scheduler()
 
+    # A signal already received stops here, before HiGHS starts: a run on another thread
+    # (compare's base explanations) must not start a new solve once the main thread stops
+    interrupts.check()
     worker = threading.Thread(target=work, name="highs-run", daemon=True)
     cancel_at = time.monotonic() + limit + CANCEL_AFTER
     cancelled_at = None

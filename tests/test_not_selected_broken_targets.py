@@ -79,3 +79,29 @@ def test_a_cap_broken_by_a_left_out_project_is_still_named(tmp_path):
     assert "P3" not in result.plan and {"P1", "P2"} <= set(result.plan)
     p3 = result.case.project("P3")
     assert broken_targets(result, p3, "en") == full_recomputation(result, p3, "en") != []
+
+
+def _interacting_case(tmp_path, overlap: float):
+    """P1 + P2 chosen (1,100 tce, the budget holds no more than 1,400 万元 of the three);
+    P3 (200 tce) overlaps P1 by ``overlap`` tce, against a target of 1,050 tce."""
+    from workbooks import minimal_case, write_workbook
+    sheets = minimal_case()
+    sheets["budgets"][1][2] = 1400
+    sheets["projects"][3][7] = ""  # P3 needs no prerequisite
+    sheets["targets"][1][3] = 1050
+    sheets["interactions"] = [["project_a", "project_b", "energy_overlap (tce/yr)"], ["P1", "P3", overlap]]
+    result = solve_case(load_case(write_workbook(tmp_path / f"overlap{overlap}.xlsx", sheets)), explain=False)
+    assert set(result.plan) == {"P1", "P2"}
+    return result, result.case.project("P3")
+
+
+def test_an_overlap_with_a_chosen_project_larger_than_the_gain_breaks_a_target(tmp_path):
+    """With P3 the total is 800 + 300 + 200 − 300 = 1,000 < 1,050: the target is named,
+    although P3 itself adds a positive amount (the shortcut counts its overlaps)."""
+    result, p3 = _interacting_case(tmp_path, 300)
+    assert broken_targets(result, p3, "en") == full_recomputation(result, p3, "en") != []
+
+
+def test_an_overlap_smaller_than_the_gain_breaks_nothing(tmp_path):
+    result, p3 = _interacting_case(tmp_path, 150)  # 1,100 + 200 − 150 = 1,150 ≥ 1,050
+    assert broken_targets(result, p3, "en") == full_recomputation(result, p3, "en") == []

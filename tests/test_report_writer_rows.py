@@ -173,3 +173,21 @@ def test_a_number_between_those_measured_is_measured_when_it_may_be_wider(values
     for row, value in enumerate(values, start=1):
         w.row(row, 1, [value], [fmt])
     assert w.widths == {1: max(display_width(shown(v, fmt)) for v in values)}
+
+
+def test_display_width_is_the_per_character_definition():
+    """display_width looks each distinct character up once (issue 19: the per-character
+    unicodedata lookup was a tenth of the write at 50,000 projects); the width is still,
+    line by line, the characters plus one more for each East Asian wide or fullwidth one."""
+    import unicodedata
+
+    def plain(text: str) -> int:
+        return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+                   for line in text.split("\n"))
+
+    rng = random.Random(19)
+    alphabet = [chr(c) for c in [*range(32, 127), *range(0x3000, 0x3040), *range(0x4E00, 0x4E60),
+                                 *range(0xFF00, 0xFFEF), 0x1F600, 0x20000, 0xE000, 0x0301, 0x00E9, 0xAC00]] + ["\n"]
+    texts = TEXTS + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 50))) for _ in range(5000)]
+    assert all(display_width(t) == plain(t) for t in texts)
+    assert display_width("宽" * 30) == 60 and display_width("ab\n中文字") == 6 and display_width("") == 0

@@ -20,7 +20,7 @@ savings and negative capex-profile entries.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,6 +32,21 @@ OPTION, OVERLAP, EXTRA, SHORTFALL, AWARD, AWARD_CAPPED = range(6)
 """Column kinds (``ModelArrays.col_kind``): x_i, z_ab(y), budget_extra e_j, shortfall s_k,
 award A_g, award_capped u_g."""
 AWARD_FAMILIES = ("award_cap_sum", "award_cap_limit", "award_cap_floor_sum", "award_cap_floor_limit")
+
+@dataclass(frozen=True)
+class _SwapBase:
+    """A plan that :meth:`ModelArrays.swapped_plan` swaps projects into: its x columns
+    rounded (0 elsewhere; awards set when the model has them), their row activity, and
+    the overlap columns z with the values and row activity the plan gives them."""
+
+    plan_x: np.ndarray
+    full: np.ndarray
+    activity: np.ndarray
+    overlaps: np.ndarray
+    z: np.ndarray
+    z_activity: np.ndarray
+    drop_candidates: dict = field(default_factory=dict)  # row → its chosen x columns, cheapest loss first
+
 
 @dataclass
 class ModelArrays:
@@ -210,16 +225,9 @@ class ModelArrays:
         (:meth:`rounded_plan`).  None when that fails.  With award groups the awards are
         recomputed after each step (:meth:`complete`) and their own rows are left to the
         full check."""
-        key = id(plan_x)
         has_awards = self._family_range("award_cap_sum")[1] > 0
-        cached = getattr(self, "_plan_cache", None)
-        if cached is None or cached[0] != key:
-            full = np.where(self.col_kind == OPTION, np.clip(np.floor(np.asarray(plan_x, dtype=np.float64) + 1e-6), 0, 1), 0.0)
-            if has_awards:
-                self.complete(full, overlaps=False)
-            activity = np.bincount(self._row_of_entry(), weights=self.value * full[self.index], minlength=self.num_row)
-            self._plan_cache = cached = (key, plan_x, full, activity)
-        full, activity = cached[2].copy(), cached[3].copy()
+        base = self._swap_base(plan_x, has_awards)
+        full, activity = base.full.copy(), base.activity.copy()
         col_start, col_rows, col_values = self._columns()
 
         def refresh():
@@ -236,22 +244,14 @@ class ModelArrays:
         if has_awards:
             exempt = exempt | self._family_mask(*AWARD_FAMILIES)
         upper = self.row_upper + 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_upper), self.row_upper, 0)))
-        sign = 1.0 if self.maximize else -1.0
         for _ in range(max_steps):
             over = np.nonzero((activity > upper) & ~exempt)[0]
             if not len(over):
                 break
             r = over[0]
-            entries = np.arange(self.start[r], self.start[r + 1])
-            cols, coefs = self.index[entries], self.value[entries]
-            keep = (coefs > 0) & (full[cols] == 1.0) & (self.col_kind[cols] == OPTION) & (cols != force)
-            if not keep.any() and has_awards:  # a rule's pool row holds awards A_g, not x: drop a member
-                cols, coefs = self._award_members(cols[(coefs > 0) & (full[cols] > 0)])
-                keep = (full[cols] == 1.0) & (cols != force)
-            if not keep.any():
+            drop = self._drop_with_awards(r, full, force) if has_awards else self._cheapest_drop(r, full, force, base)
+            if drop is None:
                 return None
-            cols, coefs = cols[keep], coefs[keep]
-            drop = cols[np.argmin(sign * self.col_cost[cols] / coefs)]
             full[drop] = 0.0
             if has_awards:
                 activity = refresh()
@@ -260,7 +260,85 @@ class ModelArrays:
                 activity[col_rows[lo:hi]] -= col_values[lo:hi]
         else:
             return None
-        return self.rounded_plan(full, [force])
+        if has_awards:
+            return self.rounded_plan(full, [force])
+        return self._checked_swap(full, activity, base)
+
+    def _swap_base(self, plan_x: np.ndarray, has_awards: bool) -> "_SwapBase":
+        """What every swap from the plan ``plan_x`` starts from, computed once per plan
+        (the explanations swap thousands of projects into the same main plan)."""
+        cached = self.__dict__.get("_plan_cache")
+        if cached is not None and cached.plan_x is plan_x:
+            return cached
+        full = np.where(self.col_kind == OPTION, np.clip(np.floor(np.asarray(plan_x, dtype=np.float64) + 1e-6), 0, 1), 0.0)
+        if has_awards:
+            self.complete(full, overlaps=False)
+        rows = self._row_of_entry()
+        activity = np.bincount(rows, weights=self.value * full[self.index], minlength=self.num_row)
+        overlaps = np.nonzero(self.col_kind == OVERLAP)[0]
+        z = np.zeros(self.num_col)
+        z[overlaps] = self.complete(full.copy())[overlaps]
+        z_activity = np.bincount(rows, weights=self.value * z[self.index], minlength=self.num_row)
+        self._plan_cache = cached = _SwapBase(plan_x, full, activity, overlaps, z[overlaps], z_activity)
+        return cached
+
+    def _cheapest_drop(self, r: int, full: np.ndarray, force: int, base: "_SwapBase") -> int | None:
+        """The chosen x column of row ``r`` (positive coefficient, not ``force``) that loses
+        least objective per unit of the row, the first in the row's order among equals;
+        None when there is none.  ``full`` is ``base``'s plan with ``force`` added and some
+        of its columns dropped, so the candidates are the base plan's chosen columns of the
+        row, sorted by that ratio once per row and plan: the first one still chosen."""
+        candidates = base.drop_candidates.get(r)
+        if candidates is None:
+            cols, coefs = self.index[self.start[r]:self.start[r + 1]], self.value[self.start[r]:self.start[r + 1]]
+            keep = (coefs > 0) & (self.col_kind[cols] == OPTION) & (base.full[cols] == 1.0)
+            cols, coefs = cols[keep], coefs[keep]
+            sign = 1.0 if self.maximize else -1.0
+            candidates = base.drop_candidates[r] = cols[np.argsort(sign * self.col_cost[cols] / coefs,
+                                                                   kind="stable")].tolist()
+        for c in candidates:
+            if c != force and full[c] == 1.0:
+                return c
+        return None
+
+    def _drop_with_awards(self, r: int, full: np.ndarray, force: int) -> int | None:
+        """:meth:`_cheapest_drop` in a model with award groups, where a rule's pool row
+        holds the awards A_g rather than x: then a member of an award is dropped."""
+        entries = np.arange(self.start[r], self.start[r + 1])
+        cols, coefs = self.index[entries], self.value[entries]
+        keep = (coefs > 0) & (full[cols] == 1.0) & (self.col_kind[cols] == OPTION) & (cols != force)
+        if not keep.any():
+            cols, coefs = self._award_members(cols[(coefs > 0) & (full[cols] > 0)])
+            keep = (full[cols] == 1.0) & (cols != force)
+        if not keep.any():
+            return None
+        cols, coefs = cols[keep], coefs[keep]
+        sign = 1.0 if self.maximize else -1.0
+        return int(cols[np.argmin(sign * self.col_cost[cols] / coefs)])
+
+    def _checked_swap(self, full: np.ndarray, activity: np.ndarray, base: "_SwapBase") -> np.ndarray | None:
+        """:meth:`rounded_plan` of a swapped plan without award groups, from its row
+        activity: ``full`` holds 0/1 on the x columns and 0 elsewhere, ``activity`` = A·full
+        (kept up to date step by step).  The z columns are set as :meth:`complete` sets
+        them and their terms added (the main plan's, and the change in those that differ);
+        every row is then checked with the tolerance of :meth:`rounded_plan`.  Returns
+        ``full`` (changed in place) or None: the same plan and verdict as the full check,
+        at the cost of the overlap rows and the row bounds instead of every entry of the
+        matrix."""
+        self.complete(full)
+        activity += base.z_activity
+        col_start, col_rows, col_values = self._columns()
+        change = full[base.overlaps] - base.z
+        for k in np.nonzero(change)[0]:
+            z = base.overlaps[k]
+            lo, hi = col_start[z], col_start[z + 1]
+            activity[col_rows[lo:hi]] += change[k] * col_values[lo:hi]
+        tolerance = 1e-9
+        slack_lo = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_lower), self.row_lower, 0.0)))
+        slack_hi = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_upper), self.row_upper, 0.0)))
+        if np.any(activity < self.row_lower - slack_lo) or np.any(activity > self.row_upper + slack_hi):
+            return None
+        return full
 
     def _award_members(self, award_cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(x columns, their entitlements w) of the award groups of columns ``award_cols``

@@ -105,13 +105,24 @@ def safe_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
+class _CharacterWidths(dict):
+    """Character → the columns it takes (2 for East Asian wide and fullwidth characters,
+    else 1), looked up in :mod:`unicodedata` once per distinct character."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+_CHARACTER_WIDTHS = _CharacterWidths()
+
+
 def display_width(text: str) -> int:
     """Columns a text needs: East Asian wide characters count twice."""
     if text.isascii():  # no wide character: the longest line's length
         return max(map(len, text.split("\n"))) if "\n" in text else len(text)
-    longest = max((len(line) + sum(1 for ch in line if unicodedata.east_asian_width(ch) in "WF"))
-                  for line in text.split("\n")) if text else 0
-    return longest
+    width_of = _CHARACTER_WIDTHS.__getitem__
+    return max(sum(map(width_of, line)) for line in text.split("\n"))
 
 
 _UNSEEN = object()

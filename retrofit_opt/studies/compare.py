@@ -16,7 +16,8 @@ BASE = Scenario("base", "the case as given")
 def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: float | None = None,
                       explain: bool = False, explain_base: bool | None = None,
                       progress: Callable[[int, int], None] | None = None, executor=None,
-                      on_base: Callable[[Result], None] | None = None) -> list[ScenarioResult]:
+                      on_base: Callable[[Result], None] | None = None,
+                      on_stage: Callable[[str], None] | None = None) -> list[ScenarioResult]:
     """The case as given (``base``) and every scenario of its ``scenarios`` sheet, each
     solved from scratch.  ``explain`` runs the force-in explanations for every scenario;
     ``explain_base`` (default: ``explain``) for the base case only, whose Not selected
@@ -26,7 +27,11 @@ def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: f
     ``on_base(result)`` as soon as the base case is solved and evaluated, before the other
     scenarios end (in this process: on a thread of its own while they solve — the CLI
     starts building the base case's sheets there; what it raises is raised when the
-    comparison ends)."""
+    comparison ends).  In this process the base case's explanations run on that thread
+    too, beside the other scenarios' solves (the second core; each HiGHS run in its own
+    thread, on its own instance); a signal stops them both, and the command waits (a
+    few seconds at most) for the explanations' current run to end before it stops.
+    ``on_stage(name)`` as each stage of the base case begins (build, solve, explain)."""
     if not case.scenarios:
         raise CaseError([Problem("the case has no scenarios to compare",
                                  "add a 'scenarios' (情景) sheet with one row per scenario, e.g. a "
@@ -37,6 +42,21 @@ def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: f
     if executor is not None and executor.kind != "serial" and len(runs) > 1:
         return _compare_on(executor, runs, variants, time_limit, mip_gap, progress, on_base)
     pending = []  # each scenario's result, evaluated on a thread while the next one solves
+    try:
+        _solve_in_turn(runs, variants, pending, time_limit, mip_gap, progress, on_base, on_stage)
+    except BaseException:
+        for work in pending:  # a signal, or a failed solve: no HiGHS run on a thread outlives the command
+            work.settle(SETTLE_SECONDS)
+        raise
+    return [ScenarioResult(scenario, done.result()) for scenario, done in zip(runs, pending)]
+
+
+SETTLE_SECONDS = 5.0  # how long a stopping compare waits for its background work
+
+
+def _solve_in_turn(runs, variants, pending, time_limit, mip_gap, progress, on_base, on_stage) -> None:
+    """The serial path of :func:`compare_scenarios`: each scenario solved in turn, the
+    Python work around the solves on threads (``pending`` gets each scenario's result)."""
     ahead: list = [None]  # the next scenario's preparation, started while this one solves
     for k, (scenario, (variant, explaining)) in enumerate(zip(runs, variants)):
         # The base case is prepared before the next scenario's preparation starts: both are
@@ -56,13 +76,13 @@ def compare_scenarios(case: Case, *, time_limit: float | None = None, mip_gap: f
 
         pending.append(solve_case_then(variant, time_limit=time_limit, mip_gap=mip_gap, explain=explaining,
                                        indicators=scenario is BASE, prepared=prepared, start_evaluation=False,
-                                       on_solving=while_solving))
+                                       explain_in_background=scenario is BASE, on_solving=while_solving,
+                                       on_stage=on_stage if scenario is BASE else None))
         if k == 0 and on_base is not None:  # called once the base is evaluated, during the next solve
             pending[0] = InBackground(_then, pending[0], on_base, name="base-result", start_now=False)
         if progress:
             progress(k + 1, len(runs))
     pending[-1].start()
-    return [ScenarioResult(scenario, done.result()) for scenario, done in zip(runs, pending)]
 
 
 def _compare_on(executor, runs, variants, time_limit, mip_gap, progress, on_base) -> list[ScenarioResult]:

@@ -66,13 +66,15 @@ class _Loss:
     exact: bool = False  # proven within the main solve's gap
     infeasible: bool = False
     method: str = "lp_bound"  # lp_bound | mip_screen | mip
-    plan: np.ndarray | None = None  # column values of the plan with the project that gives `high`
+    plan: tuple | None = None  # how the plan with the project that gives `high` differs (PlanChanges.diff)
     plan_source: str | None = None  # swap | lp_rounded | mip_screen | mip | main_plan (see Exclusion.forced_plan)
 
-    def offer(self, high: float, plan: np.ndarray | None, source: str) -> None:
-        """A plan with the project whose loss is ``high``: kept when it is the best so far."""
+    def offer(self, high: float, plan: np.ndarray | None, source: str, changes: "PlanChanges") -> None:
+        """A plan with the project (its column values) whose loss is ``high``: kept, as
+        its difference from the main plan, when it is the best so far (thousands of whole
+        plans, one per left-out project, would hold gigabytes at 50,000 projects)."""
         if self.high is None or high < self.high:
-            self.high, self.plan, self.plan_source = high, plan, source
+            self.high, self.plan, self.plan_source = high, None if plan is None else changes.diff(plan), source
 
 
 def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objective: float, bound: float | None,
@@ -99,6 +101,7 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
     def loss_of(value: float) -> float:
         return max(sign * (objective - value), 0.0)
 
+    changes = PlanChanges(data, solver, plan)
     # 0. free bounds: reduced costs of the root LP (lower end), the main plan with the
     #    project swapped in (upper end)
     losses: dict[int, _Loss] = {}
@@ -122,7 +125,7 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
         for column in columns:
             swapped = solver.arrays.swapped_plan(main_x, column)
             if swapped is not None:
-                known.offer(max(loss_of(solver.arrays.value_of(swapped)), known.low), swapped, "swap")
+                known.offer(max(loss_of(solver.arrays.value_of(swapped)), known.low), swapped, "swap", changes)
         known.exact = known.high is not None and known.high <= tolerance
         losses[p_index] = known
 
@@ -147,7 +150,7 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
         if values is not None:
             rounded = solver.arrays.repaired_plan(values, columns)
             if rounded is not None:  # a plan with the project: the loss is at most this
-                known.offer(loss_of(solver.arrays.value_of(rounded)), rounded, "lp_rounded")
+                known.offer(loss_of(solver.arrays.value_of(rounded)), rounded, "lp_rounded", changes)
         if known.high is not None:
             known.low = min(known.low, known.high)
             known.exact = known.high <= tolerance
@@ -174,7 +177,7 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
                 losses[p_index] = _Loss(infeasible=True, exact=True, method=stage)
                 continue
             if outcome.has_solution:
-                known.offer(loss_of(outcome.objective), solver.forced_values, stage)
+                known.offer(loss_of(outcome.objective), solver.forced_values, stage, changes)
             if outcome.bound is not None:
                 known.low = max(known.low, loss_of(outcome.bound))
             if known.high is not None and known.low > known.high:
@@ -184,7 +187,6 @@ def explain_exclusions(data: ModelData, solver: ArraySolver, plan: dict, objecti
                 known.high is not None and known.high <= tolerance)
 
     group_members = chosen_by_group(case, chosen_ids)
-    changes = PlanChanges(data, solver, plan)
     for p_index in pending:
         project = case.projects[p_index]
         related = related_projects(case, project, chosen_ids, group_members)
@@ -197,7 +199,7 @@ class PlanChanges:
     """What the best known plan with a left-out project changes in the main plan.
 
     Computed with one index of option columns → projects built once per explanation run,
-    so that each project costs a few array operations over the columns, not a pass over
+    so that each plan costs a few array operations over the columns, not a pass over
     every option in Python (at 10,000 projects the per-project pass took a minute)."""
 
     def __init__(self, data: ModelData, solver: ArraySolver, plan: dict):
@@ -208,6 +210,14 @@ class PlanChanges:
         self._ids = [p.id for p in data.case.projects]
         self._in_plan = np.fromiter((pid in plan for pid in self._ids), dtype=bool, count=len(self._ids))
 
+    def diff(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(displaced, added): the indices of the main plan's projects that the plan with
+        column values ``values`` leaves out, and of the other projects it has (an option
+        column above 0.5), both ascending (the case's order)."""
+        forced = np.zeros(len(self._ids), dtype=bool)
+        forced[self._owners[values[self._columns] > 0.5]] = True
+        return np.nonzero(self._in_plan & ~forced)[0], np.nonzero(forced & ~self._in_plan)[0]
+
     def of(self, loss: _Loss, p_index: int) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
         """(displaced, brought_in): the projects of the main plan that the best known plan
         with project ``p_index`` leaves out, and the other projects it adds (both in the
@@ -216,13 +226,9 @@ class PlanChanges:
             return None, None
         if loss.plan is None:  # main_plan: the project adds to the main plan unchanged
             return (), ()
-        forced = np.zeros(len(self._ids), dtype=bool)
-        forced[self._owners[loss.plan[self._columns] > 0.5]] = True
-        brought = forced & ~self._in_plan
-        brought[p_index] = False
+        displaced, added = loss.plan
         ids = self._ids
-        return (tuple(ids[i] for i in np.nonzero(self._in_plan & ~forced)[0]),
-                tuple(ids[i] for i in np.nonzero(brought)[0]))
+        return tuple(ids[i] for i in displaced), tuple(ids[i] for i in added if i != p_index)
 
 
 def left_out_projects(data: ModelData, chosen_ids: set, limit: int | None = None

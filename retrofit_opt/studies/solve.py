@@ -78,6 +78,9 @@ class _Done:
     def start(self) -> None:
         """Nothing to start (as :meth:`InBackground.start`)."""
 
+    def settle(self, timeout: float) -> None:
+        """Nothing to wait for (as :meth:`InBackground.settle`)."""
+
     def result(self) -> Result:
         return self._result
 
@@ -87,7 +90,7 @@ def solve_case_then(case: Case, *, time_limit: float | None = None, mip_gap: flo
                     diagnose: bool = True, deadline: Deadline | None = None, on_stage=None,
                     indicators: bool = True, prepared: "Prepared | None" = None,
                     evaluate_in_background: bool = True, start_evaluation: bool = True,
-                    on_solving: Callable[[], None] | None = None):
+                    explain_in_background: bool = False, on_solving: Callable[[], None] | None = None):
     """:func:`solve_case`, returning once HiGHS is done: ``.result()`` gives the
     :class:`Result`.  With ``evaluate_in_background``, reading the plan back and evaluating
     it (pure Python, the solver no longer needed) go on on a daemon thread while the caller
@@ -95,7 +98,10 @@ def solve_case_then(case: Case, *, time_limit: float | None = None, mip_gap: flo
     the GIL); with ``start_evaluation=False`` that thread waits for the returned object's
     ``start()`` (or ``result()``).  ``on_solving()`` is called just before HiGHS runs, once
     the model is set up.  A solve whose explanations or diagnosis re-solve the model is
-    finished here."""
+    finished here, unless ``explain_in_background``: then its explanations run on that
+    thread too, on this solve's own HiGHS instance (``compare`` explains the base case
+    while the scenarios solve: two HiGHS runs on two cores, each in its own thread; a
+    signal cancels both)."""
     stage = on_stage or (lambda name: None)
     params = case.parameters
     time_limit, mip_gap = solver_options(params, time_limit, mip_gap)
@@ -128,32 +134,69 @@ def solve_case_then(case: Case, *, time_limit: float | None = None, mip_gap: flo
     diagnosing = outcome.status == "infeasible" and diagnose and bool(case.targets)
     timings = {"build": built - started, "solve": outcome.seconds}
     options = {"time_limit": time_limit, "mip_gap": mip_gap, "objective": params.objective}
-    if evaluate_in_background and not explaining and not diagnosing:
-        return InBackground(_evaluated, case, data, start if from_start else None, values, outcome, table, timings,
-                            options, started, solved, name="evaluate-plan", start_now=start_evaluation)
+    rest = _Rest(case, data, solver, start if from_start else None, values, outcome, table, timings, options,
+                 started, solved, explaining, diagnosing, deadline, reserve, explain_seconds, explain_limit,
+                 time_limit, mip_gap, stage)
+    if evaluate_in_background and not diagnosing and (explain_in_background or not explaining):
+        return InBackground(rest.finish, name="explain-plan" if explaining else "evaluate-plan",
+                            start_now=start_evaluation)
+    return _Done(rest.finish())
 
-    plan, objective, uses, checks = _checked_plan(case, data, start if from_start else None, values, outcome)
-    exclusions, diagnosis = {}, None
-    if explaining:
-        budget = max(0.0, deadline.for_stage(reserve))  # what the deadline leaves for the explanations
-        scaled = explain_budget(outcome.seconds) if explain_seconds is None else explain_seconds
-        stage("explain")
-        exclusions = explain_exclusions(data, solver, plan, outcome.objective, outcome.bound,
-                                        params.objective == "min_cost", main_seconds=outcome.seconds,
-                                        mip_gap=mip_gap, time_limit=max(0.1, min(time_limit, FORCE_IN_SECONDS, budget)),
-                                        time_budget=min(scaled, budget),
-                                        hard_cap=min(max(EXPLAIN_SECONDS, 2 * outcome.seconds), budget),
-                                        limit=explain_limit)
-    explained = time.perf_counter()
-    if diagnosing and deadline.for_stage(reserve) > 0:
-        from retrofit_opt.studies.diagnose import diagnose as run_diagnosis
-        stage("diagnose")
-        diagnosis = run_diagnosis(case, min(time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)), mip_gap)
-    finished = time.perf_counter()
-    if diagnosis is not None:
-        checks = [dataclasses.replace(c, best_reachable=diagnosis.best_reachable.get(c.label)) for c in checks]
-    timings.update({"explain": explained - solved, "diagnose": finished - explained, "total": finished - started})
-    return _Done(_result(case, outcome, plan, objective, uses, checks, table, timings, options, exclusions, diagnosis))
+
+@dataclasses.dataclass
+class _Rest:
+    """What :func:`solve_case_then` does once HiGHS is done: read the plan back and check
+    it, explain the left-out projects (re-solving on ``solver``), diagnose an infeasible
+    case, and evaluate the plan into a :class:`Result` (:meth:`finish`)."""
+
+    case: Case
+    data: ModelData
+    solver: ArraySolver
+    start_plan: dict | None  # the plan when HiGHS found none in time
+    values: object
+    outcome: object
+    table: IndicatorTable | None
+    timings: dict
+    options: dict
+    started: float
+    solved: float
+    explaining: bool
+    diagnosing: bool
+    deadline: Deadline
+    reserve: float
+    explain_seconds: float | None
+    explain_limit: int | None
+    time_limit: float
+    mip_gap: float
+    stage: Callable[[str], None]
+
+    def finish(self) -> Result:
+        case, outcome, deadline, reserve = self.case, self.outcome, self.deadline, self.reserve
+        plan, objective, uses, checks = _checked_plan(case, self.data, self.start_plan, self.values, outcome)
+        exclusions, diagnosis = {}, None
+        if self.explaining:
+            budget = max(0.0, deadline.for_stage(reserve))  # what the deadline leaves for the explanations
+            scaled = explain_budget(outcome.seconds) if self.explain_seconds is None else self.explain_seconds
+            self.stage("explain")
+            exclusions = explain_exclusions(
+                self.data, self.solver, plan, outcome.objective, outcome.bound,
+                case.parameters.objective == "min_cost", main_seconds=outcome.seconds, mip_gap=self.mip_gap,
+                time_limit=max(0.1, min(self.time_limit, FORCE_IN_SECONDS, budget)),
+                time_budget=min(scaled, budget), hard_cap=min(max(EXPLAIN_SECONDS, 2 * outcome.seconds), budget),
+                limit=self.explain_limit)
+        explained = time.perf_counter()
+        if self.diagnosing and deadline.for_stage(reserve) > 0:
+            from retrofit_opt.studies.diagnose import diagnose as run_diagnosis
+            self.stage("diagnose")
+            diagnosis = run_diagnosis(case, min(self.time_limit, deadline.for_stage(reserve, MIN_SOLVE_SECONDS)),
+                                      self.mip_gap)
+        finished = time.perf_counter()
+        if diagnosis is not None:
+            checks = [dataclasses.replace(c, best_reachable=diagnosis.best_reachable.get(c.label)) for c in checks]
+        timings = {**self.timings, "explain": explained - self.solved, "diagnose": finished - explained,
+                   "total": finished - self.started}
+        return _result(case, outcome, plan, objective, uses, checks, self.table, timings, self.options, exclusions,
+                       diagnosis)
 
 
 def _checked_plan(case: Case, data: ModelData, start_plan: dict | None, values, outcome):
@@ -172,15 +215,6 @@ def _checked_plan(case: Case, data: ModelData, start_plan: dict | None, values, 
                           + "; ".join(violations[:5]) + "); this is a solver fault — please report it "
                           "with the case file")
     return plan, objective, uses, checks
-
-
-def _evaluated(case, data, start_plan, values, outcome, table, timings, options, started, solved) -> Result:
-    """The rest of :func:`solve_case_then` when nothing is re-solved: the checked plan and
-    its evaluation."""
-    plan, objective, uses, checks = _checked_plan(case, data, start_plan, values, outcome)
-    finished = time.perf_counter()
-    timings = {**timings, "explain": finished - solved, "diagnose": 0.0, "total": finished - started}
-    return _result(case, outcome, plan, objective, uses, checks, table, timings, options, {}, None)
 
 
 def _result(case, outcome, plan, objective, uses, checks, table, timings, options, exclusions, diagnosis) -> Result:

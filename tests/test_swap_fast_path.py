@@ -1,0 +1,104 @@
+"""The swapped plans of the explanations (stage 0 of ``studies/explain.py``, issue 19: at
+10,000 projects the swaps were two thirds of the explanation time) are exactly the plans of
+the plain definition written out here: x_force := 1, then, while a row (not an
+overlap_both row) is above its upper bound, drop the chosen x column of that row with the
+least objective per unit of the row (the first in the row's order among equals, never the
+forced one), and finally check the whole plan with :meth:`ModelArrays.rounded_plan`.
+
+The fast path keeps each row's columns sorted by that ratio and checks the final plan from
+its row activity; these tests compare both, plan for plan, column for column."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrofit_opt.loader import load_case
+from retrofit_opt.model.arrays import AWARD_FAMILIES, OPTION
+from retrofit_opt.solve import ArraySolver
+from retrofit_opt.studies.solve import prepare_case
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import generate_case  # noqa: E402
+
+sys.path.remove(str(ROOT / "bench"))
+
+
+def plain_swapped_plan(arrays, plan_x, force: int, max_steps: int = 64):
+    """The definition, every step recomputed from scratch (no award groups)."""
+    full = np.where(arrays.col_kind == OPTION, np.clip(np.floor(np.asarray(plan_x, dtype=np.float64) + 1e-6), 0, 1),
+                    0.0)
+    full[force] = 1.0
+    exempt = arrays._family_mask("overlap_both")
+    upper = arrays.row_upper + 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(arrays.row_upper),
+                                                                      arrays.row_upper, 0)))
+    sign = 1.0 if arrays.maximize else -1.0
+    rows = np.repeat(np.arange(arrays.num_row), np.diff(arrays.start))
+    for _ in range(max_steps):
+        activity = np.bincount(rows, weights=arrays.value * full[arrays.index], minlength=arrays.num_row)
+        over = [r for r in range(arrays.num_row) if activity[r] > upper[r] and not exempt[r]]
+        if not over:
+            break
+        r = over[0]
+        best, best_ratio = None, None
+        for e in range(arrays.start[r], arrays.start[r + 1]):
+            c, coef = int(arrays.index[e]), float(arrays.value[e])
+            if coef > 0 and full[c] == 1.0 and arrays.col_kind[c] == OPTION and c != force:
+                ratio = sign * arrays.col_cost[c] / coef
+                if best_ratio is None or ratio < best_ratio:
+                    best, best_ratio = c, ratio
+        if best is None:
+            return None
+        full[best] = 0.0
+    else:
+        return None
+    return arrays.rounded_plan(full, [force])
+
+
+def _cases():
+    out = [(path.stem, load_case(path)) for path in sorted((ROOT / "cases").glob("*.xlsx"))]
+    out += [("generated 400 × 1", generate_case(400, 1, seed=5)),
+            ("generated 150 × 3", generate_case(150, 3, seed=6)),
+            ("generated 300 × 1, min cost", generate_case(300, 1, seed=7, objective="min_cost"))]
+    return out
+
+
+@pytest.mark.parametrize("name,case", _cases(), ids=[name for name, _ in _cases()])
+def test_swapped_plans_are_the_plain_definitions(name, case):
+    arrays = prepare_case(case).arrays
+    solver = ArraySolver(arrays, 30, 0.01)
+    outcome = solver.solve()
+    assert outcome.has_solution
+    main_x = solver.values
+    has_awards = any(arrays.row_families.get(f, 0) for f in AWARD_FAMILIES)
+    options = np.nonzero(arrays.col_kind == OPTION)[0]
+    found = compared = 0
+    for force in options:
+        fast = arrays.swapped_plan(main_x, int(force))
+        if has_awards:  # awards take the path of the full check; both must still be real plans
+            assert fast is None or arrays.rounded_plan(fast, [int(force)]) is not None
+            continue
+        plain = plain_swapped_plan(arrays, main_x, int(force))
+        assert (fast is None) == (plain is None), (name, int(force))
+        if fast is not None:
+            assert np.array_equal(fast, plain), (name, int(force))
+            found += 1
+        compared += 1
+    if not has_awards:
+        assert compared == len(options)
+        assert found > 0  # the swaps do find plans, so the comparison has teeth
+
+
+def test_the_main_plan_is_computed_once_and_swaps_do_not_change_it():
+    case = generate_case(200, 1, seed=8)
+    arrays = prepare_case(case).arrays
+    solver = ArraySolver(arrays, 30, 0.01)
+    assert solver.solve().has_solution
+    main_x = solver.values.copy()
+    first = [arrays.swapped_plan(main_x, int(c)) for c in np.nonzero(arrays.col_kind == OPTION)[0][:50]]
+    again = [arrays.swapped_plan(main_x, int(c)) for c in np.nonzero(arrays.col_kind == OPTION)[0][:50]]
+    assert np.array_equal(main_x, solver.values)
+    assert all((a is None and b is None) or np.array_equal(a, b) for a, b in zip(first, again))
