@@ -280,6 +280,19 @@ class Case:
         by_id = self._by_id()
         return [by_id[pid] for pid in project_ids]
 
+    def interactions_of(self, project_id: str) -> tuple[Interaction, ...]:
+        """The interactions project ``project_id`` is part of, in the case's order (the
+        index is built once)."""
+        cached = self.__dict__.get("_interactions_of_cache")
+        if cached is None:
+            cached = {}
+            for inter in self.interactions:
+                cached.setdefault(inter.project_a, []).append(inter)
+                if inter.project_b != inter.project_a:
+                    cached.setdefault(inter.project_b, []).append(inter)
+            object.__setattr__(self, "_interactions_of_cache", cached)
+        return tuple(cached.get(project_id, ()))
+
     def metrics_in_use(self) -> frozenset[str]:
         """The metrics some project of the case has a non-zero value of (computed once)."""
         cached = self.__dict__.get("_metrics_in_use_cache")

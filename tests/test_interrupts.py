@@ -46,6 +46,18 @@ def wait_for_stage(proc: subprocess.Popen, stage: str, timeout: float = 240) -> 
     pytest.fail(f"stage {stage} never began: {''.join(seen)}")
 
 
+def signal_and_wait(proc: subprocess.Popen, signum, when: str) -> tuple[str, float]:
+    """Send ``signum`` and wait for the process to end: (its stderr, seconds it took)."""
+    sent = time.monotonic()
+    proc.send_signal(signum)
+    try:
+        _, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail(f"did not stop after {signal.Signals(signum).name} {when}")
+    return stderr, time.monotonic() - sent
+
+
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 @pytest.mark.parametrize("stage, pause, options", [
     ("solve", 2.0, ["--time-limit", "600", "--mip-gap", "0"]),
@@ -61,14 +73,7 @@ def test_a_signal_stops_any_stage_cleanly(hard_case, tmp_path, signum, code, sta
     proc = start(hard_case, out, *options)
     wait_for_stage(proc, stage)
     time.sleep(pause)
-    sent = time.monotonic()
-    proc.send_signal(signum)
-    try:
-        _, stderr = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        pytest.fail(f"did not stop after {signal.Signals(signum).name} at {stage}")
-    took = time.monotonic() - sent
+    stderr, took = signal_and_wait(proc, signum, f"at {stage}")
     assert proc.returncode == code, (proc.returncode, stderr)
     assert took < STOP_WITHIN, f"took {took:.1f} s to stop"
     assert "Traceback" not in stderr, stderr
@@ -87,12 +92,7 @@ def test_ctrl_c_anywhere_in_the_explanations_never_crashes(hard_case, tmp_path, 
     proc = start(hard_case, out, "--time-limit", "600", "--mip-gap", "0.2")
     wait_for_stage(proc, "explain")
     time.sleep(pause)
-    proc.send_signal(signal.SIGINT)
-    try:
-        _, stderr = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        pytest.fail("did not stop after SIGINT in the explanations")
+    stderr, _ = signal_and_wait(proc, signal.SIGINT, "in the explanations")
     assert proc.returncode == 130, (proc.returncode, stderr)
     assert "Traceback" not in stderr and "stopped; nothing more was written" in stderr, stderr
     assert not out.exists()

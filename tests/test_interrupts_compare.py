@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from test_interrupts import STOP_WITHIN, wait_for_stage
+from test_interrupts import STOP_WITHIN, signal_and_wait, wait_for_stage
 from test_solver_limits import knapsack_sheets
 from workbooks import write_workbook
 
@@ -42,14 +42,7 @@ def test_ctrl_c_while_the_base_is_explained_beside_a_scenario_solve(case_with_sc
     proc = start_compare(case_with_scenarios, out)
     wait_for_stage(proc, "explain")  # printed by the explanations' thread as they begin
     time.sleep(pause)
-    sent = time.monotonic()
-    proc.send_signal(signal.SIGINT)
-    try:
-        _, stderr = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        pytest.fail("compare did not stop after SIGINT during the base explanations")
-    took = time.monotonic() - sent
+    stderr, took = signal_and_wait(proc, signal.SIGINT, "during the base explanations")
     assert proc.returncode == 130, (proc.returncode, stderr)
     assert took < STOP_WITHIN, f"took {took:.1f} s to stop"
     assert "Traceback" not in stderr and "stopped; nothing more was written" in stderr, stderr
@@ -64,8 +57,7 @@ def test_the_comparison_runs_to_the_end_with_the_base_explained(case_with_scenar
                            str(tmp_path / "comparison.xlsx"), "--time-limit", "600", "--mip-gap", "0.2", "--json"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode in (0, 1), proc.stderr
-    scenarios = json.loads(proc.stdout)["scenarios"] if isinstance(json.loads(proc.stdout), dict) \
-        else json.loads(proc.stdout)
+    scenarios = json.loads(proc.stdout)["scenarios"]
     base = scenarios[0]
     assert base["name"] == "base" and len(scenarios) == 5
     reasons = [e["reason"] for e in base["not_selected"]]

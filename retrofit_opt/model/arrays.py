@@ -110,11 +110,13 @@ class ModelArrays:
         self.complete(full)
         rows = self._row_of_entry()
         activity = np.bincount(rows, weights=self.value * full[self.index], minlength=self.num_row)
+        return full if self._rows_hold(activity, tolerance) else None
+
+    def _rows_hold(self, activity: np.ndarray, tolerance: float = 1e-9) -> bool:
+        """Is every row's activity within its bounds, up to ``tolerance``·max(1, |side|)?"""
         slack_lo = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_lower), self.row_lower, 0.0)))
         slack_hi = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_upper), self.row_upper, 0.0)))
-        if np.any(activity < self.row_lower - slack_lo) or np.any(activity > self.row_upper + slack_hi):
-            return None
-        return full
+        return not (np.any(activity < self.row_lower - slack_lo) or np.any(activity > self.row_upper + slack_hi))
 
     def complete(self, full: np.ndarray, overlaps: bool = True, awards: bool = True) -> np.ndarray:
         """Set, in place, the columns a 0/1 choice of the x columns of ``full`` fixes: each
@@ -333,12 +335,7 @@ class ModelArrays:
             z = base.overlaps[k]
             lo, hi = col_start[z], col_start[z + 1]
             activity[col_rows[lo:hi]] += change[k] * col_values[lo:hi]
-        tolerance = 1e-9
-        slack_lo = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_lower), self.row_lower, 0.0)))
-        slack_hi = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_upper), self.row_upper, 0.0)))
-        if np.any(activity < self.row_lower - slack_lo) or np.any(activity > self.row_upper + slack_hi):
-            return None
-        return full
+        return full if self._rows_hold(activity) else None
 
     def _award_members(self, award_cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(x columns, their entitlements w) of the award groups of columns ``award_cols``

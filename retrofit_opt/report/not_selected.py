@@ -231,7 +231,7 @@ def _can_break_a_target(case, project, plan) -> bool:
     the full recomputation of the targets (a pass over the plan) runs only for the projects
     where it can matter — at 10,000 projects it ran twice for each of thousands of
     left-out projects."""
-    shared = [inter.overlaps for inter in _interactions_of(case).get(project.id, ())
+    shared = [inter.overlaps for inter in case.interactions_of(project.id)
               if (inter.project_b if inter.project_a == project.id else inter.project_a) in plan]
     for target in case.targets:
         value = project.metric(target.metric)
@@ -242,19 +242,6 @@ def _can_break_a_target(case, project, plan) -> bool:
         elif value - sum(max(o, 0.0) for o in overlaps) < 0:
             return True
     return False
-
-
-def _interactions_of(case) -> dict:
-    """Project id → the interactions it is part of (computed once per case)."""
-    cached = case.__dict__.get("_interactions_of_cache")
-    if cached is None:
-        cached = {}
-        for inter in case.interactions:
-            cached.setdefault(inter.project_a, []).append(inter)
-            if inter.project_b != inter.project_a:
-                cached.setdefault(inter.project_b, []).append(inter)
-        object.__setattr__(case, "_interactions_of_cache", cached)
-    return cached
 
 
 DETAIL_WIDTH = 58  # the detail column wraps at this width, so that a printed page shows it whole
