@@ -95,6 +95,40 @@ def test_rows_of_one_shape_save_as_the_same_cells_whatever_their_texts(seed):
     assert [name for name in oracle if mine[name] != oracle[name]] == []
 
 
+def test_table_rows_written_in_batches_keep_their_order_among_every_other_kind_of_row():
+    """The save writes table rows several hundred at a time (``save._BATCH_ROWS``); a row
+    it writes cell by cell (a text to escape, a real cell among streamed ones), a row with
+    a height and a row of real cells only must still land in their places, before and
+    after a batch boundary, as openpyxl writes them."""
+    from retrofit_opt.report.save import _BATCH_ROWS
+
+    rng = random.Random(7)
+    ours, theirs = Workbook(), Workbook()
+    w = SheetWriter(ours.active, {}, streamed=True)
+    widths: dict[int, int] = {}
+    formats = [None, MONEY, "0.0"]
+    rows = 3 * _BATCH_ROWS + 17
+    careful = set(rng.sample(range(1, rows + 1), 40))
+    with_cell = set(rng.sample(range(1, rows + 1), 20))
+    high = set(rng.sample(range(1, rows + 1), 30)) | {_BATCH_ROWS, _BATCH_ROWS + 1}
+    for row in range(1, rows + 1):
+        values = ["a & b" if row in careful else f"P-{row:05d}", rng.uniform(-1e5, 1e5), float(row)]
+        row_both_ways(w, theirs.active, widths, row, 1, values, formats, None, False, False, True)
+        if row in with_cell:
+            w.put(row, 5, "real", MONEY)
+            openpyxl_writes(theirs.active, row, 5, "real", MONEY, None, False, False)
+            widths[5] = max(widths.get(5, -1), len("real"))
+        if row in high:
+            for ws in (ours.active, theirs.active):
+                ws.row_dimensions[row].height = 21
+    for ws in (ours.active, theirs.active):  # rows of real cells only, below the table
+        ws.cell(row=rows + 2, column=1, value="under the table")
+    assert len(streamed_rows(ours.active).rows) > rows - 5
+    assert w.widths == widths
+    mine, oracle = fast_saved_parts(ours), saved_parts(theirs)
+    assert [name for name in oracle if mine[name] != oracle[name]] == []
+
+
 def test_a_streamed_cell_overwritten_is_an_error_at_save_not_a_wrong_sheet():
     wb = Workbook()
     w = SheetWriter(wb.active, {}, streamed=True)

@@ -37,6 +37,10 @@ from retrofit_opt.report.zip_thread import ArchiveOnAThread
 # 2.2 s at openpyxl's default (6), into a file a quarter larger (21 MB instead of 17 MB).
 COMPRESS_LEVEL = 1
 
+# Table rows written to the sheet's file at a time: one write of 500 rows' text instead of
+# 500 writes (at 50,000 projects the 300,000 rows' writes took 0.4 s).
+_BATCH_ROWS = 500
+
 
 # A text that the plain pattern of a row cannot write as it is: an XML special to escape, or
 # white space at either end (openpyxl's xml:space="preserve").  Searched in the row's texts
@@ -146,14 +150,28 @@ class _TextRowsWriter(WorksheetWriter):
         if streamed and raw is None:  # pragma: no cover - SheetWriter streams only without lxml
             raise RuntimeError(f"sheet {self.ws.title!r}: streamed rows need the et_xmlfile writer")
         with xf.element("sheetData"):
+            batch: list[str] = []  # table rows' text not yet written: one write per _BATCH_ROWS rows
             for row_idx, row in self.rows():
                 records = streamed.get(row_idx)
+                if records is not None:
+                    text = self._table_row_text(row, records, row_idx)
+                    if text is not None:
+                        batch.append(text)
+                        if len(batch) >= _BATCH_ROWS:
+                            raw("".join(batch))
+                            batch.clear()
+                        continue
+                if batch:  # written before anything else, in row order
+                    raw("".join(batch))
+                    batch.clear()
                 if records is not None:
                     self._write_streamed_row(xf, raw, row, records, row_idx)
                 elif raw is None:  # pragma: no cover - not the et_xmlfile writer
                     super().write_row(xf, row, row_idx)
                 else:
                     self._write_text_row(xf, raw, row, row_idx)
+            if batch:
+                raw("".join(batch))
         self.xf.send(None)  # return control to the generator, as openpyxl's write_rows
 
     def _write_text_row(self, xf, raw, row, row_idx):
@@ -230,25 +248,34 @@ class _TextRowsWriter(WorksheetWriter):
         attrs.update(dimension)
         return ["<row", *[f' {key}="{_escape_attribute(value)}"' for key, value in attrs.items()], ">"]
 
+    def _table_row_text(self, cells, records, row_idx) -> str | None:
+        """The whole ``<row>`` of a table row — one record, no real cell, no text to escape
+        or to keep its spaces — from its shape's :meth:`_row_template`; ``None`` for any
+        other row (:meth:`_write_streamed_row` writes it cell by cell)."""
+        if len(records) != 1 or cells:
+            return None
+        record = records[0]
+        values = record.values
+        shape = (id(record.styles), record.first, tuple(map(type, values)))
+        template = self._row_templates.get(shape)
+        if template is None:
+            template = self._row_templates[shape] = self._row_template(record)
+        cells_format, texts, row_format = template
+        if texts is not None and _NEEDS_CARE.search("\x01".join(("", *texts(values), ""))):
+            return None
+        if row_idx not in self.ws.row_dimensions:  # no attributes beside r: one format call
+            return row_format.format(row_idx, *values)
+        start = self._row_start(row_idx)
+        start.append(cells_format.format(row_idx, *values))
+        start.append("</row>")
+        return "".join(start)
+
     def _write_streamed_row(self, xf, raw, cells, records, row_idx):
         """A row with streamed cells (:mod:`retrofit_opt.report.streamed`), and perhaps real
-        ones, in column order, each written as :meth:`_write_text_row` writes the same cell."""
+        ones, in column order, each written as :meth:`_write_text_row` writes the same cell
+        (the rows :meth:`_table_row_text` cannot write)."""
         number = f"{row_idx}"
         parts = self._row_start(row_idx)
-        if len(records) == 1 and not cells:  # a table row: one record, nothing else
-            record = records[0]
-            values = record.values
-            shape = (id(record.styles), record.first, tuple(map(type, values)))
-            template = self._row_templates.get(shape)
-            if template is None:
-                template = self._row_templates[shape] = self._row_template(record)
-            cells_format, texts = template
-            if texts is None or not _NEEDS_CARE.search("\x01".join(("", *texts(values), ""))):
-                parts.append(cells_format.format(number, *values))
-                parts.append("</row>")
-                raw("".join(parts))
-                return
-            # a text to escape or to keep its spaces: cell by cell, as below
         entries = []
         for record in records:
             col = record.first
@@ -282,8 +309,9 @@ class _TextRowsWriter(WorksheetWriter):
     def _row_template(self, record) -> tuple:
         """The cells of a row of ``record``'s shape (its row of styles, first column and the
         type of each value) as one ``str.format`` pattern — ``{0}`` the row's number,
-        ``{k + 1}`` value ``k`` — and a function picking the row's texts out of its values
-        (``None`` when it has none).  The pattern writes the bytes of the cell-by-cell branch
+        ``{k + 1}`` value ``k`` —, a function picking the row's texts out of its values
+        (``None`` when it has none), and the pattern of the whole ``<row>`` of a row without
+        dimensions.  The pattern writes the bytes of the cell-by-cell branch
         of :meth:`_write_streamed_row` for every row whose texts need neither escaping nor ``xml:space``
         (:data:`_NEEDS_CARE`); numbers as ``"%.16g" % value`` writes them."""
         pieces, text_positions = [], []
@@ -306,7 +334,8 @@ class _TextRowsWriter(WorksheetWriter):
             texts = lambda values: (values[only],)  # noqa: E731
         else:
             texts = operator.itemgetter(*text_positions)
-        return "".join(pieces), texts
+        cells = "".join(pieces)
+        return cells, texts, f'<row r="{{0}}">{cells}</row>'
 
     def _record_parts(self, record) -> list:
         """For each cell of ``record``: its column letter and ``s`` attribute, ``None`` where
