@@ -831,6 +831,8 @@ def main(argv=None) -> int:
                     "full mode only)")
     ap.add_argument("--scale-runs", default=None, help="scale runs, e.g. 1000x1e,10000x1 (e: with explanations; "
                     "default: the sizes of issue 19)")
+    ap.add_argument("--scale-repeats", type=int, default=3, help="runs of the raw process and of the CLI at each "
+                    "scale size, alternating; the run of median wall clock is reported (default 3)")
     ap.add_argument("--no-studies", action="store_true", help="skip compare and sweep against their raw solves "
                     "(bench/studies_bench.py; full mode only)")
     ap.add_argument("--studies-n", type=int, default=10_000, help="projects of the compare and sweep runs "
@@ -868,7 +870,8 @@ def main(argv=None) -> int:
         if args.scale_runs:
             runs = [(int(r.rstrip("e").split("x")[0]), int(r.rstrip("e").split("x")[1]), r.endswith("e"))
                     for r in args.scale_runs.split(",")]
-        scale_rows = scale.run_all(work, args.seed, log, run_measured, env_with(), cli_command(), runs)
+        scale_rows = scale.run_all(work, args.seed, log, run_measured, env_with(), cli_command(), runs,
+                                   args.scale_repeats)
         print("\n" + scale.section(scale_rows), flush=True)
     studies = None
     if not quick and not args.no_studies:
