@@ -45,6 +45,7 @@ class _SwapBase:
     overlaps: np.ndarray
     z: np.ndarray
     z_activity: np.ndarray
+    lower_floor: np.ndarray  # each row's lower bound less the tolerance of the final check (−inf: none)
     drop_candidates: dict = field(default_factory=dict)  # row → its chosen x columns, cheapest loss first
 
 
@@ -223,10 +224,13 @@ class ModelArrays:
         """The column values of a plan with column ``force`` made from the plan ``plan_x``
         (column values of a solution): x_force := 1, then, while a row is above its upper
         bound, the chosen x column of that row that loses least objective per unit of the
-        row is dropped (never ``force``); the final plan is checked in full
-        (:meth:`rounded_plan`).  None when that fails.  With award groups the awards are
-        recomputed after each step (:meth:`complete`) and their own rows are left to the
-        full check."""
+        row is dropped (never ``force`` nor a column added on the way, nor a column whose
+        rows would fall below their lower bounds: :meth:`_droppable`); a row with no such
+        column but a column that lowers it — a prerequisite of the forced project not in
+        the plan — gets that column added (:meth:`_required_addition`), kept from then on;
+        the final plan is checked in full (:meth:`rounded_plan`).  None when that fails.
+        With award groups the awards are recomputed after each step (:meth:`complete`) and
+        their own rows are left to the full check."""
         has_awards = self._family_range("award_cap_sum")[1] > 0
         base = self._swap_base(plan_x, has_awards)
         full, activity = base.full.copy(), base.activity.copy()
@@ -246,20 +250,26 @@ class ModelArrays:
         if has_awards:
             exempt = exempt | self._family_mask(*AWARD_FAMILIES)
         upper = self.row_upper + 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_upper), self.row_upper, 0)))
+        kept = {force}  # never dropped: the forced column and the columns added for it
         for _ in range(max_steps):
             over = np.nonzero((activity > upper) & ~exempt)[0]
             if not len(over):
                 break
             r = over[0]
-            drop = self._drop_with_awards(r, full, force) if has_awards else self._cheapest_drop(r, full, force, base)
-            if drop is None:
-                return None
-            full[drop] = 0.0
+            change = self._drop_with_awards(r, full, kept, activity, base) if has_awards \
+                else self._cheapest_drop(r, full, kept, base, activity)
+            step = -1.0  # dropped
+            if change is None:
+                change, step = self._required_addition(r, full), 1.0  # added
+                if change is None:
+                    return None
+                kept.add(change)
+            full[change] = 1.0 if step > 0 else 0.0
             if has_awards:
                 activity = refresh()
             else:
-                lo, hi = col_start[drop], col_start[drop + 1]
-                activity[col_rows[lo:hi]] -= col_values[lo:hi]
+                lo, hi = col_start[change], col_start[change + 1]
+                activity[col_rows[lo:hi]] += step * col_values[lo:hi]
         else:
             return None
         if has_awards:
@@ -281,15 +291,41 @@ class ModelArrays:
         z = np.zeros(self.num_col)
         z[overlaps] = self.complete(full.copy())[overlaps]
         z_activity = np.bincount(rows, weights=self.value * z[self.index], minlength=self.num_row)
-        self._plan_cache = cached = _SwapBase(plan_x, full, activity, overlaps, z[overlaps], z_activity)
+        finite = np.isfinite(self.row_lower)
+        lower_floor = np.where(finite, self.row_lower - 1e-9 * np.maximum(1.0, np.abs(np.where(finite, self.row_lower,
+                                                                                                0.0))), -INF)
+        self._plan_cache = cached = _SwapBase(plan_x, full, activity, overlaps, z[overlaps], z_activity, lower_floor)
         return cached
 
-    def _cheapest_drop(self, r: int, full: np.ndarray, force: int, base: "_SwapBase") -> int | None:
-        """The chosen x column of row ``r`` (positive coefficient, not ``force``) that loses
-        least objective per unit of the row, the first in the row's order among equals;
-        None when there is none.  ``full`` is ``base``'s plan with ``force`` added and some
-        of its columns dropped, so the candidates are the base plan's chosen columns of the
-        row, sorted by that ratio once per row and plan: the first one still chosen."""
+    def _droppable(self, c: int, activity: np.ndarray, base: "_SwapBase") -> bool:
+        """Does dropping x column ``c`` keep every row it is in with a positive coefficient
+        at or above the row's lower bound (the x columns' ``activity``)?  A mandatory
+        project's row, or a target the plan only just meets, is not given up to make room."""
+        col_start, col_rows, col_values = self._columns()
+        rows, values = col_rows[col_start[c]:col_start[c + 1]], col_values[col_start[c]:col_start[c + 1]]
+        return not np.any((values > 0) & (activity[rows] - values < base.lower_floor[rows]))
+
+    def _required_addition(self, r: int, full: np.ndarray) -> int | None:
+        """The x column not in the plan ``full`` with a negative coefficient in row ``r``
+        (in a prerequisite row, an option of the required project that is done in time)
+        with the best objective, the first in the row's order among equals; None when
+        there is none."""
+        cols, coefs = self.index[self.start[r]:self.start[r + 1]], self.value[self.start[r]:self.start[r + 1]]
+        keep = (coefs < 0) & (self.col_kind[cols] == OPTION) & (full[cols] == 0.0)
+        if not keep.any():
+            return None
+        cols = cols[keep]
+        sign = 1.0 if self.maximize else -1.0
+        return int(cols[np.argmax(sign * self.col_cost[cols])])
+
+    def _cheapest_drop(self, r: int, full: np.ndarray, kept: set, base: "_SwapBase",
+                       activity: np.ndarray) -> int | None:
+        """The chosen x column of row ``r`` (positive coefficient, not in ``kept``, and
+        :meth:`_droppable` at the rows' ``activity``) that loses least objective per unit of
+        the row, the first in the row's order among equals; None when there is none.
+        ``full`` is ``base``'s plan with ``force`` added and some of its columns dropped, so
+        the candidates are the base plan's chosen columns of the row, sorted by that ratio
+        once per row and plan: the first one still chosen that may be dropped."""
         candidates = base.drop_candidates.get(r)
         if candidates is None:
             cols, coefs = self.index[self.start[r]:self.start[r + 1]], self.value[self.start[r]:self.start[r + 1]]
@@ -299,24 +335,29 @@ class ModelArrays:
             candidates = base.drop_candidates[r] = cols[np.argsort(sign * self.col_cost[cols] / coefs,
                                                                    kind="stable")].tolist()
         for c in candidates:
-            if c != force and full[c] == 1.0:
+            if c not in kept and full[c] == 1.0 and self._droppable(c, activity, base):
                 return c
         return None
 
-    def _drop_with_awards(self, r: int, full: np.ndarray, force: int) -> int | None:
+    def _drop_with_awards(self, r: int, full: np.ndarray, kept: set, activity: np.ndarray,
+                          base: "_SwapBase") -> int | None:
         """:meth:`_cheapest_drop` in a model with award groups, where a rule's pool row
         holds the awards A_g rather than x: then a member of an award is dropped."""
         entries = np.arange(self.start[r], self.start[r + 1])
         cols, coefs = self.index[entries], self.value[entries]
-        keep = (coefs > 0) & (full[cols] == 1.0) & (self.col_kind[cols] == OPTION) & (cols != force)
+        kept_cols = np.fromiter(kept, dtype=np.int64, count=len(kept))
+        keep = (coefs > 0) & (full[cols] == 1.0) & (self.col_kind[cols] == OPTION) & ~np.isin(cols, kept_cols)
         if not keep.any():
             cols, coefs = self._award_members(cols[(coefs > 0) & (full[cols] > 0)])
-            keep = (full[cols] == 1.0) & (cols != force)
+            keep = (full[cols] == 1.0) & ~np.isin(cols, kept_cols)
         if not keep.any():
             return None
         cols, coefs = cols[keep], coefs[keep]
         sign = 1.0 if self.maximize else -1.0
-        return int(cols[np.argmin(sign * self.col_cost[cols] / coefs)])
+        for c in cols[np.argsort(sign * self.col_cost[cols] / coefs, kind="stable")]:
+            if self._droppable(int(c), activity, base):
+                return int(c)
+        return None
 
     def _checked_swap(self, full: np.ndarray, activity: np.ndarray, base: "_SwapBase") -> np.ndarray | None:
         """:meth:`rounded_plan` of a swapped plan without award groups, from its row

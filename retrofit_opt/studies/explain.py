@@ -8,8 +8,11 @@ Every left-out project is analysed in stages on the same HiGHS instance
 0. **Free bounds** (all of them, microseconds each): the root LP's reduced costs bound
    the LP with the project forced in (a Lagrangian bound: the loss is at least
    ``objective − (LP* + d_p)``), and the main plan with the project swapped in — dropping,
-   row by row, the chosen project that loses least per unit of an overfull row — is a plan
-   with it when it passes every row (the loss is at most ``objective − its value``).
+   row by row, the chosen project that loses least per unit of an overfull row (never one
+   whose rows would fall below their lower bounds: a mandatory project, a target only just
+   met), taking in a missing prerequisite — is a plan with it when it passes every row
+   (the loss is at most ``objective − its value``;
+   :meth:`~retrofit_opt.model.arrays.ModelArrays.swapped_plan`).
 1. **LP screen**, hot-started from the previous basis (milliseconds each): projects
    without a plan first, then the widest intervals.  Infeasible → no plan can have it
    (proven).  Otherwise its value is a tighter lower end, and its solution rounded down and
