@@ -6,7 +6,8 @@ least objective per unit of the row (the first in the row's order among equals, 
 forced one or one added for it, never one whose removal takes a row it is in below that
 row's lower bound — a mandatory project, a target only just met); a row with nothing to
 drop gets the x column outside the plan with a negative coefficient there (a missing
-prerequisite) and the best objective added, kept from then on; and finally check the
+prerequisite, a project whose reinvested savings lower a budget row) and the best
+objective added, kept from then on; and finally check the
 whole plan with :meth:`ModelArrays.rounded_plan`.
 
 The fast path keeps each row's columns sorted by that ratio and checks the final plan from

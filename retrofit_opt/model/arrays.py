@@ -226,8 +226,9 @@ class ModelArrays:
         bound, the chosen x column of that row that loses least objective per unit of the
         row is dropped (never ``force`` nor a column added on the way, nor a column whose
         rows would fall below their lower bounds: :meth:`_droppable`); a row with no such
-        column but a column that lowers it — a prerequisite of the forced project not in
-        the plan — gets that column added (:meth:`_required_addition`), kept from then on;
+        column but an x column outside the plan that lowers it — a missing prerequisite,
+        or a project whose reinvested savings or returned capital lower a budget row —
+        gets that column added (:meth:`_required_addition`), kept from then on;
         the final plan is checked in full (:meth:`rounded_plan`).  None when that fails.
         With award groups the awards are recomputed after each step (:meth:`complete`) and
         their own rows are left to the full check."""
@@ -307,9 +308,10 @@ class ModelArrays:
 
     def _required_addition(self, r: int, full: np.ndarray) -> int | None:
         """The x column not in the plan ``full`` with a negative coefficient in row ``r``
-        (in a prerequisite row, an option of the required project that is done in time)
-        with the best objective, the first in the row's order among equals; None when
-        there is none."""
+        (in a prerequisite row, an option of the required project that is done in time; in
+        a budget row, a project whose reinvested savings or returned capital outweigh its
+        draw) with the best objective, the first in the row's order among equals; None
+        when there is none."""
         cols, coefs = self.index[self.start[r]:self.start[r + 1]], self.value[self.start[r]:self.start[r + 1]]
         keep = (coefs < 0) & (self.col_kind[cols] == OPTION) & (full[cols] == 0.0)
         if not keep.any():
@@ -323,9 +325,10 @@ class ModelArrays:
         """The chosen x column of row ``r`` (positive coefficient, not in ``kept``, and
         :meth:`_droppable` at the rows' ``activity``) that loses least objective per unit of
         the row, the first in the row's order among equals; None when there is none.
-        ``full`` is ``base``'s plan with ``force`` added and some of its columns dropped, so
-        the candidates are the base plan's chosen columns of the row, sorted by that ratio
-        once per row and plan: the first one still chosen that may be dropped."""
+        ``full`` is ``base``'s plan with the ``kept`` columns added and some of its columns
+        dropped, so the candidates are the base plan's chosen columns of the row, sorted by
+        that ratio once per row and plan: the first one still chosen that may be dropped
+        (an added column is in ``kept``, never a candidate)."""
         candidates = base.drop_candidates.get(r)
         if candidates is None:
             cols, coefs = self.index[self.start[r]:self.start[r + 1]], self.value[self.start[r]:self.start[r + 1]]

@@ -10,7 +10,8 @@ Every left-out project is analysed in stages on the same HiGHS instance
    ``objective − (LP* + d_p)``), and the main plan with the project swapped in — dropping,
    row by row, the chosen project that loses least per unit of an overfull row (never one
    whose rows would fall below their lower bounds: a mandatory project, a target only just
-   met), taking in a missing prerequisite — is a plan with it when it passes every row
+   met), taking in what a row lacks when it has nothing to drop (a missing prerequisite) —
+   is a plan with it when it passes every row
    (the loss is at most ``objective − its value``;
    :meth:`~retrofit_opt.model.arrays.ModelArrays.swapped_plan`).
 1. **LP screen**, hot-started from the previous basis (milliseconds each): projects
