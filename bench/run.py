@@ -831,7 +831,7 @@ def main(argv=None) -> int:
                     "full mode only)")
     ap.add_argument("--scale-runs", default=None, help="scale runs, e.g. 1000x1e,10000x1 (e: with explanations; "
                     "default: the sizes of issue 19)")
-    ap.add_argument("--scale-repeats", type=int, default=3, help="runs of the raw process and of the CLI at each "
+    ap.add_argument("--scale-repeats", type=scale.positive_int, default=3, help="runs of the raw process and of the CLI at each "
                     "scale size, alternating; the run of median wall clock is reported (default 3)")
     ap.add_argument("--no-studies", action="store_true", help="skip compare and sweep against their raw solves "
                     "(bench/studies_bench.py; full mode only)")

@@ -64,6 +64,14 @@ def explanation_counts(result: dict) -> dict:
     return dict(counts)
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (a count of runs)."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def _median_run(runs: list):
     """The run of median wall clock (of an even number, the lower middle one)."""
     return sorted(runs, key=lambda run: run.wall)[(len(runs) - 1) // 2]
@@ -219,7 +227,7 @@ def main(argv=None) -> int:
     ap.add_argument("--workdir", type=Path, default=HERE / "out" / "scale")
     ap.add_argument("--runs", default=None, help="e.g. 1000x1e,10000x1 (e: with explanations)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--repeats", type=int, default=3, help="runs of the raw process and of the CLI at each size "
+    ap.add_argument("--repeats", type=positive_int, default=3, help="runs of the raw process and of the CLI at each size "
                     "(alternating; the median is reported)")
     args = ap.parse_args(argv)
     runs = FULL_RUNS

@@ -157,6 +157,16 @@ def _chosen(plan, column):
     return {pid for pid, c in column.items() if plan[c] == 1.0}
 
 
+def _assert_swap(arrays, main_x, column, main: set, force: str, expected: set, value: float) -> None:
+    """The main plan is ``main``; swapping ``force`` in gives ``expected`` of objective
+    ``value``, the plain definition's plan column for column."""
+    assert _chosen(main_x, column) == main
+    swapped = arrays.swapped_plan(main_x, column[force])
+    assert swapped is not None and _chosen(swapped, column) == expected
+    assert arrays.value_of(swapped) == pytest.approx(value)
+    assert np.array_equal(swapped, plain_swapped_plan(arrays, main_x, column[force]))
+
+
 def test_a_swap_never_drops_a_mandatory_project(make_case):
     """M is mandatory and the worst value per 万元 (1 tce per 10 万元); the plan is {M, A}
     (saving 6).  Forcing B in overfills the budget: dropping M, the cheapest loss per
@@ -164,11 +174,7 @@ def test_a_swap_never_drops_a_mandatory_project(make_case):
     plan with B (loss 1)."""
     arrays, main_x, column = _micro(make_case, [("M", 10, 1, 0, True), ("A", 10, 5, 0, False),
                                                 ("B", 10, 4, 0, False)], ("energy_saving", 0))
-    assert _chosen(main_x, column) == {"M", "A"}
-    swapped = arrays.swapped_plan(main_x, column["B"])
-    assert swapped is not None and _chosen(swapped, column) == {"M", "B"}
-    assert arrays.value_of(swapped) == pytest.approx(5.0)
-    assert np.array_equal(swapped, plain_swapped_plan(arrays, main_x, column["B"]))
+    _assert_swap(arrays, main_x, column, {"M", "A"}, "B", {"M", "B"}, 5.0)
 
 
 def test_a_swap_keeps_a_target_the_plan_only_just_meets(make_case):
@@ -177,11 +183,7 @@ def test_a_swap_keeps_a_target_the_plan_only_just_meets(make_case):
     would leave CO2 at 10, so the swap drops A: {C, B}, saving 5, CO2 50 (loss 1)."""
     arrays, main_x, column = _micro(make_case, [("A", 10, 5, 10, False), ("C", 10, 1, 50, False),
                                                 ("B", 10, 4, 0, False)], ("co2_reduction", 50))
-    assert _chosen(main_x, column) == {"A", "C"}
-    swapped = arrays.swapped_plan(main_x, column["B"])
-    assert swapped is not None and _chosen(swapped, column) == {"C", "B"}
-    assert arrays.value_of(swapped) == pytest.approx(5.0)
-    assert np.array_equal(swapped, plain_swapped_plan(arrays, main_x, column["B"]))
+    _assert_swap(arrays, main_x, column, {"A", "C"}, "B", {"C", "B"}, 5.0)
 
 
 def test_a_swap_takes_in_a_missing_prerequisite(make_case):
@@ -193,8 +195,4 @@ def test_a_swap_takes_in_a_missing_prerequisite(make_case):
     arrays, main_x, column = _micro(make_case, [("A", 10, 6, 0, False), ("D", 10, 5, 0, False),
                                                 ("Q", 5, 1, 0, False), ("B", 5, 3, 0, False)],
                                     ("energy_saving", 0), requires={"B": "Q"})
-    assert _chosen(main_x, column) == {"A", "D"}
-    swapped = arrays.swapped_plan(main_x, column["B"])
-    assert swapped is not None and _chosen(swapped, column) == {"A", "Q", "B"}
-    assert arrays.value_of(swapped) == pytest.approx(10.0)
-    assert np.array_equal(swapped, plain_swapped_plan(arrays, main_x, column["B"]))
+    _assert_swap(arrays, main_x, column, {"A", "D"}, "B", {"A", "Q", "B"}, 10.0)

@@ -115,9 +115,14 @@ class ModelArrays:
 
     def _rows_hold(self, activity: np.ndarray, tolerance: float = 1e-9) -> bool:
         """Is every row's activity within its bounds, up to ``tolerance``·max(1, |side|)?"""
-        slack_lo = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_lower), self.row_lower, 0.0)))
         slack_hi = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_upper), self.row_upper, 0.0)))
-        return not (np.any(activity < self.row_lower - slack_lo) or np.any(activity > self.row_upper + slack_hi))
+        return not (np.any(activity < self._row_floor(tolerance)) or np.any(activity > self.row_upper + slack_hi))
+
+    def _row_floor(self, tolerance: float = 1e-9) -> np.ndarray:
+        """Each row's lower bound less ``tolerance``·max(1, |lower|) (−inf where it has none):
+        the least activity :meth:`_rows_hold` accepts."""
+        return self.row_lower - tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(self.row_lower),
+                                                                            self.row_lower, 0.0)))
 
     def complete(self, full: np.ndarray, overlaps: bool = True, awards: bool = True) -> np.ndarray:
         """Set, in place, the columns a 0/1 choice of the x columns of ``full`` fixes: each
@@ -292,10 +297,8 @@ class ModelArrays:
         z = np.zeros(self.num_col)
         z[overlaps] = self.complete(full.copy())[overlaps]
         z_activity = np.bincount(rows, weights=self.value * z[self.index], minlength=self.num_row)
-        finite = np.isfinite(self.row_lower)
-        lower_floor = np.where(finite, self.row_lower - 1e-9 * np.maximum(1.0, np.abs(np.where(finite, self.row_lower,
-                                                                                                0.0))), -INF)
-        self._plan_cache = cached = _SwapBase(plan_x, full, activity, overlaps, z[overlaps], z_activity, lower_floor)
+        self._plan_cache = cached = _SwapBase(plan_x, full, activity, overlaps, z[overlaps], z_activity,
+                                              self._row_floor())
         return cached
 
     def _droppable(self, c: int, activity: np.ndarray, base: "_SwapBase") -> bool:
